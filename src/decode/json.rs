@@ -1,0 +1,121 @@
+//! zap and logrus JSON lines: one flat object per line.
+
+use super::{Format, Level, Record};
+use crate::time::{self, Ts};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+const MESSAGE_KEYS: &[&str] = &["msg", "message", "log"];
+const TIME_KEYS: &[&str] = &["ts", "time", "timestamp", "@timestamp"];
+const LEVEL_KEYS: &[&str] = &["level", "severity", "lvl"];
+
+pub fn decode(line: &str) -> Option<Record<'static>> {
+    // serde_json caps nesting at 128 levels, so hostile depth is an error, not a crash.
+    let obj: Map<String, Value> = serde_json::from_str(line.trim_end()).ok()?;
+    Some(from_object(obj))
+}
+
+pub fn from_object(mut obj: Map<String, Value>) -> Record<'static> {
+    let format = flavour(&obj);
+    let message = take_first(&mut obj, MESSAGE_KEYS)
+        .map(value_text)
+        .unwrap_or_default();
+    let mut rec = Record::new(format, message);
+    rec.ts = take_first(&mut obj, TIME_KEYS).as_ref().and_then(timestamp);
+    rec.level = take_first(&mut obj, LEVEL_KEYS)
+        .map(|v| Level::parse(&value_text(v)))
+        .unwrap_or(Level::Unknown);
+    rec.fields = obj
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| (Cow::Owned(k), Cow::Owned(value_text(v))))
+        .collect();
+    rec
+}
+
+fn flavour(obj: &Map<String, Value>) -> Format {
+    if obj.contains_key("ts") {
+        Format::ZapJson
+    } else if obj.contains_key("time") && obj.contains_key("msg") {
+        Format::LogrusJson
+    } else {
+        Format::Json
+    }
+}
+
+fn take_first(obj: &mut Map<String, Value>, keys: &[&str]) -> Option<Value> {
+    keys.iter().find_map(|k| obj.shift_remove(*k))
+}
+
+fn value_text(v: Value) -> String {
+    match v {
+        Value::String(s) => s,
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn timestamp(v: &Value) -> Option<Ts> {
+    match v {
+        Value::Number(n) => n.as_f64().and_then(epoch_any),
+        Value::String(s) => time::parse_iso(s).or_else(|| s.parse().ok().and_then(epoch_any)),
+        _ => None,
+    }
+}
+
+/// zap writes seconds; other JSON loggers write milliseconds.
+fn epoch_any(n: f64) -> Option<Ts> {
+    if n >= 1.0e11 {
+        Ts::from_epoch_secs(n / 1000.0)
+    } else {
+        Ts::from_epoch_secs(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zap_production_line() {
+        let r = decode(r#"{"level":"error","ts":1634915134.4170897,"logger":"controller","caller":"rotation/rotate.go:142","msg":"Reconciler error","clusterID":"c1","attempt":2,"error":"boom"}"#).unwrap();
+        assert_eq!(r.format, Format::ZapJson);
+        assert_eq!(r.level, Level::Error);
+        assert_eq!(r.message, "Reconciler error");
+        assert_eq!(r.ts.unwrap().to_datetime().timestamp(), 1634915134);
+        assert_eq!(r.field("clusterID"), Some("c1"));
+        assert_eq!(r.field("attempt"), Some("2"));
+        assert_eq!(r.error(), Some("boom"));
+    }
+
+    #[test]
+    fn zap_iso_time_and_logrus_json() {
+        let r = decode(r#"{"level":"info","ts":"2026-11-20T03:00:01.000Z","msg":"m"}"#).unwrap();
+        assert_eq!(r.ts.unwrap().rfc3339(), "2026-11-20T03:00:01Z");
+        let r =
+            decode(r#"{"time":"2015-03-26T01:27:38-04:00","level":"fatal","msg":"m","error":"e"}"#)
+                .unwrap();
+        assert_eq!(r.format, Format::LogrusJson);
+        assert_eq!(r.level, Level::Fatal);
+    }
+
+    #[test]
+    fn error_verbose_keeps_its_newlines() {
+        let r = decode(r#"{"ts":1.7e9,"msg":"m","errorVerbose":"a\nb\n\tframe"}"#).unwrap();
+        assert_eq!(r.field("errorVerbose"), Some("a\nb\n\tframe"));
+    }
+
+    #[test]
+    fn broken_and_hostile_json_is_not_a_record() {
+        assert!(decode(r#"{"msg": "unterminated"#).is_none());
+        let deep = "[".repeat(100_000);
+        assert!(decode(&format!(r#"{{"a":{deep}}}"#)).is_none());
+        assert!(decode("[1,2]").is_none());
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_last_value() {
+        let r = decode(r#"{"msg":"first","msg":"second"}"#).unwrap();
+        assert_eq!(r.message, "second");
+    }
+}

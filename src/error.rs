@@ -1,0 +1,77 @@
+//! The library's errors. Each variant carries the context a user needs to act:
+//! the file, the entry, the line.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{path} is a directory; give the log files inside it")]
+    IsDirectory { path: String },
+
+    #[error("{path}: gzip stream is corrupt or truncated after {lines} lines: {source}")]
+    Gzip {
+        path: String,
+        lines: u64,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("pattern pack {origin}: {message}")]
+    PackSyntax { origin: String, message: String },
+
+    #[error("pattern pack {origin}, {entry}: {message}")]
+    Pack {
+        origin: String,
+        entry: String,
+        message: String,
+    },
+
+    #[error("invalid option {option}: {message}")]
+    Option { option: String, message: String },
+}
+
+impl Error {
+    pub fn read(path: impl Into<String>, source: std::io::Error) -> Error {
+        Error::Read {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub fn pack(origin: &str, entry: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Pack {
+            origin: origin.to_string(),
+            entry: entry.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn option(option: &str, message: impl Into<String>) -> Error {
+        Error::Option {
+            option: option.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// A closed pipe downstream (`| head`) is a normal end, not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Read { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Display name of an input path (`-` is standard input).
+pub fn display_path(p: &Option<PathBuf>) -> String {
+    match p {
+        Some(p) => p.display().to_string(),
+        None => "<stdin>".to_string(),
+    }
+}

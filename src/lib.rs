@@ -1,0 +1,4 @@
+pub mod decode;
+pub mod error;
+pub mod source;
+pub mod time;

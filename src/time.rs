@@ -1,0 +1,273 @@
+//! Timestamps as UTC nanoseconds, and the parsers for every shape the inputs use.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use std::fmt;
+
+/// A point in time: nanoseconds since the Unix epoch, UTC.
+///
+/// An `i64` spans the years 1677 to 2262, which bounds every timestamp we accept;
+/// anything outside is treated as "no timestamp" rather than wrapped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ts(i64);
+
+const NANOS: i64 = 1_000_000_000;
+
+impl Ts {
+    pub fn from_nanos(n: i64) -> Ts {
+        Ts(n)
+    }
+
+    pub fn nanos(self) -> i64 {
+        self.0
+    }
+
+    pub fn from_datetime(dt: DateTime<Utc>) -> Option<Ts> {
+        dt.timestamp_nanos_opt().map(Ts)
+    }
+
+    pub fn to_datetime(self) -> DateTime<Utc> {
+        DateTime::from_timestamp_nanos(self.0)
+    }
+
+    /// RFC 3339 with the shortest exact fraction, in UTC (`2026-11-20T03:00:01Z`).
+    pub fn rfc3339(self) -> String {
+        self.to_datetime()
+            .to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    }
+
+    /// Epoch seconds as zap writes them: `1634915134.4170897` or `1.6836474195594983e+09`.
+    pub fn from_epoch_secs(s: f64) -> Option<Ts> {
+        // Values below 1e9 are not plausible log times (before 2001) and are
+        // usually a misread field; refusing them keeps garbage out of the window.
+        if !s.is_finite() || !(1.0e9..9.2e9).contains(&s) {
+            return None;
+        }
+        // A double holds about sixteen digits: ten of seconds leave six of
+        // fraction, so anything past microseconds is noise, not precision.
+        let whole = s.trunc();
+        let micros = ((s - whole) * 1e6).round() as i64;
+        Some(Ts(whole as i64 * NANOS + micros * 1000))
+    }
+
+    /// Epoch milliseconds, as LogDNA's `_ts`.
+    pub fn from_epoch_millis(ms: i64) -> Option<Ts> {
+        ms.checked_mul(1_000_000).map(Ts)
+    }
+
+    pub fn year(self) -> i32 {
+        self.to_datetime().year()
+    }
+
+    pub fn saturating_sub(self, d: std::time::Duration) -> Ts {
+        Ts(self.0.saturating_sub(duration_nanos(d)))
+    }
+}
+
+impl fmt::Display for Ts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.rfc3339())
+    }
+}
+
+fn duration_nanos(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)
+}
+
+/// RFC 3339 / ISO 8601 with a date: `2026-11-20T03:00:01.123456789Z`,
+/// `2020-09-08T10:46:12.404+0530`, `2015-03-26T01:27:38-04:00`.
+pub fn parse_iso(s: &str) -> Option<Ts> {
+    let s = s.trim();
+    if s.len() < 19 || !s.as_bytes()[0].is_ascii_digit() {
+        return None;
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Ts::from_datetime(dt.with_timezone(&Utc));
+    }
+    // zap's ISO8601 encoder writes the offset without a colon (`+0530`).
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+        if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
+            return Ts::from_datetime(dt.with_timezone(&Utc));
+        }
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Ts::from_datetime(dt.and_utc());
+        }
+    }
+    None
+}
+
+/// A time of day with month and day but no year (klog, stern's short form).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartialTs {
+    pub month: u32,
+    pub day: u32,
+    pub secs_of_day: u32,
+    pub nanos: u32,
+}
+
+impl PartialTs {
+    /// Completes the date with the year of `hint`, stepping back a year when that
+    /// would put the line more than a day after the hint (a log read across New Year).
+    pub fn complete(self, hint: Option<Ts>) -> Option<Ts> {
+        let hint = hint.unwrap_or_else(now);
+        let year = hint.year();
+        let this = self.with_year(year)?;
+        if this.nanos() > hint.nanos() + 86_400 * NANOS {
+            return self.with_year(year - 1);
+        }
+        Some(this)
+    }
+
+    fn with_year(self, year: i32) -> Option<Ts> {
+        let date = NaiveDate::from_ymd_opt(year, self.month, self.day)?;
+        let t =
+            chrono::NaiveTime::from_num_seconds_from_midnight_opt(self.secs_of_day, self.nanos)?;
+        Ts::from_datetime(date.and_time(t).and_utc())
+    }
+}
+
+pub fn now() -> Ts {
+    Ts::from_datetime(Utc::now()).unwrap_or(Ts(0))
+}
+
+/// Parses `HH:MM:SS[.frac]` into seconds of day and nanoseconds.
+pub fn parse_clock(s: &[u8]) -> Option<(u32, u32)> {
+    if s.len() < 8 || s[2] != b':' || s[5] != b':' {
+        return None;
+    }
+    let h = two_digits(&s[0..2])?;
+    let m = two_digits(&s[3..5])?;
+    let sec = two_digits(&s[6..8])?;
+    if h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    let nanos = match s.get(8) {
+        Some(b'.') => parse_fraction(&s[9..])?,
+        None => 0,
+        Some(_) => return None,
+    };
+    Some((h * 3600 + m * 60 + sec.min(59), nanos))
+}
+
+fn parse_fraction(digits: &[u8]) -> Option<u32> {
+    if digits.is_empty() || digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for d in digits {
+        n = n * 10 + u32::from(d - b'0');
+    }
+    Some(n * 10u32.pow(9 - digits.len() as u32))
+}
+
+pub fn two_digits(s: &[u8]) -> Option<u32> {
+    match s {
+        [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
+            Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+        }
+        _ => None,
+    }
+}
+
+/// A user-supplied point in time: RFC 3339, or epoch seconds or milliseconds.
+pub fn parse_point(s: &str) -> Option<Ts> {
+    if let Some(ts) = parse_iso(s) {
+        return Some(ts);
+    }
+    let n: i64 = s.trim().parse().ok()?;
+    // Thirteen digits and more are milliseconds; Mezmo's API takes both.
+    if n.abs() >= 100_000_000_000 {
+        Ts::from_epoch_millis(n)
+    } else {
+        n.checked_mul(NANOS).map(Ts)
+    }
+}
+
+/// A user-supplied span such as `15m`, `2h`, `1h30m` or `1d`.
+pub fn parse_span(s: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(s.trim()).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_kubelet_nine_digit_timestamps() {
+        let ts = parse_iso("2024-08-30T06:00:00.123456789Z").unwrap();
+        assert_eq!(ts.rfc3339(), "2024-08-30T06:00:00.123456789Z");
+    }
+
+    #[test]
+    fn parses_zap_offsets_without_colon() {
+        let ts = parse_iso("2020-09-08T10:46:12.404+0530").unwrap();
+        assert_eq!(ts.rfc3339(), "2020-09-08T05:16:12.404Z");
+    }
+
+    #[test]
+    fn parses_logrus_rfc3339_with_offset() {
+        let ts = parse_iso("2015-03-26T01:27:38-04:00").unwrap();
+        assert_eq!(ts.rfc3339(), "2015-03-26T05:27:38Z");
+    }
+
+    #[test]
+    fn rejects_non_dates() {
+        assert_eq!(parse_iso("not a date at all, no"), None);
+        assert_eq!(parse_iso("2024-13-45T99:00:00Z"), None);
+    }
+
+    #[test]
+    fn epoch_floats_in_both_notations() {
+        let a = Ts::from_epoch_secs(1634915134.4170897).unwrap();
+        assert_eq!(a.rfc3339(), "2021-10-22T15:05:34.417090Z");
+        let b = Ts::from_epoch_secs("1.6836474195594983e+09".parse().unwrap()).unwrap();
+        assert_eq!(b.to_datetime().timestamp(), 1683647419);
+        assert_eq!(Ts::from_epoch_secs(f64::NAN), None);
+        assert_eq!(Ts::from_epoch_secs(1e30), None);
+    }
+
+    #[test]
+    fn partial_dates_take_the_hint_year_and_wrap_new_year() {
+        let p = PartialTs {
+            month: 12,
+            day: 31,
+            secs_of_day: 3600,
+            nanos: 0,
+        };
+        let hint = parse_iso("2027-01-01T00:10:00Z");
+        assert_eq!(p.complete(hint).unwrap().rfc3339(), "2026-12-31T01:00:00Z");
+        let q = PartialTs {
+            month: 1,
+            day: 2,
+            secs_of_day: 0,
+            nanos: 5,
+        };
+        assert_eq!(
+            q.complete(hint).unwrap().rfc3339(),
+            "2027-01-02T00:00:00.000000005Z"
+        );
+    }
+
+    #[test]
+    fn clock_parsing_checks_ranges() {
+        assert_eq!(parse_clock(b"15:04:05.067890"), Some((54245, 67_890_000)));
+        assert_eq!(parse_clock(b"25:04:05"), None);
+        assert_eq!(parse_clock(b"15:04:05x"), None);
+    }
+
+    #[test]
+    fn user_points_and_spans() {
+        assert_eq!(
+            parse_point("1732428000").unwrap().rfc3339(),
+            "2024-11-24T06:00:00Z"
+        );
+        assert_eq!(
+            parse_point("1732428000000").unwrap().rfc3339(),
+            "2024-11-24T06:00:00Z"
+        );
+        assert_eq!(parse_span("15m").unwrap().as_secs(), 900);
+        assert_eq!(parse_span("1h30m").unwrap().as_secs(), 5400);
+        assert!(parse_span("soon").is_err());
+    }
+}
