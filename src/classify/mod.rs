@@ -1,0 +1,169 @@
+//! Classify stage: the aho-corasick prefilter over raw lines, then the pack's
+//! rules over decoded text, and attribution of a record to a cluster.
+
+mod attribution;
+pub mod pack;
+
+pub use attribution::Who;
+pub use pack::{CatId, Kind, Marker, Pack, Strength, Target};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// The compiled pack: prefilter automaton plus rules.
+pub struct Classifier {
+    pub pack: Pack,
+    prefilter: AhoCorasick,
+    /// For each prefilter pattern, the rules that listed it as a keyword.
+    rules_of_keyword: Vec<Vec<usize>>,
+    /// Prefilter patterns that are error words.
+    error_keyword: Vec<bool>,
+}
+
+/// What a line says about rotation, after the pack's rules.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Classification {
+    /// Every failure category kept for the line, most specific first.
+    pub categories: Vec<CatId>,
+    pub marker: Option<Marker>,
+    /// The text holds an error word (for records with no level).
+    pub error_words: bool,
+}
+
+impl Classification {
+    /// The category that names the line's cause.
+    pub fn cause(&self) -> Option<CatId> {
+        self.categories.first().copied()
+    }
+}
+
+/// One rule's hit on a line.
+#[derive(Clone, Copy, Debug)]
+struct Hit {
+    cat: CatId,
+    rank: u8,
+    strength: Strength,
+    pos: usize,
+}
+
+impl Classifier {
+    pub fn new(pack: Pack) -> Classifier {
+        let keywords = pack.keywords();
+        let rules_of_keyword = keywords
+            .iter()
+            .map(|k| (0..pack.rules.len()).filter(|&r| pack.rules[r].keywords.contains(k)).collect())
+            .collect();
+        let error_keyword = keywords.iter().map(|k| pack.error_keywords.contains(k)).collect();
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&keywords)
+            .expect("keywords are plain literals, bounded in number");
+        Classifier {
+            pack,
+            prefilter,
+            rules_of_keyword,
+            error_keyword,
+        }
+    }
+
+    /// Could any rule concern this raw line? Lines that fail this are only counted.
+    pub fn is_candidate(&self, raw: &[u8]) -> bool {
+        self.prefilter.is_match(raw) || is_klog_error_header(raw)
+    }
+
+    /// Runs the rules whose keywords occur in `text`.
+    pub fn classify(&self, text: &str) -> Classification {
+        let mut tried = vec![false; self.pack.rules.len()];
+        let mut hits = Vec::new();
+        let mut out = Classification::default();
+        for m in self.prefilter.find_overlapping_iter(text) {
+            let k = m.pattern().as_usize();
+            out.error_words |= self.error_keyword[k];
+            for &r in &self.rules_of_keyword[k] {
+                if std::mem::replace(&mut tried[r], true) {
+                    continue;
+                }
+                self.try_rule(r, text, &mut hits, &mut out);
+            }
+        }
+        out.categories = resolve(&hits);
+        if !out.categories.is_empty() {
+            // A line that reports a failure is not also a start or a success.
+            out.marker = None;
+        }
+        out
+    }
+
+    fn try_rule(&self, r: usize, text: &str, hits: &mut Vec<Hit>, out: &mut Classification) {
+        let rule = &self.pack.rules[r];
+        let Some(pos) = rule.find_after_prefilter(text) else {
+            return;
+        };
+        match rule.target {
+            Target::Marker(m) => out.marker = Some(out.marker.map_or(m, |prev| prev.max_with(m))),
+            Target::Category(cat) => hits.push(Hit {
+                cat,
+                rank: self.pack.category(cat).kind.rank(),
+                strength: rule.strength,
+                pos,
+            }),
+        }
+    }
+
+    pub fn attribute(&self, fields: &[(&str, &str)], text: &str) -> Who {
+        attribution::attribute(&self.pack.attribution, fields, text)
+    }
+}
+
+impl Marker {
+    /// A line that both starts and completes names the completion.
+    fn max_with(self, other: Marker) -> Marker {
+        if self == Marker::Succeeded || other == Marker::Succeeded {
+            Marker::Succeeded
+        } else {
+            Marker::Started
+        }
+    }
+}
+
+/// Keeps every category a line carries, most specific first.
+///
+/// A runbook phrase names the operation that failed; a detail (an underlying
+/// error string) of a *different* cause category on the same line explains it
+/// and is dropped: `failed to update WDEK secret: etcdserver: leader changed`
+/// is the cluster master's etcd, a WDEK failure, not carrier etcd. Among causes
+/// the phrase wins over the detail, then the innermost (rightmost) wins,
+/// because Go wraps errors outer-first.
+fn resolve(hits: &[Hit]) -> Vec<CatId> {
+    let phrase_causes: Vec<CatId> = hits
+        .iter()
+        .filter(|h| h.rank == 2 && h.strength == Strength::Phrase)
+        .map(|h| h.cat)
+        .collect();
+    let mut kept: Vec<Hit> = hits
+        .iter()
+        .filter(|h| h.rank < 2 || phrase_causes.is_empty() || phrase_causes.contains(&h.cat))
+        .copied()
+        .collect();
+    kept.sort_by(|a, b| {
+        (b.rank, b.strength == Strength::Phrase, b.pos).cmp(&(a.rank, a.strength == Strength::Phrase, a.pos))
+    });
+    let mut cats: Vec<CatId> = Vec::with_capacity(kept.len());
+    for h in kept {
+        if !cats.contains(&h.cat) {
+            cats.push(h.cat);
+        }
+    }
+    cats
+}
+
+/// klog's `E1120 ` / `F1120 ` header marks an error even without error words.
+fn is_klog_error_header(raw: &[u8]) -> bool {
+    memchr::memchr2(b'E', b'F', raw).is_some_and(|i| {
+        let b = &raw[i..];
+        b.len() > 6 && b[1..5].iter().all(u8::is_ascii_digit) && b[5] == b' ' && (i == 0 || raw[i - 1] == b' ')
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,463 @@
+//! The pattern pack: the runbook as validated data.
+//!
+//! A pack is TOML. The default is compiled in; user packs extend it or replace
+//! it. Every rule carries sample lines that must match it, and loading fails
+//! with the pack's origin, the entry and what is wrong.
+
+use crate::error::{Error, Result};
+use regex::{Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+
+pub const DEFAULT_PACK: &str = include_str!("../../patterns/default.toml");
+pub const DEFAULT_ORIGIN: &str = "<built-in patterns/default.toml>";
+
+/// How a category takes part in rebuilding attempts and ranking causes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// An underlying failure (etcd, kube client, WDEK secret, user-added).
+    Cause,
+    /// One attempt failed; the cause is elsewhere.
+    AttemptFailed,
+    /// Retries are exhausted: the summary failure.
+    Exhausted,
+    /// An error tied to a rotation that no rule names.
+    Unclassified,
+}
+
+impl Kind {
+    /// Higher is more specific; the root cause is the most specific failure.
+    pub fn rank(self) -> u8 {
+        match self {
+            Kind::Cause | Kind::Unclassified => 2,
+            Kind::AttemptFailed => 1,
+            Kind::Exhausted => 0,
+        }
+    }
+}
+
+/// Lifecycle events that are not failures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Marker {
+    Started,
+    Succeeded,
+}
+
+/// A runbook phrase names the operation that failed; a detail is an underlying
+/// error string. A phrase outranks a detail of another category on one line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    #[default]
+    Phrase,
+    Detail,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackFile {
+    schema_version: u32,
+    #[serde(default)]
+    defines: BTreeMap<String, String>,
+    #[serde(default)]
+    attribution: AttributionFile,
+    #[serde(default)]
+    errors: ErrorsFile,
+    #[serde(default)]
+    category: Vec<CategoryFile>,
+    #[serde(default)]
+    rule: Vec<RuleFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributionFile {
+    #[serde(default)]
+    pub cluster_fields: Vec<String>,
+    #[serde(default)]
+    pub corr_fields: Vec<String>,
+    #[serde(default)]
+    pub attempt_fields: Vec<String>,
+    pub cluster_id: Option<String>,
+    #[serde(default)]
+    pub cluster_text: Vec<String>,
+    #[serde(default)]
+    pub corr_text: Vec<String>,
+    #[serde(default)]
+    pub attempt_text: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ErrorsFile {
+    #[serde(default)]
+    keywords: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CategoryFile {
+    id: String,
+    kind: Kind,
+    title: String,
+    action: String,
+    #[serde(default)]
+    hold_in_streak: bool,
+    #[serde(default)]
+    hold_unattributed: bool,
+    hold_clusters: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    id: String,
+    category: Option<String>,
+    marker: Option<Marker>,
+    #[serde(default)]
+    strength: Strength,
+    keywords: Vec<String>,
+    regex: Vec<String>,
+    #[serde(default)]
+    unless: Vec<String>,
+    samples: Vec<String>,
+    #[serde(default)]
+    not_samples: Vec<String>,
+}
+
+/// Index of a category in the pack.
+pub type CatId = u16;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Category {
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    pub action: String,
+    pub hold_in_streak: bool,
+    pub hold_unattributed: bool,
+    pub hold_clusters: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Category(CatId),
+    Marker(Marker),
+}
+
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub target: Target,
+    pub strength: Strength,
+    pub keywords: Vec<String>,
+    pub regex: Vec<Regex>,
+    pub unless: Vec<Regex>,
+    pub samples: Vec<String>,
+    pub not_samples: Vec<String>,
+}
+
+impl Rule {
+    /// Where the rule matches `text` (the start of its first matching regex),
+    /// keywords included, so a sample check is the same test the engine runs.
+    pub fn find(&self, text: &str) -> Option<usize> {
+        let lower = text.to_ascii_lowercase();
+        if !self.keywords.iter().any(|k| lower.contains(k.as_str())) {
+            return None;
+        }
+        self.find_after_prefilter(text)
+    }
+
+    pub fn find_after_prefilter(&self, text: &str) -> Option<usize> {
+        if self.unless.iter().any(|r| r.is_match(text)) {
+            return None;
+        }
+        self.regex.iter().filter_map(|r| r.find(text)).map(|m| m.start()).min()
+    }
+}
+
+/// Attribution settings: how a line names its cluster, correlation id and attempt.
+#[derive(Debug, Default)]
+pub struct AttributionSpec {
+    pub cluster_fields: Vec<String>,
+    pub corr_fields: Vec<String>,
+    pub attempt_fields: Vec<String>,
+    pub cluster_id: Option<Regex>,
+    pub cluster_text: Vec<Regex>,
+    pub corr_text: Vec<Regex>,
+    pub attempt_text: Vec<Regex>,
+}
+
+/// A loaded, validated pack: the default, plus or instead of user packs.
+#[derive(Debug, Default)]
+pub struct Pack {
+    pub categories: Vec<Category>,
+    pub rules: Vec<Rule>,
+    pub attribution: AttributionSpec,
+    pub error_keywords: Vec<String>,
+    pub origins: Vec<String>,
+}
+
+impl Pack {
+    pub fn builtin() -> Result<Pack> {
+        let mut pack = Pack::default();
+        pack.add(DEFAULT_PACK, DEFAULT_ORIGIN)?;
+        pack.finish()?;
+        Ok(pack)
+    }
+
+    /// Loads the default (unless `replace`) and then each user pack in order.
+    pub fn load(user: &[(String, String)], replace: bool) -> Result<Pack> {
+        let mut pack = Pack::default();
+        if !replace {
+            pack.add(DEFAULT_PACK, DEFAULT_ORIGIN)?;
+        }
+        for (origin, text) in user {
+            pack.add(text, origin)?;
+        }
+        pack.finish()?;
+        Ok(pack)
+    }
+
+    pub fn category(&self, id: CatId) -> &Category {
+        &self.categories[usize::from(id)]
+    }
+
+    pub fn category_id(&self, name: &str) -> Option<CatId> {
+        self.categories.iter().position(|c| c.id == name).map(|i| i as CatId)
+    }
+
+    /// The single category of a built-in kind (validated by `finish`).
+    pub fn of_kind(&self, kind: Kind) -> CatId {
+        self.categories.iter().position(|c| c.kind == kind).unwrap_or(0) as CatId
+    }
+
+    fn add(&mut self, text: &str, origin: &str) -> Result<()> {
+        let file: PackFile = toml::from_str(text).map_err(|e| Error::PackSyntax {
+            origin: origin.to_string(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        if file.schema_version != 1 {
+            let msg = format!("schema_version {} is not supported (expected 1)", file.schema_version);
+            return Err(Error::pack(origin, "schema_version", msg));
+        }
+        self.origins.push(origin.to_string());
+        self.add_attribution(&file.attribution, &file.defines, origin)?;
+        self.error_keywords.extend(lowercase_keywords(&file.errors.keywords, origin, "errors.keywords")?);
+        for (i, c) in file.category.into_iter().enumerate() {
+            self.add_category(c, origin, i)?;
+        }
+        for r in file.rule {
+            self.add_rule(r, &file.defines, origin)?;
+        }
+        Ok(())
+    }
+
+    fn add_attribution(&mut self, a: &AttributionFile, defines: &BTreeMap<String, String>, origin: &str) -> Result<()> {
+        let spec = &mut self.attribution;
+        spec.cluster_fields.extend(a.cluster_fields.iter().map(|f| normalize_field(f)));
+        spec.corr_fields.extend(a.corr_fields.iter().map(|f| normalize_field(f)));
+        spec.attempt_fields.extend(a.attempt_fields.iter().map(|f| normalize_field(f)));
+        if let Some(id) = &a.cluster_id {
+            spec.cluster_id = Some(compile(id, defines, origin, "attribution.cluster_id")?);
+        }
+        let lists = [
+            (&a.cluster_text, &mut spec.cluster_text, "cluster_text", "id"),
+            (&a.corr_text, &mut spec.corr_text, "corr_text", "id"),
+            (&a.attempt_text, &mut spec.attempt_text, "attempt_text", "n"),
+        ];
+        for (src, dst, name, group) in lists {
+            for (i, p) in src.iter().enumerate() {
+                let entry = format!("attribution.{name}[{i}]");
+                let re = compile(p, defines, origin, &entry)?;
+                if !re.capture_names().any(|n| n == Some(group)) {
+                    return Err(Error::pack(origin, entry, format!("needs a named group (?P<{group}>...)")));
+                }
+                dst.push(re);
+            }
+        }
+        Ok(())
+    }
+
+    fn add_category(&mut self, c: CategoryFile, origin: &str, index: usize) -> Result<()> {
+        let entry = format!("category #{} `{}`", index + 1, c.id);
+        check_id(&c.id, origin, &entry)?;
+        if self.category_id(&c.id).is_some() {
+            return Err(Error::pack(origin, entry, "duplicate category id"));
+        }
+        for (name, value) in [("title", &c.title), ("action", &c.action)] {
+            if value.trim().is_empty() {
+                return Err(Error::pack(origin, &entry, format!("`{name}` is empty")));
+            }
+        }
+        self.categories.push(Category {
+            id: c.id,
+            kind: c.kind,
+            title: c.title,
+            action: c.action,
+            hold_in_streak: c.hold_in_streak,
+            hold_unattributed: c.hold_unattributed,
+            hold_clusters: c.hold_clusters,
+        });
+        Ok(())
+    }
+
+    fn add_rule(&mut self, r: RuleFile, defines: &BTreeMap<String, String>, origin: &str) -> Result<()> {
+        let entry = format!("rule `{}`", r.id);
+        check_id(&r.id, origin, &entry)?;
+        if self.rules.iter().any(|x| x.id == r.id) {
+            return Err(Error::pack(origin, entry, "duplicate rule id"));
+        }
+        let target = self.rule_target(&r, origin, &entry)?;
+        if r.regex.is_empty() {
+            return Err(Error::pack(origin, entry, "`regex` is empty: a rule needs at least one"));
+        }
+        if r.samples.is_empty() {
+            return Err(Error::pack(origin, entry, "`samples` is empty: a rule needs a line it must match"));
+        }
+        let rule = Rule {
+            target,
+            strength: r.strength,
+            keywords: lowercase_keywords(&r.keywords, origin, &entry)?,
+            regex: compile_all(&r.regex, defines, origin, &entry, "regex")?,
+            unless: compile_all(&r.unless, defines, origin, &entry, "unless")?,
+            samples: r.samples,
+            not_samples: r.not_samples,
+            id: r.id,
+        };
+        if rule.keywords.is_empty() {
+            return Err(Error::pack(origin, entry, "`keywords` is empty: the prefilter needs at least one"));
+        }
+        check_samples(&rule, origin, &entry)?;
+        self.rules.push(rule);
+        Ok(())
+    }
+
+    fn rule_target(&self, r: &RuleFile, origin: &str, entry: &str) -> Result<Target> {
+        match (&r.category, r.marker) {
+            (Some(c), None) => self
+                .category_id(c)
+                .map(Target::Category)
+                .ok_or_else(|| Error::pack(origin, entry, format!("unknown category `{c}`"))),
+            (None, Some(m)) => Ok(Target::Marker(m)),
+            _ => Err(Error::pack(origin, entry, "needs exactly one of `category` or `marker`")),
+        }
+    }
+
+    /// Checks what only the whole pack can tell.
+    fn finish(&mut self) -> Result<()> {
+        let origin = self.origins.join(" + ");
+        for kind in [Kind::AttemptFailed, Kind::Exhausted, Kind::Unclassified] {
+            let n = self.categories.iter().filter(|c| c.kind == kind).count();
+            if n != 1 {
+                let msg = format!("needs exactly one category of kind `{}`, found {n}", kind_name(kind));
+                return Err(Error::pack(&origin, "categories", msg));
+            }
+        }
+        if self.attribution.cluster_id.is_none() {
+            return Err(Error::pack(&origin, "attribution", "`cluster_id` is not set"));
+        }
+        if self.categories.len() > usize::from(CatId::MAX) {
+            return Err(Error::pack(&origin, "categories", "too many categories"));
+        }
+        Ok(())
+    }
+
+    /// Every distinct prefilter keyword: rules' and error words.
+    pub fn keywords(&self) -> Vec<String> {
+        let mut seen = HashSet::new();
+        self.rules
+            .iter()
+            .flat_map(|r| r.keywords.iter())
+            .chain(self.error_keywords.iter())
+            .filter(|k| seen.insert(k.as_str()))
+            .cloned()
+            .collect()
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Cause => "cause",
+        Kind::AttemptFailed => "attempt_failed",
+        Kind::Exhausted => "exhausted",
+        Kind::Unclassified => "unclassified",
+    }
+}
+
+/// `clusterID`, `cluster_id` and `cluster-id` are one field to us.
+pub fn normalize_field(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn check_id(id: &str, origin: &str, entry: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-' || b == b'.');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::pack(origin, entry, "ids use lowercase letters, digits, `_`, `-` and `.`"))
+    }
+}
+
+/// Keywords are matched case-insensitively against raw lines, where JSON may
+/// escape quotes and backslashes; such keywords would never match.
+fn lowercase_keywords(words: &[String], origin: &str, entry: &str) -> Result<Vec<String>> {
+    words
+        .iter()
+        .map(|w| {
+            if w.trim().is_empty() || w.contains(['"', '\\']) {
+                Err(Error::pack(origin, entry, format!("keyword {w:?} is empty or holds a quote or backslash")))
+            } else {
+                Ok(w.to_ascii_lowercase())
+            }
+        })
+        .collect()
+}
+
+fn compile_all(pats: &[String], defines: &BTreeMap<String, String>, origin: &str, entry: &str, what: &str) -> Result<Vec<Regex>> {
+    pats.iter()
+        .enumerate()
+        .map(|(i, p)| compile(p, defines, origin, &format!("{entry} {what}[{i}]")))
+        .collect()
+}
+
+/// Compiles case-insensitively after replacing `{{name}}` with its define.
+fn compile(pattern: &str, defines: &BTreeMap<String, String>, origin: &str, entry: &str) -> Result<Regex> {
+    let expanded = expand(pattern, defines).map_err(|m| Error::pack(origin, entry, m))?;
+    RegexBuilder::new(&expanded)
+        .case_insensitive(true)
+        .size_limit(1 << 22)
+        .build()
+        .map_err(|e| Error::pack(origin, entry, format!("invalid regex: {e}")))
+}
+
+fn expand(pattern: &str, defines: &BTreeMap<String, String>) -> std::result::Result<String, String> {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(open) = rest.find("{{") {
+        let close = rest[open..].find("}}").ok_or("unclosed `{{`")? + open;
+        let name = &rest[open + 2..close];
+        let value = defines.get(name).ok_or_else(|| format!("unknown define `{{{{{name}}}}}`"))?;
+        out.push_str(&rest[..open]);
+        out.push_str(&format!("(?:{value})"));
+        rest = &rest[close + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn check_samples(rule: &Rule, origin: &str, entry: &str) -> Result<()> {
+    if let Some(s) = rule.samples.iter().find(|s| rule.find(s).is_none()) {
+        return Err(Error::pack(origin, entry, format!("sample does not match its own rule: {s:?}")));
+    }
+    if let Some(s) = rule.not_samples.iter().find(|s| rule.find(s).is_some()) {
+        return Err(Error::pack(origin, entry, format!("not_sample matches the rule: {s:?}")));
+    }
+    Ok(())
+}
