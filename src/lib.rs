@@ -5,8 +5,16 @@
 //! `source` (bytes in) -> `decode` (records) -> `classify` (runbook categories)
 //! -> `attempts` (per-cluster rotations) -> `verdict` (delete the pod?) -> `report`.
 
+pub mod analyze;
+pub mod attempts;
 pub mod classify;
+pub mod config;
 pub mod decode;
 pub mod error;
+pub mod event;
+pub mod redact;
+pub mod report;
+pub mod scan;
 pub mod source;
 pub mod time;
+pub mod verdict;

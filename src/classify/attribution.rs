@@ -52,10 +52,14 @@ fn cluster_in_text(spec: &AttributionSpec, text: &str) -> Option<String> {
 
 /// Cluster ids carry a digit; that keeps twenty-letter words out.
 fn plausible_id(spec: &AttributionSpec, id: &str) -> bool {
-    id.bytes().any(|b| b.is_ascii_digit()) && spec.cluster_id.as_ref().is_some_and(|re| re.is_match(id))
+    id.bytes().any(|b| b.is_ascii_digit())
+        && spec.cluster_id.as_ref().is_some_and(|re| re.is_match(id))
 }
 
 fn first_capture(res: &[regex::Regex], text: &str, group: &str) -> Option<String> {
-    res.iter()
-        .find_map(|re| re.captures(text).and_then(|c| c.name(group)).map(|m| m.as_str().to_string()))
+    res.iter().find_map(|re| {
+        re.captures(text)
+            .and_then(|c| c.name(group))
+            .map(|m| m.as_str().to_string())
+    })
 }

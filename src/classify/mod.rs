@@ -50,9 +50,16 @@ impl Classifier {
         let keywords = pack.keywords();
         let rules_of_keyword = keywords
             .iter()
-            .map(|k| (0..pack.rules.len()).filter(|&r| pack.rules[r].keywords.contains(k)).collect())
+            .map(|k| {
+                (0..pack.rules.len())
+                    .filter(|&r| pack.rules[r].keywords.contains(k))
+                    .collect()
+            })
             .collect();
-        let error_keyword = keywords.iter().map(|k| pack.error_keywords.contains(k)).collect();
+        let error_keyword = keywords
+            .iter()
+            .map(|k| pack.error_keywords.contains(k))
+            .collect();
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
@@ -146,7 +153,11 @@ fn resolve(hits: &[Hit]) -> Vec<CatId> {
         .copied()
         .collect();
     kept.sort_by(|a, b| {
-        (b.rank, b.strength == Strength::Phrase, b.pos).cmp(&(a.rank, a.strength == Strength::Phrase, a.pos))
+        (b.rank, b.strength == Strength::Phrase, b.pos).cmp(&(
+            a.rank,
+            a.strength == Strength::Phrase,
+            a.pos,
+        ))
     });
     let mut cats: Vec<CatId> = Vec::with_capacity(kept.len());
     for h in kept {
@@ -161,7 +172,10 @@ fn resolve(hits: &[Hit]) -> Vec<CatId> {
 fn is_klog_error_header(raw: &[u8]) -> bool {
     memchr::memchr2(b'E', b'F', raw).is_some_and(|i| {
         let b = &raw[i..];
-        b.len() > 6 && b[1..5].iter().all(u8::is_ascii_digit) && b[5] == b' ' && (i == 0 || raw[i - 1] == b' ')
+        b.len() > 6
+            && b[1..5].iter().all(u8::is_ascii_digit)
+            && b[5] == b' '
+            && (i == 0 || raw[i - 1] == b' ')
     })
 }
 

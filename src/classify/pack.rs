@@ -174,7 +174,11 @@ impl Rule {
         if self.unless.iter().any(|r| r.is_match(text)) {
             return None;
         }
-        self.regex.iter().filter_map(|r| r.find(text)).map(|m| m.start()).min()
+        self.regex
+            .iter()
+            .filter_map(|r| r.find(text))
+            .map(|m| m.start())
+            .min()
     }
 }
 
@@ -226,12 +230,18 @@ impl Pack {
     }
 
     pub fn category_id(&self, name: &str) -> Option<CatId> {
-        self.categories.iter().position(|c| c.id == name).map(|i| i as CatId)
+        self.categories
+            .iter()
+            .position(|c| c.id == name)
+            .map(|i| i as CatId)
     }
 
     /// The single category of a built-in kind (validated by `finish`).
     pub fn of_kind(&self, kind: Kind) -> CatId {
-        self.categories.iter().position(|c| c.kind == kind).unwrap_or(0) as CatId
+        self.categories
+            .iter()
+            .position(|c| c.kind == kind)
+            .unwrap_or(0) as CatId
     }
 
     fn add(&mut self, text: &str, origin: &str) -> Result<()> {
@@ -240,12 +250,19 @@ impl Pack {
             message: e.to_string().trim_end().to_string(),
         })?;
         if file.schema_version != 1 {
-            let msg = format!("schema_version {} is not supported (expected 1)", file.schema_version);
+            let msg = format!(
+                "schema_version {} is not supported (expected 1)",
+                file.schema_version
+            );
             return Err(Error::pack(origin, "schema_version", msg));
         }
         self.origins.push(origin.to_string());
         self.add_attribution(&file.attribution, &file.defines, origin)?;
-        self.error_keywords.extend(lowercase_keywords(&file.errors.keywords, origin, "errors.keywords")?);
+        self.error_keywords.extend(lowercase_keywords(
+            &file.errors.keywords,
+            origin,
+            "errors.keywords",
+        )?);
         for (i, c) in file.category.into_iter().enumerate() {
             self.add_category(c, origin, i)?;
         }
@@ -255,16 +272,29 @@ impl Pack {
         Ok(())
     }
 
-    fn add_attribution(&mut self, a: &AttributionFile, defines: &BTreeMap<String, String>, origin: &str) -> Result<()> {
+    fn add_attribution(
+        &mut self,
+        a: &AttributionFile,
+        defines: &BTreeMap<String, String>,
+        origin: &str,
+    ) -> Result<()> {
         let spec = &mut self.attribution;
-        spec.cluster_fields.extend(a.cluster_fields.iter().map(|f| normalize_field(f)));
-        spec.corr_fields.extend(a.corr_fields.iter().map(|f| normalize_field(f)));
-        spec.attempt_fields.extend(a.attempt_fields.iter().map(|f| normalize_field(f)));
+        spec.cluster_fields
+            .extend(a.cluster_fields.iter().map(|f| normalize_field(f)));
+        spec.corr_fields
+            .extend(a.corr_fields.iter().map(|f| normalize_field(f)));
+        spec.attempt_fields
+            .extend(a.attempt_fields.iter().map(|f| normalize_field(f)));
         if let Some(id) = &a.cluster_id {
             spec.cluster_id = Some(compile(id, defines, origin, "attribution.cluster_id")?);
         }
         let lists = [
-            (&a.cluster_text, &mut spec.cluster_text, "cluster_text", "id"),
+            (
+                &a.cluster_text,
+                &mut spec.cluster_text,
+                "cluster_text",
+                "id",
+            ),
             (&a.corr_text, &mut spec.corr_text, "corr_text", "id"),
             (&a.attempt_text, &mut spec.attempt_text, "attempt_text", "n"),
         ];
@@ -273,7 +303,11 @@ impl Pack {
                 let entry = format!("attribution.{name}[{i}]");
                 let re = compile(p, defines, origin, &entry)?;
                 if !re.capture_names().any(|n| n == Some(group)) {
-                    return Err(Error::pack(origin, entry, format!("needs a named group (?P<{group}>...)")));
+                    return Err(Error::pack(
+                        origin,
+                        entry,
+                        format!("needs a named group (?P<{group}>...)"),
+                    ));
                 }
                 dst.push(re);
             }
@@ -304,7 +338,12 @@ impl Pack {
         Ok(())
     }
 
-    fn add_rule(&mut self, r: RuleFile, defines: &BTreeMap<String, String>, origin: &str) -> Result<()> {
+    fn add_rule(
+        &mut self,
+        r: RuleFile,
+        defines: &BTreeMap<String, String>,
+        origin: &str,
+    ) -> Result<()> {
         let entry = format!("rule `{}`", r.id);
         check_id(&r.id, origin, &entry)?;
         if self.rules.iter().any(|x| x.id == r.id) {
@@ -312,10 +351,18 @@ impl Pack {
         }
         let target = self.rule_target(&r, origin, &entry)?;
         if r.regex.is_empty() {
-            return Err(Error::pack(origin, entry, "`regex` is empty: a rule needs at least one"));
+            return Err(Error::pack(
+                origin,
+                entry,
+                "`regex` is empty: a rule needs at least one",
+            ));
         }
         if r.samples.is_empty() {
-            return Err(Error::pack(origin, entry, "`samples` is empty: a rule needs a line it must match"));
+            return Err(Error::pack(
+                origin,
+                entry,
+                "`samples` is empty: a rule needs a line it must match",
+            ));
         }
         let rule = Rule {
             target,
@@ -328,7 +375,11 @@ impl Pack {
             id: r.id,
         };
         if rule.keywords.is_empty() {
-            return Err(Error::pack(origin, entry, "`keywords` is empty: the prefilter needs at least one"));
+            return Err(Error::pack(
+                origin,
+                entry,
+                "`keywords` is empty: the prefilter needs at least one",
+            ));
         }
         check_samples(&rule, origin, &entry)?;
         self.rules.push(rule);
@@ -342,7 +393,11 @@ impl Pack {
                 .map(Target::Category)
                 .ok_or_else(|| Error::pack(origin, entry, format!("unknown category `{c}`"))),
             (None, Some(m)) => Ok(Target::Marker(m)),
-            _ => Err(Error::pack(origin, entry, "needs exactly one of `category` or `marker`")),
+            _ => Err(Error::pack(
+                origin,
+                entry,
+                "needs exactly one of `category` or `marker`",
+            )),
         }
     }
 
@@ -352,12 +407,19 @@ impl Pack {
         for kind in [Kind::AttemptFailed, Kind::Exhausted, Kind::Unclassified] {
             let n = self.categories.iter().filter(|c| c.kind == kind).count();
             if n != 1 {
-                let msg = format!("needs exactly one category of kind `{}`, found {n}", kind_name(kind));
+                let msg = format!(
+                    "needs exactly one category of kind `{}`, found {n}",
+                    kind_name(kind)
+                );
                 return Err(Error::pack(&origin, "categories", msg));
             }
         }
         if self.attribution.cluster_id.is_none() {
-            return Err(Error::pack(&origin, "attribution", "`cluster_id` is not set"));
+            return Err(Error::pack(
+                &origin,
+                "attribution",
+                "`cluster_id` is not set",
+            ));
         }
         if self.categories.len() > usize::from(CatId::MAX) {
             return Err(Error::pack(&origin, "categories", "too many categories"));
@@ -397,11 +459,17 @@ pub fn normalize_field(name: &str) -> String {
 
 fn check_id(id: &str, origin: &str, entry: &str) -> Result<()> {
     let ok = !id.is_empty()
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-' || b == b'.');
+        && id.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-' || b == b'.'
+        });
     if ok {
         Ok(())
     } else {
-        Err(Error::pack(origin, entry, "ids use lowercase letters, digits, `_`, `-` and `.`"))
+        Err(Error::pack(
+            origin,
+            entry,
+            "ids use lowercase letters, digits, `_`, `-` and `.`",
+        ))
     }
 }
 
@@ -412,7 +480,11 @@ fn lowercase_keywords(words: &[String], origin: &str, entry: &str) -> Result<Vec
         .iter()
         .map(|w| {
             if w.trim().is_empty() || w.contains(['"', '\\']) {
-                Err(Error::pack(origin, entry, format!("keyword {w:?} is empty or holds a quote or backslash")))
+                Err(Error::pack(
+                    origin,
+                    entry,
+                    format!("keyword {w:?} is empty or holds a quote or backslash"),
+                ))
             } else {
                 Ok(w.to_ascii_lowercase())
             }
@@ -420,7 +492,13 @@ fn lowercase_keywords(words: &[String], origin: &str, entry: &str) -> Result<Vec
         .collect()
 }
 
-fn compile_all(pats: &[String], defines: &BTreeMap<String, String>, origin: &str, entry: &str, what: &str) -> Result<Vec<Regex>> {
+fn compile_all(
+    pats: &[String],
+    defines: &BTreeMap<String, String>,
+    origin: &str,
+    entry: &str,
+    what: &str,
+) -> Result<Vec<Regex>> {
     pats.iter()
         .enumerate()
         .map(|(i, p)| compile(p, defines, origin, &format!("{entry} {what}[{i}]")))
@@ -428,7 +506,12 @@ fn compile_all(pats: &[String], defines: &BTreeMap<String, String>, origin: &str
 }
 
 /// Compiles case-insensitively after replacing `{{name}}` with its define.
-fn compile(pattern: &str, defines: &BTreeMap<String, String>, origin: &str, entry: &str) -> Result<Regex> {
+fn compile(
+    pattern: &str,
+    defines: &BTreeMap<String, String>,
+    origin: &str,
+    entry: &str,
+) -> Result<Regex> {
     let expanded = expand(pattern, defines).map_err(|m| Error::pack(origin, entry, m))?;
     RegexBuilder::new(&expanded)
         .case_insensitive(true)
@@ -437,13 +520,18 @@ fn compile(pattern: &str, defines: &BTreeMap<String, String>, origin: &str, entr
         .map_err(|e| Error::pack(origin, entry, format!("invalid regex: {e}")))
 }
 
-fn expand(pattern: &str, defines: &BTreeMap<String, String>) -> std::result::Result<String, String> {
+fn expand(
+    pattern: &str,
+    defines: &BTreeMap<String, String>,
+) -> std::result::Result<String, String> {
     let mut out = String::with_capacity(pattern.len());
     let mut rest = pattern;
     while let Some(open) = rest.find("{{") {
         let close = rest[open..].find("}}").ok_or("unclosed `{{`")? + open;
         let name = &rest[open + 2..close];
-        let value = defines.get(name).ok_or_else(|| format!("unknown define `{{{{{name}}}}}`"))?;
+        let value = defines
+            .get(name)
+            .ok_or_else(|| format!("unknown define `{{{{{name}}}}}`"))?;
         out.push_str(&rest[..open]);
         out.push_str(&format!("(?:{value})"));
         rest = &rest[close + 2..];
@@ -454,10 +542,18 @@ fn expand(pattern: &str, defines: &BTreeMap<String, String>) -> std::result::Res
 
 fn check_samples(rule: &Rule, origin: &str, entry: &str) -> Result<()> {
     if let Some(s) = rule.samples.iter().find(|s| rule.find(s).is_none()) {
-        return Err(Error::pack(origin, entry, format!("sample does not match its own rule: {s:?}")));
+        return Err(Error::pack(
+            origin,
+            entry,
+            format!("sample does not match its own rule: {s:?}"),
+        ));
     }
     if let Some(s) = rule.not_samples.iter().find(|s| rule.find(s).is_some()) {
-        return Err(Error::pack(origin, entry, format!("not_sample matches the rule: {s:?}")));
+        return Err(Error::pack(
+            origin,
+            entry,
+            format!("not_sample matches the rule: {s:?}"),
+        ));
     }
     Ok(())
 }

@@ -2,7 +2,8 @@ use super::*;
 
 use std::sync::LazyLock;
 
-static CLASSIFIER: LazyLock<Classifier> = LazyLock::new(|| Classifier::new(Pack::builtin().expect("the default pack loads")));
+static CLASSIFIER: LazyLock<Classifier> =
+    LazyLock::new(|| Classifier::new(Pack::builtin().expect("the default pack loads")));
 
 fn classifier() -> &'static Classifier {
     &CLASSIFIER
@@ -21,7 +22,11 @@ fn every_sample_classifies_to_its_rule_target() {
     let c = classifier();
     for rule in &c.pack.rules {
         for sample in &rule.samples {
-            assert!(c.is_candidate(sample.as_bytes()), "prefilter drops {} sample {sample:?}", rule.id);
+            assert!(
+                c.is_candidate(sample.as_bytes()),
+                "prefilter drops {} sample {sample:?}",
+                rule.id
+            );
             let got = c.classify(sample);
             match rule.target {
                 Target::Category(cat) => assert!(
@@ -30,7 +35,9 @@ fn every_sample_classifies_to_its_rule_target() {
                     rule.id,
                     ids(&c, sample)
                 ),
-                Target::Marker(m) => assert_eq!(got.marker, Some(m), "rule {} sample {sample:?}", rule.id),
+                Target::Marker(m) => {
+                    assert_eq!(got.marker, Some(m), "rule {} sample {sample:?}", rule.id)
+                }
             }
         }
     }
@@ -50,13 +57,20 @@ fn runbook_phrases_in_their_natural_variants() {
         ("WDEK secret update failed", "wdek_secret"),
         ("Rotation attempt failed", "attempt_failed"),
         ("rotation attempt failed", "attempt_failed"),
-        ("Failure to rotate the service iam-api-key", "retries_exhausted"),
+        (
+            "Failure to rotate the service iam-api-key",
+            "retries_exhausted",
+        ),
         ("failed to rotate service IAM API key", "retries_exhausted"),
         ("failed to rotate the service apikey", "retries_exhausted"),
         ("IAM API key rotation failed", "retries_exhausted"),
     ];
     for (line, want) in cases {
-        assert_eq!(ids(&c, line).first().map(String::as_str), Some(want), "{line}");
+        assert_eq!(
+            ids(&c, line).first().map(String::as_str),
+            Some(want),
+            "{line}"
+        );
     }
 }
 
@@ -67,7 +81,10 @@ fn wrapped_errors_keep_every_category_and_name_the_most_specific() {
         ids(&c, "rotation attempt failed: failed to update WDEK secret: Operation cannot be fulfilled on secrets \"kp-wdek\""),
         ["wdek_secret", "attempt_failed"]
     );
-    assert_eq!(ids(&c, "Rotation attempt failed: etcdserver: request timed out"), ["etcd", "attempt_failed"]);
+    assert_eq!(
+        ids(&c, "Rotation attempt failed: etcdserver: request timed out"),
+        ["etcd", "attempt_failed"]
+    );
     // The innermost runbook phrase is the cause.
     assert_eq!(
         ids(&c, "failed to update WDEK secret: failed to create kube client: x509: certificate signed by unknown authority"),
@@ -80,7 +97,10 @@ fn a_phrase_explains_details_of_other_categories() {
     let c = classifier();
     // The apiserver's etcd is the cluster master's, not carrier etcd.
     assert_eq!(
-        ids(&c, "failed to update WDEK secret: Internal error occurred: etcdserver: leader changed"),
+        ids(
+            &c,
+            "failed to update WDEK secret: Internal error occurred: etcdserver: leader changed"
+        ),
         ["wdek_secret"]
     );
 }
@@ -89,9 +109,18 @@ fn a_phrase_explains_details_of_other_categories() {
 fn underlying_errors_alone_name_their_category() {
     let c = classifier();
     assert_eq!(ids(&c, "etcdserver: no leader"), ["etcd"]);
-    assert_eq!(ids(&c, "dial tcp 10.1.2.3:2379: connect: connection refused"), ["etcd"]);
-    assert_eq!(ids(&c, "dial tcp 10.0.0.1:443: connect: connection refused"), ["kube_client"]);
-    assert_eq!(ids(&c, "x509: certificate signed by unknown authority"), ["kube_client"]);
+    assert_eq!(
+        ids(&c, "dial tcp 10.1.2.3:2379: connect: connection refused"),
+        ["etcd"]
+    );
+    assert_eq!(
+        ids(&c, "dial tcp 10.0.0.1:443: connect: connection refused"),
+        ["kube_client"]
+    );
+    assert_eq!(
+        ids(&c, "x509: certificate signed by unknown authority"),
+        ["kube_client"]
+    );
     assert_eq!(ids(&c, "secrets \"kp-wdek\" not found"), ["wdek_secret"]);
 }
 
@@ -99,10 +128,14 @@ fn underlying_errors_alone_name_their_category() {
 fn markers_yield_to_failures_on_the_same_line() {
     let c = classifier();
     let got = c.classify("Starting rotation of service iam-api-key");
-    assert_eq!((got.marker, got.categories.len()), (Some(Marker::Started), 0));
+    assert_eq!(
+        (got.marker, got.categories.len()),
+        (Some(Marker::Started), 0)
+    );
     let got = c.classify("Successfully rotated service IAM API key");
     assert_eq!(got.marker, Some(Marker::Succeeded));
-    let got = c.classify("rotation attempt 2 started, previous attempt failed: etcdserver: no leader");
+    let got =
+        c.classify("rotation attempt 2 started, previous attempt failed: etcdserver: no leader");
     assert_eq!(got.marker, None);
 }
 
@@ -124,7 +157,10 @@ fn ordinary_errors_are_not_categories() {
 #[test]
 fn error_words_are_noticed() {
     let c = classifier();
-    assert!(c.classify("error completing request, the cluster is busy with another KMS action").error_words);
+    assert!(
+        c.classify("error completing request, the cluster is busy with another KMS action")
+            .error_words
+    );
     assert!(!c.classify("Handled request").error_words);
 }
 
@@ -132,7 +168,9 @@ fn error_words_are_noticed() {
 fn klog_error_headers_pass_the_prefilter() {
     let c = classifier();
     assert!(c.is_candidate(b"E1120 03:00:01.000000       1 x.go:1] busy"));
-    assert!(c.is_candidate(b"2026-11-20T03:00:01.000123456Z E1120 03:00:01.000000       1 x.go:1] busy"));
+    assert!(c.is_candidate(
+        b"2026-11-20T03:00:01.000123456Z E1120 03:00:01.000000       1 x.go:1] busy"
+    ));
     assert!(!c.is_candidate(b"I1120 03:00:01.000000       1 x.go:1] all good"));
 }
 
@@ -145,7 +183,13 @@ mod attribution {
 
     #[test]
     fn from_fields_in_any_spelling() {
-        for name in ["clusterID", "cluster_id", "clusterId", "cluster", "ClusterID"] {
+        for name in [
+            "clusterID",
+            "cluster_id",
+            "clusterId",
+            "cluster",
+            "ClusterID",
+        ] {
             let w = who(&[(name, "c23h5icd0sr2mu96rcig")], "");
             assert_eq!(w.cluster.as_deref(), Some("c23h5icd0sr2mu96rcig"), "{name}");
         }
@@ -158,9 +202,15 @@ mod attribution {
     #[test]
     fn from_a_crn_in_a_field_or_the_text() {
         let crn = "crn:v1:bluemix:public:containers-kubernetes:us-south:a/c5c0dba4d5406e21164fb825760a7292:c23h5icd0sr2mu96rcig::";
-        assert_eq!(who(&[("crn", crn)], "").cluster.as_deref(), Some("c23h5icd0sr2mu96rcig"));
+        assert_eq!(
+            who(&[("crn", crn)], "").cluster.as_deref(),
+            Some("c23h5icd0sr2mu96rcig")
+        );
         let text = format!("rotation failed for resource {crn} in the last 15 mins");
-        assert_eq!(who(&[], &text).cluster.as_deref(), Some("c23h5icd0sr2mu96rcig"));
+        assert_eq!(
+            who(&[], &text).cluster.as_deref(),
+            Some("c23h5icd0sr2mu96rcig")
+        );
     }
 
     #[test]
@@ -170,13 +220,22 @@ mod attribution {
         assert_eq!(w.corr.as_deref(), Some("7f3c9a12-b1"));
         assert_eq!(w.attempt, Some(2));
         let w = who(&[], "cluster 5f2b8e0c9a7d4e61b3c2a1f0e9d8c7b6 rotated");
-        assert_eq!(w.cluster.as_deref(), Some("5f2b8e0c9a7d4e61b3c2a1f0e9d8c7b6"));
+        assert_eq!(
+            w.cluster.as_deref(),
+            Some("5f2b8e0c9a7d4e61b3c2a1f0e9d8c7b6")
+        );
     }
 
     #[test]
     fn words_and_names_are_not_cluster_ids() {
-        assert_eq!(who(&[("cluster", "prod-dal10-carrier105")], "").cluster, None);
+        assert_eq!(
+            who(&[("cluster", "prod-dal10-carrier105")], "").cluster,
+            None
+        );
         assert_eq!(who(&[], "for cluster internationalization").cluster, None);
-        assert_eq!(who(&[], "the cluster is busy with another KMS action").cluster, None);
+        assert_eq!(
+            who(&[], "the cluster is busy with another KMS action").cluster,
+            None
+        );
     }
 }

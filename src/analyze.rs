@@ -1,0 +1,138 @@
+//! Runs the pipeline over every input and gathers the result for the reports.
+
+use crate::attempts::{self, Cluster};
+use crate::classify::pack::Category;
+use crate::classify::{Classifier, Pack};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::event::{Accounting, Event};
+use crate::redact::Redactor;
+use crate::scan::Scanner;
+use crate::source::{self, InputSpec};
+use crate::time::Ts;
+use crate::verdict::{self, Verdict};
+
+/// One input as read.
+#[derive(Clone, Debug)]
+pub struct InputSummary {
+    pub name: String,
+    pub gzip: bool,
+    pub acct: Accounting,
+}
+
+/// Everything the reports show.
+#[derive(Debug)]
+pub struct Triage {
+    pub inputs: Vec<InputSummary>,
+    pub acct: Accounting,
+    pub window_from: Option<Ts>,
+    pub window_to: Option<Ts>,
+    /// Rotation events outside the window, left out of the analysis.
+    pub outside_window: usize,
+    pub categories: Vec<Category>,
+    pub events: Vec<Event>,
+    /// Clusters reported (after `--cluster`/`--crn`).
+    pub clusters: Vec<Cluster>,
+    /// Clusters with rotation activity in the whole input.
+    pub clusters_total: usize,
+    pub unattributed: Vec<usize>,
+    pub verdict: Verdict,
+    pub focus: Vec<String>,
+    pub evidence: usize,
+    pub pattern_origins: Vec<String>,
+}
+
+impl Triage {
+    /// True when something fails: a failing cluster in the report, or a
+    /// failure tied to no cluster.
+    pub fn has_failures(&self) -> bool {
+        self.clusters.iter().any(|c| c.status.is_failing()) || !self.unattributed.is_empty()
+    }
+
+    pub fn category(&self, id: crate::classify::CatId) -> &Category {
+        &self.categories[usize::from(id)]
+    }
+
+    pub fn source(&self, e: &Event) -> String {
+        format!("{}:{}", self.inputs[e.pos.input as usize].name, e.pos.line)
+    }
+}
+
+pub fn load_pack(cfg: &Config) -> Result<Pack> {
+    let user = cfg
+        .pattern_files
+        .iter()
+        .map(|p| {
+            let name = p.display().to_string();
+            std::fs::read_to_string(p)
+                .map(|t| (name.clone(), t))
+                .map_err(|e| Error::read(name, e))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Pack::load(&user, cfg.replace_default_patterns)
+}
+
+pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
+    let pack = load_pack(cfg)?;
+    let classifier = Classifier::new(pack);
+    let scanner = Scanner {
+        classifier: &classifier,
+        redactor,
+    };
+    let specs = if cfg.inputs.is_empty() {
+        vec![InputSpec::Stdin]
+    } else {
+        cfg.inputs.clone()
+    };
+    let mut inputs = Vec::with_capacity(specs.len());
+    let mut events = Vec::new();
+    let mut acct = Accounting::default();
+    for (i, spec) in specs.iter().enumerate() {
+        let input = source::open(spec)?;
+        let scanned = scanner.scan(i as u32, &input.name, input.gzip, input.reader)?;
+        acct.add(&scanned.acct);
+        events.extend(scanned.events);
+        inputs.push(InputSummary {
+            name: input.name,
+            gzip: input.gzip,
+            acct: scanned.acct,
+        });
+    }
+    // Several inputs (a pod restarted mid-incident) merge in time order.
+    events.sort_by_key(|e| (e.order_ts, e.pos));
+    let (window_from, window_to) = cfg.window.resolve(acct.last_ts);
+    let before = events.len();
+    events.retain(|e| within(e.order_ts, window_from, window_to));
+    let outside_window = before - events.len();
+
+    let pack = &classifier.pack;
+    let rebuilt = attempts::rebuild(&mut events, pack);
+    let verdict = verdict::decide(&rebuilt.clusters, &rebuilt.unattributed, &events, pack);
+    let clusters_total = rebuilt.clusters.len();
+    let clusters = rebuilt
+        .clusters
+        .into_iter()
+        .filter(|c| cfg.focus.is_empty() || cfg.focus.contains(&c.id))
+        .collect();
+    Ok(Triage {
+        inputs,
+        acct,
+        window_from,
+        window_to,
+        outside_window,
+        categories: pack.categories.clone(),
+        events,
+        clusters,
+        clusters_total,
+        unattributed: rebuilt.unattributed,
+        verdict,
+        focus: cfg.focus.clone(),
+        evidence: cfg.evidence,
+        pattern_origins: pack.origins.clone(),
+    })
+}
+
+fn within(ts: Option<Ts>, from: Option<Ts>, to: Option<Ts>) -> bool {
+    let Some(ts) = ts else { return true };
+    from.is_none_or(|f| ts >= f) && to.is_none_or(|t| ts <= t)
+}

@@ -1,0 +1,224 @@
+use super::*;
+use crate::classify::Who;
+use crate::event::SourcePos;
+
+fn pack() -> Pack {
+    Pack::builtin().unwrap()
+}
+
+struct B<'p> {
+    pack: &'p Pack,
+    events: Vec<Event>,
+}
+
+impl<'p> B<'p> {
+    fn new(pack: &'p Pack) -> Self {
+        B {
+            pack,
+            events: Vec::new(),
+        }
+    }
+
+    fn ev(
+        &mut self,
+        cluster: Option<&str>,
+        corr: Option<&str>,
+        attempt: Option<u32>,
+        cats: &[&str],
+        marker: Option<Marker>,
+        error: bool,
+    ) -> &mut Self {
+        let n = self.events.len() as i64;
+        let ts = Some(Ts::from_nanos(
+            1_700_000_000_000_000_000 + n * 1_000_000_000,
+        ));
+        self.events.push(Event {
+            ts,
+            order_ts: ts,
+            pos: SourcePos {
+                input: 0,
+                line: n as u64 + 1,
+            },
+            who: Who {
+                cluster: cluster.map(String::from),
+                corr: corr.map(String::from),
+                attempt,
+            },
+            categories: cats
+                .iter()
+                .map(|c| self.pack.category_id(c).unwrap())
+                .collect(),
+            marker,
+            error,
+            message: format!("event {n}"),
+        });
+        self
+    }
+
+    fn start(&mut self, c: &str, n: u32) -> &mut Self {
+        self.ev(Some(c), None, Some(n), &[], Some(Marker::Started), false)
+    }
+
+    fn fail(&mut self, c: &str, cats: &[&str]) -> &mut Self {
+        self.ev(Some(c), None, None, cats, None, true)
+    }
+
+    fn ok(&mut self, c: &str) -> &mut Self {
+        self.ev(Some(c), None, None, &[], Some(Marker::Succeeded), false)
+    }
+
+    fn run(&mut self) -> Rebuilt {
+        rebuild(&mut self.events, self.pack)
+    }
+}
+
+fn root(p: &Pack, c: &Cluster) -> Option<String> {
+    c.root_cause.map(|r| p.category(r).id.clone())
+}
+
+#[test]
+fn retries_then_exhaustion() {
+    let p = pack();
+    let mut b = B::new(&p);
+    for n in 1..=3 {
+        b.start("c1", n)
+            .fail("c1", &["wdek_secret"])
+            .fail("c1", &["attempt_failed"]);
+    }
+    b.fail("c1", &["retries_exhausted"]);
+    let r = b.run();
+    let c = &r.clusters[0];
+    assert_eq!(
+        (c.status, c.attempts.len(), c.failed_attempts()),
+        (Status::Exhausted, 3, 3)
+    );
+    assert_eq!(root(&p, c).as_deref(), Some("wdek_secret"));
+    assert!(c.attempts[2].exhausted);
+    let counts = c.failure_counts();
+    assert_eq!(counts[&p.category_id("wdek_secret").unwrap()], 3);
+    assert_eq!(counts[&p.category_id("retries_exhausted").unwrap()], 1);
+}
+
+#[test]
+fn success_ends_the_streak() {
+    let p = pack();
+    let mut b = B::new(&p);
+    b.start("c2", 1)
+        .fail("c2", &["kube_client", "attempt_failed"])
+        .start("c2", 2)
+        .ok("c2");
+    let r = b.run();
+    let c = &r.clusters[0];
+    assert_eq!(
+        (c.status, c.attempts.len(), c.failed_attempts()),
+        (Status::Rotated, 2, 1)
+    );
+    assert_eq!(c.root_cause, None);
+    assert!(c.streak.is_empty());
+    assert_eq!(c.failure_events.len(), 1);
+}
+
+#[test]
+fn a_failed_attempt_then_a_new_start_is_retrying() {
+    let p = pack();
+    let mut b = B::new(&p);
+    b.start("c4", 1)
+        .fail("c4", &["attempt_failed"])
+        .start("c4", 2);
+    let c = &b.run().clusters[0];
+    assert_eq!(c.status, Status::Retrying);
+    assert_eq!(c.attempts[1].outcome, Outcome::InProgress);
+    assert_eq!(root(&p, c).as_deref(), Some("attempt_failed"));
+}
+
+#[test]
+fn start_only_is_unknown() {
+    let p = pack();
+    let mut b = B::new(&p);
+    b.start("c9", 1);
+    let c = &b.run().clusters[0];
+    assert_eq!((c.status, c.root_cause), (Status::Unknown, None));
+}
+
+#[test]
+fn correlation_ids_attribute_lines_in_either_direction() {
+    let p = pack();
+    let mut b = B::new(&p);
+    // The corr-only error comes before the line that names the cluster.
+    b.ev(None, Some("d0"), None, &["etcd"], None, true);
+    b.ev(
+        Some("c4"),
+        Some("d0"),
+        Some(1),
+        &[],
+        Some(Marker::Started),
+        false,
+    );
+    b.ev(None, Some("d0"), Some(1), &[], None, true);
+    b.ev(None, Some("d0"), Some(1), &["attempt_failed"], None, true);
+    let r = b.run();
+    assert!(r.unattributed.is_empty());
+    let c = &r.clusters[0];
+    assert_eq!(c.id, "c4");
+    assert_eq!(c.status, Status::Retrying);
+    let counts = c.failure_counts();
+    assert!(counts.contains_key(&p.category_id("etcd").unwrap()));
+    assert!(
+        counts.contains_key(&p.category_id("unclassified").unwrap()),
+        "{counts:?}"
+    );
+}
+
+#[test]
+fn errors_outside_a_rotation_are_not_failures() {
+    let p = pack();
+    let mut b = B::new(&p);
+    b.ev(Some("c5"), None, None, &[], None, true);
+    b.start("c6", 1).ok("c6");
+    b.ev(Some("c6"), None, None, &[], None, true);
+    let r = b.run();
+    assert_eq!(r.clusters.len(), 1, "c5 had no rotation activity");
+    assert_eq!(r.clusters[0].status, Status::Rotated);
+}
+
+#[test]
+fn unattributed_failures_are_kept_apart() {
+    let p = pack();
+    let mut b = B::new(&p);
+    b.ev(None, None, None, &["etcd"], None, true);
+    let r = b.run();
+    assert_eq!(r.unattributed, [0]);
+    assert!(r.clusters.is_empty());
+}
+
+#[test]
+fn the_latest_of_equally_specific_causes_wins() {
+    let p = pack();
+    let mut b = B::new(&p);
+    b.start("c1", 1).fail("c1", &["etcd", "attempt_failed"]);
+    b.start("c1", 2)
+        .fail("c1", &["kube_client", "attempt_failed"]);
+    b.fail("c1", &["retries_exhausted"]);
+    let c = &b.run().clusters[0];
+    assert_eq!(root(&p, c).as_deref(), Some("kube_client"));
+}
+
+#[test]
+fn a_failure_without_its_closing_line_still_fails_the_attempt() {
+    let p = pack();
+    let mut b = B::new(&p);
+    b.start("c1", 1).fail("c1", &["wdek_secret"]);
+    let c = &b.run().clusters[0];
+    assert_eq!((c.status, c.failed_attempts()), (Status::Retrying, 1));
+}
+
+#[test]
+fn attempt_numbers_split_attempts_without_start_lines() {
+    let p = pack();
+    let mut b = B::new(&p);
+    b.ev(Some("c1"), None, Some(1), &["wdek_secret"], None, true);
+    b.ev(Some("c1"), None, Some(2), &["wdek_secret"], None, true);
+    b.ev(Some("c1"), None, Some(2), &["attempt_failed"], None, true);
+    let c = &b.run().clusters[0];
+    assert_eq!((c.attempts.len(), c.failed_attempts()), (2, 2));
+}

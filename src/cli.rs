@@ -1,0 +1,151 @@
+//! The command line (clap derive). Doc comments are the help text. Nothing
+//! here does work: `into_config` only validates and converts.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kp_triage::config::{self, Config, WindowSpec};
+use kp_triage::report::OutputFormat;
+use kp_triage::source::InputSpec;
+use std::path::PathBuf;
+
+/// Triage armada-kp-events service IAM API key rotation failures from its logs.
+///
+/// Pipe the pod's logs in (`kubectl logs -n armada deploy/armada-kp-events`)
+/// or name the files. kp-triage rebuilds every rotation attempt per cluster,
+/// classifies each failure by the runbook, and says whether deleting the
+/// armada-kp-events pod is safe.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kp-triage",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse logs and print the triage.
+    ///
+    /// Exit status: 0 nothing failing, 1 failures found, 2 usage or input error.
+    Analyze(AnalyzeArgs),
+    /// Inspect or check pattern packs.
+    #[command(subcommand)]
+    Patterns(PatternsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Log files: kubectl, stern, zap, klog, logrus or Go log lines, plain or
+    /// gzipped (recognised by content, not name). None, or `-`, reads stdin.
+    /// Several files are merged in time order (a pod restarted mid-incident).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+
+    /// A pattern pack (TOML) that extends the built-in one. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub patterns: Vec<PathBuf>,
+
+    /// Use only the --patterns packs, not the built-in one.
+    #[arg(long, requires = "patterns")]
+    pub no_default_patterns: bool,
+
+    /// Report only this cluster id. Repeatable.
+    #[arg(long, value_name = "ID")]
+    pub cluster: Vec<String>,
+
+    /// Report only the cluster this CRN names (as the alert gives it). Repeatable.
+    #[arg(long, value_name = "CRN")]
+    pub crn: Vec<String>,
+
+    /// Analyse only the last SPAN of the logs (`15m`, `2h`), counted back from
+    /// the latest record in the input, not from now.
+    #[arg(long, value_name = "SPAN")]
+    pub since: Option<String>,
+
+    /// Leave out the last SPAN of the logs, counted back from the latest record
+    /// in the input.
+    #[arg(long, value_name = "SPAN")]
+    pub until: Option<String>,
+
+    /// Start of the window: RFC 3339 (`2026-11-20T03:00:00Z`) or epoch seconds.
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+
+    /// End of the window: RFC 3339 or epoch seconds.
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+
+    /// Evidence lines kept per cluster.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub evidence: usize,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// Terminal tables.
+    Table,
+    /// A versioned JSON document (see the README for the schema).
+    Json,
+    /// A Markdown summary to attach to the CIE.
+    Markdown,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PatternsCommand {
+    /// List the categories and rules of the active pack.
+    List {
+        /// Packs that extend the built-in one.
+        #[arg(long, value_name = "PATH")]
+        patterns: Vec<PathBuf>,
+    },
+    /// Check packs: syntax, fields, regexes and every sample line.
+    Check {
+        /// Pack files to check, each on top of the built-in pack.
+        #[arg(required = true, value_name = "PATH")]
+        files: Vec<PathBuf>,
+        /// Check each file alone, as with --no-default-patterns.
+        #[arg(long)]
+        standalone: bool,
+    },
+    /// Print the built-in pack, a starting point for your own.
+    Default,
+}
+
+impl AnalyzeArgs {
+    pub fn output_format(&self) -> OutputFormat {
+        match self.format {
+            FormatArg::Table => OutputFormat::Table,
+            FormatArg::Json => OutputFormat::Json,
+            FormatArg::Markdown => OutputFormat::Markdown,
+        }
+    }
+
+    pub fn into_config(&self) -> kp_triage::error::Result<Config> {
+        let focus = self
+            .cluster
+            .iter()
+            .chain(&self.crn)
+            .map(|c| config::focus_cluster(c))
+            .collect::<kp_triage::error::Result<Vec<_>>>()?;
+        Ok(Config {
+            inputs: self.files.iter().map(|f| InputSpec::from_arg(f)).collect(),
+            pattern_files: self.patterns.clone(),
+            replace_default_patterns: self.no_default_patterns,
+            focus,
+            window: WindowSpec::parse(
+                self.since.as_deref(),
+                self.until.as_deref(),
+                self.from.as_deref(),
+                self.to.as_deref(),
+            )?,
+            evidence: self.evidence,
+        })
+    }
+}

@@ -1,0 +1,82 @@
+//! What the scan keeps of a line: a rotation event, small and owned. Memory
+//! grows with these (rotation activity), never with the number of lines.
+
+use crate::classify::{CatId, Marker, Who};
+use crate::time::Ts;
+use serde::Serialize;
+
+/// `file:line` of the record's first line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourcePos {
+    pub input: u32,
+    pub line: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Event {
+    /// The record's own time, if it had one.
+    pub ts: Option<Ts>,
+    /// `ts`, or the last time seen before it in the same input: the sort key.
+    pub order_ts: Option<Ts>,
+    pub pos: SourcePos,
+    pub who: Who,
+    /// Failure categories, most specific first.
+    pub categories: Vec<CatId>,
+    pub marker: Option<Marker>,
+    /// An error-level record (a candidate for `unclassified`).
+    pub error: bool,
+    /// One line, redacted and capped.
+    pub message: String,
+}
+
+impl Event {
+    pub fn is_failure(&self) -> bool {
+        !self.categories.is_empty()
+    }
+}
+
+/// Every input line lands in exactly one of records, continuations, unparsed
+/// or skipped.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Accounting {
+    pub lines: u64,
+    /// Lines in a recognised format that start a record.
+    pub records: u64,
+    /// Stack frames and other lines joined to the record above them.
+    pub continuations: u64,
+    /// Lines in no known format, kept and classified as plain text.
+    pub unparsed: u64,
+    /// Blank lines and stern's pod markers.
+    pub skipped: u64,
+    pub skipped_blank: u64,
+    pub skipped_stern_markers: u64,
+    /// Records the prefilter let through to full decoding.
+    pub decoded: u64,
+    pub first_ts: Option<Ts>,
+    pub last_ts: Option<Ts>,
+}
+
+impl Accounting {
+    pub fn add(&mut self, o: &Accounting) {
+        self.lines += o.lines;
+        self.records += o.records;
+        self.continuations += o.continuations;
+        self.unparsed += o.unparsed;
+        self.skipped += o.skipped;
+        self.skipped_blank += o.skipped_blank;
+        self.skipped_stern_markers += o.skipped_stern_markers;
+        self.decoded += o.decoded;
+        self.see_ts(o.first_ts);
+        self.see_ts(o.last_ts);
+    }
+
+    pub fn see_ts(&mut self, ts: Option<Ts>) {
+        let Some(ts) = ts else { return };
+        self.first_ts = Some(self.first_ts.map_or(ts, |f| f.min(ts)));
+        self.last_ts = Some(self.last_ts.map_or(ts, |l| l.max(ts)));
+    }
+
+    pub fn balanced(&self) -> bool {
+        self.lines == self.records + self.continuations + self.unparsed + self.skipped
+    }
+}

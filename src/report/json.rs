@@ -1,0 +1,221 @@
+//! The versioned JSON document (schema in the README). Field names and
+//! category ids are stable; additions bump nothing, changes bump the version.
+
+use super::{actions, evidence};
+use crate::analyze::Triage;
+use crate::attempts::{Attempt, Cluster, Status};
+use crate::event::Event;
+use crate::time::Ts;
+use crate::verdict::Verdict;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    schema_version: u32,
+    tool: Tool,
+    input: Input<'a>,
+    window: Window,
+    focus: &'a [String],
+    summary: Summary,
+    clusters: Vec<ClusterDoc<'a>>,
+    unattributed: Vec<EvidenceDoc<'a>>,
+    pod_restart: &'a Verdict,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Input<'a> {
+    lines: u64,
+    records: u64,
+    continuations: u64,
+    unparsed: u64,
+    skipped: u64,
+    first_ts: Option<Ts>,
+    last_ts: Option<Ts>,
+    files: Vec<FileDoc<'a>>,
+    patterns: &'a [String],
+}
+
+#[derive(Serialize)]
+struct FileDoc<'a> {
+    name: &'a str,
+    gzip: bool,
+    lines: u64,
+    records: u64,
+    continuations: u64,
+    unparsed: u64,
+    skipped: u64,
+}
+
+#[derive(Serialize)]
+struct Window {
+    from: Option<Ts>,
+    to: Option<Ts>,
+    events_outside: usize,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    clusters: usize,
+    clusters_in_input: usize,
+    exhausted: usize,
+    retrying: usize,
+    unknown: usize,
+    rotated: usize,
+}
+
+#[derive(Serialize)]
+struct ClusterDoc<'a> {
+    cluster_id: &'a str,
+    status: Status,
+    attempts: usize,
+    failed_attempts: usize,
+    root_cause: Option<&'a str>,
+    failures: BTreeMap<&'a str, usize>,
+    first_seen: Option<Ts>,
+    last_seen: Option<Ts>,
+    actions: Vec<&'a str>,
+    evidence: Vec<EvidenceDoc<'a>>,
+    attempt_history: Vec<AttemptDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct AttemptDoc<'a> {
+    #[serde(flatten)]
+    attempt: &'a Attempt,
+    failures: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct EvidenceDoc<'a> {
+    ts: Option<Ts>,
+    category: &'a str,
+    categories: Vec<&'a str>,
+    message: &'a str,
+    source: String,
+}
+
+pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &doc(t))?;
+    writeln!(out)
+}
+
+fn doc(t: &Triage) -> Doc<'_> {
+    let count = |s: Status| t.clusters.iter().filter(|c| c.status == s).count();
+    Doc {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        input: input(t),
+        window: Window {
+            from: t.window_from,
+            to: t.window_to,
+            events_outside: t.outside_window,
+        },
+        focus: &t.focus,
+        summary: Summary {
+            clusters: t.clusters.len(),
+            clusters_in_input: t.clusters_total,
+            exhausted: count(Status::Exhausted),
+            retrying: count(Status::Retrying),
+            unknown: count(Status::Unknown),
+            rotated: count(Status::Rotated),
+        },
+        clusters: t.clusters.iter().map(|c| cluster(t, c)).collect(),
+        unattributed: t
+            .unattributed
+            .iter()
+            .map(|&i| evidence_doc(t, &t.events[i]))
+            .collect(),
+        pod_restart: &t.verdict,
+    }
+}
+
+fn input(t: &Triage) -> Input<'_> {
+    let a = &t.acct;
+    Input {
+        lines: a.lines,
+        records: a.records,
+        continuations: a.continuations,
+        unparsed: a.unparsed,
+        skipped: a.skipped,
+        first_ts: a.first_ts,
+        last_ts: a.last_ts,
+        files: t
+            .inputs
+            .iter()
+            .map(|i| FileDoc {
+                name: &i.name,
+                gzip: i.gzip,
+                lines: i.acct.lines,
+                records: i.acct.records,
+                continuations: i.acct.continuations,
+                unparsed: i.acct.unparsed,
+                skipped: i.acct.skipped,
+            })
+            .collect(),
+        patterns: &t.pattern_origins,
+    }
+}
+
+fn cluster<'a>(t: &'a Triage, c: &'a Cluster) -> ClusterDoc<'a> {
+    ClusterDoc {
+        cluster_id: &c.id,
+        status: c.status,
+        attempts: c.attempts.len(),
+        failed_attempts: c.failed_attempts(),
+        root_cause: c.root_cause.map(|k| t.category(k).id.as_str()),
+        failures: c
+            .failure_counts()
+            .into_iter()
+            .map(|(k, n)| (t.category(k).id.as_str(), n))
+            .collect(),
+        first_seen: c.first_seen,
+        last_seen: c.last_seen,
+        actions: actions(t, c)
+            .into_iter()
+            .map(|k| t.category(k).action.as_str())
+            .collect(),
+        evidence: evidence(t, c)
+            .into_iter()
+            .map(|e| evidence_doc(t, e))
+            .collect(),
+        attempt_history: c
+            .attempts
+            .iter()
+            .map(|a| AttemptDoc {
+                attempt: a,
+                failures: a
+                    .categories
+                    .iter()
+                    .map(|&k| t.category(k).id.as_str())
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn evidence_doc<'a>(t: &'a Triage, e: &'a Event) -> EvidenceDoc<'a> {
+    EvidenceDoc {
+        ts: e.ts,
+        category: super::cause_name(t, e),
+        categories: e
+            .categories
+            .iter()
+            .map(|&k| t.category(k).id.as_str())
+            .collect(),
+        message: &e.message,
+        source: t.source(e),
+    }
+}

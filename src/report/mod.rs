@@ -1,0 +1,84 @@
+//! Report stage: the triage as a terminal table, a JSON document, or a
+//! Markdown summary for the CIE. Reports write to any `Write`; only the
+//! binary decides that it is stdout.
+
+mod json;
+mod markdown;
+mod table;
+mod text;
+
+use crate::analyze::Triage;
+use crate::attempts::Cluster;
+use crate::classify::CatId;
+use crate::event::Event;
+use std::io::{self, Write};
+
+pub use json::SCHEMA_VERSION;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OutputFormat {
+    #[default]
+    Table,
+    Json,
+    Markdown,
+}
+
+pub fn render(t: &Triage, format: OutputFormat, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        OutputFormat::Table => table::render(t, out),
+        OutputFormat::Json => json::render(t, out),
+        OutputFormat::Markdown => markdown::render(t, out),
+    }
+}
+
+/// The evidence shown for a cluster: its failing streak, or for a rotated
+/// cluster the failures it got past; the latest `t.evidence` of them.
+fn evidence<'t>(t: &'t Triage, c: &Cluster) -> Vec<&'t Event> {
+    let idx = if c.streak.is_empty() {
+        &c.failure_events
+    } else {
+        &c.streak
+    };
+    let skip = idx.len().saturating_sub(t.evidence);
+    idx[skip..].iter().map(|&i| &t.events[i]).collect()
+}
+
+/// The runbook actions for the categories in a cluster's failing streak.
+fn actions(t: &Triage, c: &Cluster) -> Vec<CatId> {
+    if !c.status.is_failing() {
+        return Vec::new();
+    }
+    let mut cats: Vec<CatId> = Vec::new();
+    for &i in c.streak.iter().rev() {
+        for &k in &t.events[i].categories {
+            if !cats.contains(&k) {
+                cats.push(k);
+            }
+        }
+    }
+    cats.sort_by_key(|&k| std::cmp::Reverse(t.category(k).kind.rank()));
+    cats
+}
+
+/// Categories that apply anywhere in the report, most specific first.
+fn applicable_categories(t: &Triage) -> Vec<CatId> {
+    let mut cats: Vec<CatId> = Vec::new();
+    let from_clusters = t.clusters.iter().flat_map(|c| actions(t, c));
+    let from_unattributed = t
+        .unattributed
+        .iter()
+        .flat_map(|&i| t.events[i].categories.iter().copied());
+    for k in from_clusters.chain(from_unattributed) {
+        if !cats.contains(&k) {
+            cats.push(k);
+        }
+    }
+    cats.sort_by_key(|&k| (std::cmp::Reverse(t.category(k).kind.rank()), k));
+    cats
+}
+
+fn cause_name<'a>(t: &'a Triage, e: &Event) -> &'a str {
+    e.categories
+        .first()
+        .map_or("", |&k| t.category(k).id.as_str())
+}
