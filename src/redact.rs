@@ -9,11 +9,15 @@ use std::borrow::Cow;
 
 pub struct Redactor {
     rules: Vec<(&'static str, Regex)>,
+    field: Regex,
     /// Exact secrets known to the run (a service key read from the environment).
     known: Vec<String>,
 }
 
 const KEY_CHARS_LEN: usize = 44;
+
+/// Key-ish fields: `apikey=...`, `"token": "..."`, `password: ...`.
+const FIELD: &str = r#"(?i)(?P<open>["']?)\b(?P<key>api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|id[_-]?token|auth[_-]?token|token|secret|client[_-]?secret|password|passwd|pwd|service[_-]?key|servicekey|credentials?)(?P<close>["']?)\s*(?P<sep>[=:])\s*(?P<val>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\])"']+)"#;
 
 impl Default for Redactor {
     fn default() -> Self {
@@ -38,11 +42,6 @@ impl Redactor {
                 "jwt",
                 r"\b((?:eyJ|ewogIC|ewoid)[A-Za-z0-9_-]{12,}={0,2}\.(?:eyJ|ewo)[A-Za-z0-9_-]{12,}={0,2}\.[A-Za-z0-9_-]{12,})",
             ),
-            // Key-ish fields: `apikey=...`, `"token": "..."`, `password: ...`.
-            (
-                "field",
-                r#"(?i)(?:api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|id[_-]?token|auth[_-]?token|token|secret|client[_-]?secret|password|passwd|pwd|service[_-]?key|servicekey|credentials?)["']?\s*(?:=|:)\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\])"']+)"#,
-            ),
         ];
         Redactor {
             rules: rules
@@ -54,6 +53,7 @@ impl Redactor {
                     )
                 })
                 .collect(),
+            field: Regex::new(FIELD).expect("the field regex is constant"),
             known: known.into_iter().filter(|k| k.len() >= 8).collect(),
         }
     }
@@ -64,6 +64,9 @@ impl Redactor {
             if out.contains(known.as_str()) {
                 out = Cow::Owned(out.replace(known.as_str(), &placeholder("key", known)));
             }
+        }
+        if self.field.is_match(&out) {
+            out = Cow::Owned(redact_fields(&self.field, &out));
         }
         for (name, re) in &self.rules {
             if re.is_match(&out) {
@@ -88,6 +91,28 @@ fn replace_group(re: &Regex, text: &str, name: &str) -> String {
         let head = &text[whole.start()..secret.start()];
         let tail = &text[secret.end()..whole.end()];
         format!("{head}{}{tail}", placeholder(name, secret.as_str()))
+    })
+    .into_owned()
+}
+
+/// `key=value` and quoted `"key": value` are fields wherever they stand. An
+/// unquoted `key: value` is also Go's error wrapping (`WDEK secret: Operation
+/// cannot be fulfilled`), so there the value must look like a credential:
+/// quoted, or eight or more characters with a digit.
+fn redact_fields(re: &Regex, text: &str) -> String {
+    re.replace_all(text, |c: &Captures| {
+        let whole = c.get(0).expect("group 0 always exists");
+        let val = c.name("val").expect("val is not optional");
+        let quoted_key = !c["open"].is_empty() && !c["close"].is_empty();
+        let v = val.as_str();
+        let credential_like =
+            v.starts_with(['"', '\'']) || (v.len() >= 8 && v.bytes().any(|b| b.is_ascii_digit()));
+        if v.contains("<redacted") || !(&c["sep"] == "=" || quoted_key || credential_like) {
+            return whole.as_str().to_string();
+        }
+        let head = &text[whole.start()..val.start()];
+        let q = if v.starts_with('"') { "\"" } else { "" };
+        format!("{head}{q}{}{q}", placeholder("field", v))
     })
     .into_owned()
 }
@@ -203,6 +228,17 @@ mod tests {
     fn known_secrets_are_replaced_exactly() {
         let out = r("using service key 0123456789abcdef0123456789abcdef now");
         assert!(!out.contains("0123456789abcdef"), "{out}");
+    }
+
+    #[test]
+    fn go_error_wrapping_is_not_a_field() {
+        let line = "failed to update WDEK secret: Operation cannot be fulfilled on secrets";
+        assert_eq!(r(line), line);
+        assert_eq!(
+            r("refresh token: context deadline exceeded"),
+            "refresh token: context deadline exceeded"
+        );
+        assert!(!r("token: 9f8e7d6c5b4a").contains("9f8e7d6c5b4a"));
     }
 
     #[test]
