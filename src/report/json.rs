@@ -187,7 +187,7 @@ fn cluster<'a>(t: &'a Triage, c: &'a Cluster) -> ClusterDoc<'a> {
             .into_iter()
             .map(|k| t.category(k).action.as_str())
             .collect(),
-        evidence: evidence(t, c)
+        evidence: evidence(t, c, t.evidence)
             .into_iter()
             .map(|e| evidence_doc(t, e))
             .collect(),

@@ -89,7 +89,11 @@ fn actions(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
 fn evidence_table(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     let mut rows = Vec::new();
     for c in t.clusters.iter().filter(|c| c.status.is_failing()) {
-        rows.extend(evidence(t, c).into_iter().map(|e| (e, Some(c.id.as_str()))));
+        rows.extend(
+            evidence(t, c, t.evidence)
+                .into_iter()
+                .map(|e| (e, Some(c.id.as_str()))),
+        );
     }
     rows.extend(t.unattributed.iter().map(|&i| (&t.events[i], None)));
     if rows.is_empty() {

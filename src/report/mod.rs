@@ -31,16 +31,45 @@ pub fn render(t: &Triage, format: OutputFormat, out: &mut dyn Write) -> io::Resu
     }
 }
 
-/// The evidence shown for a cluster: its failing streak, or for a rotated
-/// cluster the failures it got past; the latest `t.evidence` of them.
-fn evidence<'t>(t: &'t Triage, c: &Cluster) -> Vec<&'t Event> {
+/// The evidence for a cluster, from its failing streak (or, for a rotated
+/// cluster, the failures it got past), at most `max` lines in time order.
+/// The latest line of each cause is chosen first, so the root cause is never
+/// crowded out by the "attempt failed" lines that follow it.
+fn evidence<'t>(t: &'t Triage, c: &Cluster, max: usize) -> Vec<&'t Event> {
     let idx = if c.streak.is_empty() {
         &c.failure_events
     } else {
         &c.streak
     };
-    let skip = idx.len().saturating_sub(t.evidence);
-    idx[skip..].iter().map(|&i| &t.events[i]).collect()
+    let mut chosen: Vec<usize> = Vec::new();
+    let mut causes_seen: Vec<CatId> = Vec::new();
+    for &i in idx.iter().rev() {
+        if let Some(&k) = t.events[i].categories.first() {
+            if !causes_seen.contains(&k) {
+                causes_seen.push(k);
+                chosen.push(i);
+            }
+        }
+    }
+    chosen.sort_by_key(|&i| std::cmp::Reverse(cause_rank(t, i)));
+    chosen.truncate(max);
+    for &i in idx.iter().rev() {
+        if chosen.len() >= max {
+            break;
+        }
+        if !chosen.contains(&i) {
+            chosen.push(i);
+        }
+    }
+    chosen.sort_unstable();
+    chosen.into_iter().map(|i| &t.events[i]).collect()
+}
+
+fn cause_rank(t: &Triage, i: usize) -> u8 {
+    t.events[i]
+        .categories
+        .first()
+        .map_or(0, |&k| t.category(k).kind.rank())
 }
 
 /// The runbook actions for the categories in a cluster's failing streak.

@@ -122,9 +122,8 @@ fn runbook(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
 fn evidence_lines(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     let mut lines = Vec::new();
     for c in t.clusters.iter().filter(|c| c.status.is_failing()) {
-        let ev = evidence(t, c);
-        for e in &ev[ev.len().saturating_sub(EVIDENCE_PER_CLUSTER)..] {
-            lines.push((*e, Some(c.id.as_str())));
+        for e in evidence(t, c, EVIDENCE_PER_CLUSTER) {
+            lines.push((e, Some(c.id.as_str())));
         }
     }
     lines.extend(t.unattributed.iter().take(5).map(|&i| (&t.events[i], None)));
@@ -135,7 +134,7 @@ fn evidence_lines(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     for (e, cluster) in lines {
         writeln!(
             out,
-            "  {}  {}  {}  {}  ({})",
+            "  {}  {:<20}  {:<17}  {}  ({})",
             ts(e.ts),
             cluster.unwrap_or("(no cluster)"),
             cause_name(t, e),

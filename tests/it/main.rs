@@ -1,0 +1,12 @@
+//! kp-triage's integration tests: the built binary run on the shipped fixtures.
+//! One test binary, split by concern.
+
+mod util;
+
+mod accounting;
+mod cli;
+mod formats;
+mod loghub;
+mod scenarios;
+mod secrets;
+mod snapshots;
