@@ -211,8 +211,7 @@ pub fn rebuild(events: &mut [Event], pack: &Pack) -> Rebuilt {
     let unclassified = pack.of_kind(Kind::Unclassified);
     let mut clusters: HashMap<String, Cluster> = HashMap::new();
     let mut unattributed = Vec::new();
-    for i in 0..events.len() {
-        let e = &events[i];
+    for (i, e) in events.iter_mut().enumerate() {
         let id = e
             .who
             .cluster
@@ -232,9 +231,9 @@ pub fn rebuild(events: &mut [Event], pack: &Pack) -> Rebuilt {
             if !(e.error && (c.has_open() || e.who.attempt.is_some())) {
                 continue;
             }
-            events[i].categories = vec![unclassified];
+            e.categories = vec![unclassified];
         }
-        apply(c, i, &events[i], pack);
+        apply(c, i, e, pack);
     }
     let mut clusters: Vec<Cluster> = clusters
         .into_values()

@@ -1,5 +1,5 @@
 //! The command line (clap derive). Doc comments are the help text. Nothing
-//! here does work: `into_config` only validates and converts.
+//! here does work: `to_config` only validates and converts.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kp_triage::config::{self, Config, WindowSpec};
@@ -127,7 +127,7 @@ impl AnalyzeArgs {
         }
     }
 
-    pub fn into_config(&self) -> kp_triage::error::Result<Config> {
+    pub fn to_config(&self) -> kp_triage::error::Result<Config> {
         let focus = self
             .cluster
             .iter()

@@ -40,7 +40,7 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> anyhow::Result<Exit> {
     match &cli.command {
         Command::Analyze(args) => {
-            let cfg = args.into_config()?;
+            let cfg = args.to_config()?;
             analyze_and_print(&cfg, args.output_format())
         }
         Command::Patterns(p) => patterns(p),

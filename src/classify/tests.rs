@@ -33,7 +33,7 @@ fn every_sample_classifies_to_its_rule_target() {
                     got.categories.contains(&cat),
                     "rule {} sample {sample:?} gave {:?}",
                     rule.id,
-                    ids(&c, sample)
+                    ids(c, sample)
                 ),
                 Target::Marker(m) => {
                     assert_eq!(got.marker, Some(m), "rule {} sample {sample:?}", rule.id)
@@ -67,7 +67,7 @@ fn runbook_phrases_in_their_natural_variants() {
     ];
     for (line, want) in cases {
         assert_eq!(
-            ids(&c, line).first().map(String::as_str),
+            ids(c, line).first().map(String::as_str),
             Some(want),
             "{line}"
         );
@@ -78,16 +78,16 @@ fn runbook_phrases_in_their_natural_variants() {
 fn wrapped_errors_keep_every_category_and_name_the_most_specific() {
     let c = classifier();
     assert_eq!(
-        ids(&c, "rotation attempt failed: failed to update WDEK secret: Operation cannot be fulfilled on secrets \"kp-wdek\""),
+        ids(c, "rotation attempt failed: failed to update WDEK secret: Operation cannot be fulfilled on secrets \"kp-wdek\""),
         ["wdek_secret", "attempt_failed"]
     );
     assert_eq!(
-        ids(&c, "Rotation attempt failed: etcdserver: request timed out"),
+        ids(c, "Rotation attempt failed: etcdserver: request timed out"),
         ["etcd", "attempt_failed"]
     );
     // The innermost runbook phrase is the cause.
     assert_eq!(
-        ids(&c, "failed to update WDEK secret: failed to create kube client: x509: certificate signed by unknown authority"),
+        ids(c, "failed to update WDEK secret: failed to create kube client: x509: certificate signed by unknown authority"),
         ["kube_client", "wdek_secret"]
     );
 }
@@ -98,7 +98,7 @@ fn a_phrase_explains_details_of_other_categories() {
     // The apiserver's etcd is the cluster master's, not carrier etcd.
     assert_eq!(
         ids(
-            &c,
+            c,
             "failed to update WDEK secret: Internal error occurred: etcdserver: leader changed"
         ),
         ["wdek_secret"]
@@ -108,20 +108,20 @@ fn a_phrase_explains_details_of_other_categories() {
 #[test]
 fn underlying_errors_alone_name_their_category() {
     let c = classifier();
-    assert_eq!(ids(&c, "etcdserver: no leader"), ["etcd"]);
+    assert_eq!(ids(c, "etcdserver: no leader"), ["etcd"]);
     assert_eq!(
-        ids(&c, "dial tcp 10.1.2.3:2379: connect: connection refused"),
+        ids(c, "dial tcp 10.1.2.3:2379: connect: connection refused"),
         ["etcd"]
     );
     assert_eq!(
-        ids(&c, "dial tcp 10.0.0.1:443: connect: connection refused"),
+        ids(c, "dial tcp 10.0.0.1:443: connect: connection refused"),
         ["kube_client"]
     );
     assert_eq!(
-        ids(&c, "x509: certificate signed by unknown authority"),
+        ids(c, "x509: certificate signed by unknown authority"),
         ["kube_client"]
     );
-    assert_eq!(ids(&c, "secrets \"kp-wdek\" not found"), ["wdek_secret"]);
+    assert_eq!(ids(c, "secrets \"kp-wdek\" not found"), ["wdek_secret"]);
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn ordinary_errors_are_not_categories() {
         "client connection lost",
         "session timeout, closing",
     ] {
-        assert_eq!(ids(&c, line), Vec::<String>::new(), "{line}");
+        assert_eq!(ids(c, line), Vec::<String>::new(), "{line}");
     }
 }
 

@@ -17,9 +17,8 @@ pub fn decode(line: &str) -> Option<Record<'_>> {
     }
     let mut rest: Vec<&str> = parts.collect();
     let fields = match rest.last() {
-        Some(last) if last.starts_with('{') => json::decode(last).map(|r| {
+        Some(last) if last.starts_with('{') => json::decode(last).inspect(|_r| {
             rest.pop();
-            r
         }),
         _ => None,
     };
