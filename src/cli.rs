@@ -116,6 +116,8 @@ pub enum PatternsCommand {
     },
     /// Print the built-in pack, a starting point for your own.
     Default,
+    /// Print the prefilter keywords, one a line (for `rg -i -F -f`).
+    Keywords,
 }
 
 impl AnalyzeArgs {

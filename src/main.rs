@@ -64,6 +64,11 @@ fn patterns(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     match cmd {
         PatternsCommand::Default => out.write_all(DEFAULT_PACK.as_bytes())?,
+        PatternsCommand::Keywords => {
+            for k in Pack::builtin()?.keywords() {
+                writeln!(out, "{k}")?;
+            }
+        }
         PatternsCommand::List { patterns } => {
             let cfg = Config {
                 pattern_files: patterns.clone(),
