@@ -53,8 +53,13 @@ impl Triage {
         &self.categories[usize::from(id)]
     }
 
+    /// `file:line`, and `file:line#n` for the n-th line of a LogDNA page.
     pub fn source(&self, e: &Event) -> String {
-        format!("{}:{}", self.inputs[e.pos.input as usize].name, e.pos.line)
+        let name = &self.inputs[e.pos.input as usize].name;
+        match e.pos.item {
+            Some(n) => format!("{name}:{}#{n}", e.pos.line),
+            None => format!("{name}:{}", e.pos.line),
+        }
     }
 }
 
@@ -78,6 +83,7 @@ pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
     let scanner = Scanner {
         classifier: &classifier,
         redactor,
+        app: cfg.app.as_deref(),
     };
     let specs = if cfg.inputs.is_empty() {
         vec![InputSpec::Stdin]
@@ -99,7 +105,7 @@ pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
         });
     }
     // Several inputs (a pod restarted mid-incident) merge in time order.
-    events.sort_by_key(|e| (e.order_ts, e.pos));
+    events.sort_by_key(|e| (e.order_ts, e.pos.input, e.seq));
     let (window_from, window_to) = cfg.window.resolve(acct.last_ts);
     let before = events.len();
     events.retain(|e| within(e.order_ts, window_from, window_to));

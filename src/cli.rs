@@ -85,6 +85,15 @@ pub struct AnalyzeArgs {
     /// Evidence lines kept per cluster.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub evidence: usize,
+
+    /// In LogDNA exports, read the lines of this app (`_app` or `container`);
+    /// other apps' lines are skipped and counted.
+    #[arg(long, value_name = "NAME", default_value = config::DEFAULT_APP)]
+    pub app: String,
+
+    /// In LogDNA exports, read the lines of every app.
+    #[arg(long, conflicts_with = "app")]
+    pub all_apps: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -148,6 +157,7 @@ impl AnalyzeArgs {
                 self.to.as_deref(),
             )?,
             evidence: self.evidence,
+            app: (!self.all_apps).then(|| self.app.clone()),
         })
     }
 }

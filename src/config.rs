@@ -20,7 +20,12 @@ pub struct Config {
     pub window: WindowSpec,
     /// Evidence lines kept per cluster.
     pub evidence: usize,
+    /// Keep only exported LogDNA lines of this app (None: every app).
+    pub app: Option<String>,
 }
+
+/// The app whose logs kp-triage reads from a LogDNA export by default.
+pub const DEFAULT_APP: &str = "armada-kp-events";
 
 /// The time window to analyse. `since`/`until` count back from the latest
 /// record in the input, not from now: logs are often read after the fact.

@@ -5,11 +5,13 @@ use crate::classify::{CatId, Marker, Who};
 use crate::time::Ts;
 use serde::Serialize;
 
-/// `file:line` of the record's first line.
+/// Where a record starts: input, physical line, and for a LogDNA v2 page
+/// (many exported lines on one physical line) the line's index in the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SourcePos {
     pub input: u32,
     pub line: u64,
+    pub item: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -19,6 +21,9 @@ pub struct Event {
     /// `ts`, or the last time seen before it in the same input: the sort key.
     pub order_ts: Option<Ts>,
     pub pos: SourcePos,
+    /// Position in the input's own time order: file order, or reversed for
+    /// an export that lists the newest lines first. Breaks timestamp ties.
+    pub seq: i64,
     pub who: Who,
     /// Failure categories, most specific first.
     pub categories: Vec<CatId>,
@@ -46,10 +51,15 @@ pub struct Accounting {
     pub continuations: u64,
     /// Lines in no known format, kept and classified as plain text.
     pub unparsed: u64,
-    /// Blank lines and stern's pod markers.
+    /// Blank lines, stern's pod markers, and exported lines of other apps.
     pub skipped: u64,
     pub skipped_blank: u64,
     pub skipped_stern_markers: u64,
+    pub skipped_other_apps: u64,
+    /// LogDNA v2 page documents read (their lines count as lines).
+    pub export_pages: u64,
+    /// The input lists its newest lines first (LogDNA exports).
+    pub newest_first: bool,
     /// Records the prefilter let through to full decoding.
     pub decoded: u64,
     pub first_ts: Option<Ts>,
@@ -65,6 +75,9 @@ impl Accounting {
         self.skipped += o.skipped;
         self.skipped_blank += o.skipped_blank;
         self.skipped_stern_markers += o.skipped_stern_markers;
+        self.skipped_other_apps += o.skipped_other_apps;
+        self.export_pages += o.export_pages;
+        self.newest_first |= o.newest_first;
         self.decoded += o.decoded;
         self.see_ts(o.first_ts);
         self.see_ts(o.last_ts);

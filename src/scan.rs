@@ -4,14 +4,17 @@
 //! A record is its head line plus the continuation lines under it. Heads are
 //! copied into small per-pod buffers (kubectl `-f` interleaves pods, never
 //! partial lines), and only records that pass the prefilter are decoded.
+//! A LogDNA exported line is one more transport: its `_line` is the body,
+//! `_ts` the time, `pod` the grouping key.
 
 use crate::classify::Classifier;
-use crate::decode::{self, continuation, transport, Format, Level, Record};
+use crate::decode::{self, continuation, logdna, transport, Format, Level, Record};
 use crate::error::{Error, Result};
 use crate::event::{Accounting, Event, SourcePos};
 use crate::redact::Redactor;
 use crate::source::LineReader;
 use crate::time::{PartialTs, Ts};
+use std::borrow::Cow;
 use std::io::Read;
 
 /// Continuation text kept per record for classification; a runaway stack
@@ -24,6 +27,8 @@ const NOT_TEXT: &[&str] = &["caller", "logger", "stacktrace"];
 pub struct Scanner<'a> {
     pub classifier: &'a Classifier,
     pub redactor: &'a Redactor,
+    /// Keep only exported LogDNA lines of this app (None: every app).
+    pub app: Option<&'a str>,
 }
 
 pub struct Scanned {
@@ -65,7 +70,8 @@ impl Scanner<'_> {
 struct Group {
     pod: Vec<u8>,
     active: bool,
-    line: u64,
+    pos: Option<SourcePos>,
+    seq: i64,
     body: Vec<u8>,
     transport_ts: Option<Ts>,
     partial_ts: Option<PartialTs>,
@@ -73,6 +79,9 @@ struct Group {
     carry: Option<Ts>,
     cont: Vec<u8>,
     candidate: bool,
+    /// Newest-first exports list a record's continuation lines before it.
+    tail: Vec<u8>,
+    tail_candidate: bool,
 }
 
 struct State<'s, 'a> {
@@ -82,6 +91,17 @@ struct State<'s, 'a> {
     events: Vec<Event>,
     acct: Accounting,
     last_ts: Option<Ts>,
+    seq: i64,
+    last_export_ts: Option<Ts>,
+}
+
+/// stern colours pod names, and escapes would hide words from the prefilter.
+fn without_ansi(b: &[u8]) -> Cow<'_, [u8]> {
+    if memchr::memchr(0x1b, b).is_some() {
+        Cow::Owned(strip_ansi_escapes::strip(b))
+    } else {
+        Cow::Borrowed(b)
+    }
 }
 
 impl<'s, 'a> State<'s, 'a> {
@@ -93,55 +113,112 @@ impl<'s, 'a> State<'s, 'a> {
             events: Vec::new(),
             acct: Accounting::default(),
             last_ts: None,
+            seq: 0,
+            last_export_ts: None,
         }
     }
 
     fn line(&mut self, lineno: u64, raw: &[u8]) {
+        if let Some(shape) = logdna::sniff(raw) {
+            if self.export(lineno, raw, shape) {
+                return;
+            }
+        }
         self.acct.lines += 1;
-        // stern colours pod names; escapes would also hide words from the prefilter.
-        let stripped;
-        let raw = if memchr::memchr(0x1b, raw).is_some() {
-            stripped = strip_ansi_escapes::strip(raw);
-            &stripped[..]
-        } else {
-            raw
-        };
-        match transport::unwrap(raw) {
-            transport::Line::SternMarker => {
-                self.acct.skipped += 1;
-                self.acct.skipped_stern_markers += 1;
-            }
-            transport::Line::Blank => {
-                self.acct.skipped += 1;
-                self.acct.skipped_blank += 1;
-            }
-            transport::Line::Content(w) => self.content(lineno, w),
+        let raw = without_ansi(raw);
+        match transport::unwrap(&raw) {
+            transport::Line::SternMarker => self.skip_stern_marker(),
+            transport::Line::Blank => self.skip_blank(),
+            transport::Line::Content(w) => self.content(
+                SourcePos {
+                    input: self.input,
+                    line: lineno,
+                    item: None,
+                },
+                w,
+            ),
         }
     }
 
-    fn content(&mut self, lineno: u64, w: transport::Wrapped<'_>) {
+    /// One physical line of a LogDNA export. False when it does not parse as
+    /// one, and is then read as an ordinary line.
+    fn export(&mut self, lineno: u64, raw: &[u8], shape: logdna::Shape) -> bool {
+        let mut entries = Vec::new();
+        if logdna::parse(raw, shape, &mut entries).is_err() {
+            return false;
+        }
+        let paged = shape == logdna::Shape::Pages;
+        if paged {
+            self.acct.export_pages += 1;
+        }
+        for (k, e) in entries.iter().enumerate() {
+            self.acct.lines += 1;
+            if self.scanner.app.is_some_and(|app| !e.is_from(app)) {
+                self.acct.skipped += 1;
+                self.acct.skipped_other_apps += 1;
+                continue;
+            }
+            let ts = e.ts();
+            self.note_export_order(ts);
+            let body = without_ansi(e.line.as_deref().unwrap_or_default().as_bytes()).into_owned();
+            if body.iter().all(u8::is_ascii_whitespace) {
+                self.skip_blank();
+                continue;
+            }
+            let pos = SourcePos {
+                input: self.input,
+                line: lineno,
+                item: paged.then_some(k as u32),
+            };
+            let w = transport::Wrapped {
+                pod: Some(e.pod().as_bytes()),
+                ts,
+                partial_ts: None,
+                body: &body,
+            };
+            self.content(pos, w);
+        }
+        true
+    }
+
+    /// Exports come newest first; one step back in time says this one does.
+    fn note_export_order(&mut self, ts: Option<Ts>) {
+        if let (Some(prev), Some(t)) = (self.last_export_ts, ts) {
+            self.acct.newest_first |= t < prev;
+        }
+        self.last_export_ts = ts.or(self.last_export_ts);
+    }
+
+    fn skip_blank(&mut self) {
+        self.acct.skipped += 1;
+        self.acct.skipped_blank += 1;
+    }
+
+    fn skip_stern_marker(&mut self) {
+        self.acct.skipped += 1;
+        self.acct.skipped_stern_markers += 1;
+    }
+
+    fn content(&mut self, pos: SourcePos, w: transport::Wrapped<'_>) {
         if let Some(ts) = w.ts {
             self.acct.see_ts(Some(ts));
             self.last_ts = Some(ts);
         }
         let gi = self.group_for(w.pod.unwrap_or_default());
-        if self.groups[gi].active && continuation::is_continuation(w.body) {
-            self.acct.continuations += 1;
-            let classifier = self.scanner.classifier;
-            let g = &mut self.groups[gi];
-            if g.cont.len() < MAX_CONTINUATION {
-                g.cont.push(b'\n');
-                g.cont.extend_from_slice(w.body);
-            }
-            g.candidate = g.candidate || classifier.is_candidate(w.body);
+        if continuation::is_continuation(w.body)
+            && (self.groups[gi].active || self.acct.newest_first)
+        {
+            self.continuation(gi, w.body);
             return;
         }
         self.flush(gi, false);
-        let carry = self.last_ts;
+        self.seq += 1;
+        let (carry, seq, newest_first) = (self.last_ts, self.seq, self.acct.newest_first);
         let candidate = self.scanner.classifier.is_candidate(w.body);
         let g = &mut self.groups[gi];
         g.active = true;
-        g.line = lineno;
+        g.pos = Some(pos);
+        g.seq = seq;
         g.body.clear();
         g.body.extend_from_slice(w.body);
         g.cont.clear();
@@ -149,6 +226,27 @@ impl<'s, 'a> State<'s, 'a> {
         g.partial_ts = w.partial_ts;
         g.carry = carry;
         g.candidate = candidate;
+        if newest_first {
+            std::mem::swap(&mut g.cont, &mut g.tail);
+            g.candidate |= std::mem::take(&mut g.tail_candidate);
+        }
+    }
+
+    fn continuation(&mut self, gi: usize, body: &[u8]) {
+        self.acct.continuations += 1;
+        let candidate = self.scanner.classifier.is_candidate(body);
+        let newest_first = self.acct.newest_first;
+        let g = &mut self.groups[gi];
+        let (text, flag) = if newest_first {
+            (&mut g.tail, &mut g.tail_candidate)
+        } else {
+            (&mut g.cont, &mut g.candidate)
+        };
+        if text.len() < MAX_CONTINUATION {
+            text.push(b'\n');
+            text.extend_from_slice(body);
+        }
+        *flag |= candidate;
     }
 
     fn group_for(&mut self, pod: &[u8]) -> usize {
@@ -165,6 +263,11 @@ impl<'s, 'a> State<'s, 'a> {
     fn finish(&mut self) {
         for gi in 0..self.groups.len() {
             self.flush(gi, true);
+        }
+        if self.acct.newest_first {
+            for e in &mut self.events {
+                e.seq = -e.seq;
+            }
         }
         self.events.sort_by_key(|e| e.pos);
     }
@@ -204,11 +307,9 @@ impl<'s, 'a> State<'s, 'a> {
             self.last_ts = rec.ts;
         }
         let cont = String::from_utf8_lossy(&g.cont);
-        let pos = SourcePos {
-            input: self.input,
-            line: g.line,
-        };
-        if let Some(e) = self.event(&rec, &cont, ts, g.carry, pos) {
+        let pos = g.pos.expect("an active group has a position");
+        if let Some(mut e) = self.event(&rec, &cont, ts, g.carry, pos) {
+            e.seq = g.seq;
             self.events.push(e);
         }
     }
@@ -240,6 +341,7 @@ impl<'s, 'a> State<'s, 'a> {
             ts,
             order_ts: ts.or(carry),
             pos,
+            seq: 0,
             who,
             categories: class.categories,
             marker: class.marker,

@@ -38,7 +38,9 @@ impl<'p> B<'p> {
             pos: SourcePos {
                 input: 0,
                 line: n as u64 + 1,
+                item: None,
             },
+            seq: n,
             who: Who {
                 cluster: cluster.map(String::from),
                 corr: corr.map(String::from),

@@ -9,6 +9,7 @@ mod golog;
 mod json;
 mod klog;
 mod kv;
+pub mod logdna;
 mod logrus;
 pub mod transport;
 
