@@ -12,6 +12,7 @@ pub mod config;
 pub mod decode;
 pub mod error;
 pub mod event;
+pub mod fetch;
 pub mod redact;
 pub mod report;
 pub mod scan;

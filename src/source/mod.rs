@@ -19,6 +19,11 @@ const READ_BUFFER: usize = 256 * 1024;
 pub enum InputSpec {
     Stdin,
     Path(PathBuf),
+    /// A file shown under another name (a fetched export spooled to disk).
+    Labeled {
+        path: PathBuf,
+        label: String,
+    },
 }
 
 impl InputSpec {
@@ -35,6 +40,7 @@ impl InputSpec {
         match self {
             InputSpec::Stdin => "<stdin>".to_string(),
             InputSpec::Path(p) => p.display().to_string(),
+            InputSpec::Labeled { label, .. } => label.clone(),
         }
     }
 }
@@ -50,7 +56,7 @@ pub fn open(spec: &InputSpec) -> Result<Input> {
     let name = spec.name();
     let raw: Box<dyn Read + Send> = match spec {
         InputSpec::Stdin => Box::new(io::stdin()),
-        InputSpec::Path(p) => Box::new(open_file(p, &name)?),
+        InputSpec::Path(p) | InputSpec::Labeled { path: p, .. } => Box::new(open_file(p, &name)?),
     };
     let mut buffered = BufReader::with_capacity(READ_BUFFER, raw);
     let gzip = starts_with_gzip_magic(&mut buffered).map_err(|e| Error::read(&name, e))?;

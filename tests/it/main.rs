@@ -6,6 +6,8 @@ mod util;
 mod accounting;
 mod cli;
 mod formats;
+mod logdna;
+mod logdna_server;
 mod loghub;
 mod scenarios;
 mod secrets;

@@ -1,10 +1,13 @@
 //! The command line (clap derive). Doc comments are the help text. Nothing
 //! here does work: `to_config` only validates and converts.
 
+pub mod logdna;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kp_triage::config::{self, Config, WindowSpec};
 use kp_triage::report::OutputFormat;
 use kp_triage::source::InputSpec;
+use logdna::LogdnaArgs;
 use std::path::PathBuf;
 
 /// Triage armada-kp-events service IAM API key rotation failures from its logs.
@@ -31,6 +34,9 @@ pub enum Command {
     ///
     /// Exit status: 0 nothing failing, 1 failures found, 2 usage or input error.
     Analyze(AnalyzeArgs),
+    /// Fetch logs from a log service, to share or to analyse later.
+    #[command(subcommand)]
+    Fetch(FetchCommand),
     /// Inspect or check pattern packs.
     #[command(subcommand)]
     Patterns(PatternsCommand),
@@ -94,6 +100,49 @@ pub struct AnalyzeArgs {
     /// In LogDNA exports, read the lines of every app.
     #[arg(long, conflicts_with = "app")]
     pub all_apps: bool,
+
+    /// Fetch the logs from LogDNA's export API and analyse them: --since,
+    /// --from and --to then choose what to fetch (--since counted back from now).
+    #[arg(long, conflicts_with = "files")]
+    pub logdna: bool,
+
+    #[command(flatten, next_help_heading = "LogDNA (with --logdna)")]
+    pub logdna_opts: LogdnaArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FetchCommand {
+    /// Fetch a LogDNA (IBM Log Analysis, Mezmo) export as JSON Lines.
+    ///
+    /// The service key comes from LOGDNA_SERVICE_KEY or --logdna-key-file and is
+    /// sent as the basic-auth user; it never appears in output or errors.
+    Logdna(FetchLogdnaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FetchLogdnaArgs {
+    #[command(flatten)]
+    pub logdna: LogdnaArgs,
+
+    /// Fetch the last SPAN (`2h`), counted back from now. The default is 1h.
+    #[arg(long, value_name = "SPAN")]
+    pub since: Option<String>,
+
+    /// Start: RFC 3339 or epoch seconds/milliseconds.
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+
+    /// End: RFC 3339 or epoch seconds/milliseconds. The default is now.
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+
+    /// The app to fetch (LogDNA's `apps` filter).
+    #[arg(long, value_name = "NAME", default_value = config::DEFAULT_APP)]
+    pub app: String,
+
+    /// Write the export here instead of to stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

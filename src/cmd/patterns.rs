@@ -1,0 +1,84 @@
+//! `kp-triage patterns`: list, check and print pattern packs.
+
+use crate::cli::PatternsCommand;
+use crate::Exit;
+use kp_triage::analyze;
+use kp_triage::classify::pack::{Pack, Target, DEFAULT_PACK};
+use kp_triage::config::Config;
+use std::io::{self, Write};
+
+pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match cmd {
+        PatternsCommand::Default => out.write_all(DEFAULT_PACK.as_bytes())?,
+        PatternsCommand::Keywords => {
+            for k in Pack::builtin()?.keywords() {
+                writeln!(out, "{k}")?;
+            }
+        }
+        PatternsCommand::List { patterns } => {
+            let cfg = Config {
+                pattern_files: patterns.clone(),
+                ..Config::default()
+            };
+            list(&analyze::load_pack(&cfg)?, &mut out)?;
+        }
+        PatternsCommand::Check { files, standalone } => {
+            for f in files {
+                let cfg = Config {
+                    pattern_files: vec![f.clone()],
+                    replace_default_patterns: *standalone,
+                    ..Config::default()
+                };
+                let pack = analyze::load_pack(&cfg)?;
+                let samples: usize = pack
+                    .rules
+                    .iter()
+                    .map(|r| r.samples.len() + r.not_samples.len())
+                    .sum();
+                writeln!(
+                    out,
+                    "{}: ok ({} categories, {} rules, {samples} samples checked)",
+                    f.display(),
+                    pack.categories.len(),
+                    pack.rules.len()
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Exit::Clean)
+}
+
+fn list(pack: &Pack, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "Pack: {}\n", pack.origins.join(" + "))?;
+    for (i, c) in pack.categories.iter().enumerate() {
+        writeln!(
+            out,
+            "{} ({:?}): {}\n  action: {}",
+            c.id, c.kind, c.title, c.action
+        )?;
+        for r in pack
+            .rules
+            .iter()
+            .filter(|r| r.target == Target::Category(i as u16))
+        {
+            writeln!(
+                out,
+                "  rule {} [{:?}] keywords: {}",
+                r.id,
+                r.strength,
+                r.keywords.join(", ")
+            )?;
+        }
+    }
+    writeln!(out, "\nmarkers:")?;
+    for r in pack
+        .rules
+        .iter()
+        .filter(|r| matches!(r.target, Target::Marker(_)))
+    {
+        writeln!(out, "  rule {} keywords: {}", r.id, r.keywords.join(", "))?;
+    }
+    Ok(())
+}
