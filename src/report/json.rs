@@ -39,10 +39,28 @@ struct Input<'a> {
     continuations: u64,
     unparsed: u64,
     skipped: u64,
+    skipped_detail: SkippedDoc,
     first_ts: Option<Ts>,
     last_ts: Option<Ts>,
     files: Vec<FileDoc<'a>>,
     patterns: &'a [String],
+}
+
+#[derive(Serialize)]
+struct SkippedDoc {
+    blank: u64,
+    stern_markers: u64,
+    other_apps: u64,
+}
+
+impl SkippedDoc {
+    fn of(a: &crate::event::Accounting) -> SkippedDoc {
+        SkippedDoc {
+            blank: a.skipped_blank,
+            stern_markers: a.skipped_stern_markers,
+            other_apps: a.skipped_other_apps,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -54,6 +72,8 @@ struct FileDoc<'a> {
     continuations: u64,
     unparsed: u64,
     skipped: u64,
+    /// A LogDNA export listing its newest lines first.
+    newest_first: bool,
 }
 
 #[derive(Serialize)]
@@ -150,6 +170,7 @@ fn input(t: &Triage) -> Input<'_> {
         continuations: a.continuations,
         unparsed: a.unparsed,
         skipped: a.skipped,
+        skipped_detail: SkippedDoc::of(a),
         first_ts: a.first_ts,
         last_ts: a.last_ts,
         files: t
@@ -163,6 +184,7 @@ fn input(t: &Triage) -> Input<'_> {
                 continuations: i.acct.continuations,
                 unparsed: i.acct.unparsed,
                 skipped: i.acct.skipped,
+                newest_first: i.acct.newest_first,
             })
             .collect(),
         patterns: &t.pattern_origins,

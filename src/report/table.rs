@@ -149,12 +149,17 @@ fn input(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     let a = &t.acct;
     writeln!(
         out,
-        "Input: {} lines = {} records + {} continuation + {} unparsed + {} skipped; {} to {}",
+        "Input: {} lines = {} records + {} continuation + {} unparsed + {} skipped{}; {} to {}",
         a.lines,
         a.records,
         a.continuations,
         a.unparsed,
         a.skipped,
+        if a.skipped_other_apps > 0 {
+            format!(" ({} of other apps)", a.skipped_other_apps)
+        } else {
+            String::new()
+        },
         ts(a.first_ts),
         ts(a.last_ts)
     )?;
