@@ -18,6 +18,8 @@ pub struct InputSummary {
     pub name: String,
     pub gzip: bool,
     pub acct: Accounting,
+    /// Why this input could not be read, or not to its end.
+    pub error: Option<String>,
 }
 
 /// Everything the reports show.
@@ -45,6 +47,11 @@ pub struct Triage {
 impl Triage {
     /// True when something fails: a failing cluster in the report, or a
     /// failure tied to no cluster.
+    /// Inputs that could not be read, or not to their end.
+    pub fn input_errors(&self) -> impl Iterator<Item = &str> {
+        self.inputs.iter().filter_map(|i| i.error.as_deref())
+    }
+
     pub fn has_failures(&self) -> bool {
         self.clusters.iter().any(|c| c.status.is_failing()) || !self.unattributed.is_empty()
     }
@@ -93,16 +100,22 @@ pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
     let mut inputs = Vec::with_capacity(specs.len());
     let mut events = Vec::new();
     let mut acct = Accounting::default();
+    let mut first_error = None;
     for (i, spec) in specs.iter().enumerate() {
-        let input = source::open(spec)?;
-        let scanned = scanner.scan(i as u32, &input.name, input.gzip, input.reader)?;
-        acct.add(&scanned.acct);
-        events.extend(scanned.events);
-        inputs.push(InputSummary {
-            name: input.name,
-            gzip: input.gzip,
-            acct: scanned.acct,
-        });
+        let (summary, scanned, error) = read_input(&scanner, i as u32, spec);
+        acct.add(&summary.acct);
+        events.extend(scanned);
+        inputs.push(summary);
+        if first_error.is_none() {
+            first_error = error;
+        }
+    }
+    // One unreadable input among several is reported, not fatal; with
+    // nothing read at all there is nothing to report on.
+    if let Some(e) = first_error {
+        if inputs.iter().all(|i| i.acct.lines == 0) {
+            return Err(e);
+        }
     }
     // Several inputs (a pod restarted mid-incident) merge in time order.
     events.sort_by_key(|e| (e.order_ts, e.pos.input, e.seq));
@@ -136,6 +149,34 @@ pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
         evidence: cfg.evidence,
         pattern_origins: pack.origins.clone(),
     })
+}
+
+/// Opens and scans one input, keeping whatever was read before an error.
+fn read_input(
+    scanner: &Scanner<'_>,
+    index: u32,
+    spec: &InputSpec,
+) -> (InputSummary, Vec<Event>, Option<Error>) {
+    let input = match source::open(spec) {
+        Ok(i) => i,
+        Err(e) => {
+            let summary = InputSummary {
+                name: spec.name(),
+                gzip: false,
+                acct: Accounting::default(),
+                error: Some(e.to_string()),
+            };
+            return (summary, Vec::new(), Some(e));
+        }
+    };
+    let (scanned, error) = scanner.scan(index, &input.name, input.gzip, input.reader);
+    let summary = InputSummary {
+        name: input.name,
+        gzip: input.gzip,
+        acct: scanned.acct,
+        error: error.as_ref().map(|e| e.to_string()),
+    };
+    (summary, scanned.events, error)
 }
 
 fn within(ts: Option<Ts>, from: Option<Ts>, to: Option<Ts>) -> bool {

@@ -5,22 +5,18 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    // The cause is in the message, not chained: one line says it all.
+    #[error("cannot read {path}: {cause}")]
+    Read { path: String, cause: std::io::Error },
 
     #[error("{path} is a directory; give the log files inside it")]
     IsDirectory { path: String },
 
-    #[error("{path}: gzip stream is corrupt or truncated after {lines} lines: {source}")]
+    #[error("{path}: gzip stream is corrupt or truncated after {lines} lines: {cause}")]
     Gzip {
         path: String,
         lines: u64,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
     #[error("pattern pack {origin}: {message}")]
@@ -41,7 +37,7 @@ impl Error {
     pub fn read(path: impl Into<String>, source: std::io::Error) -> Error {
         Error::Read {
             path: path.into(),
-            source,
+            cause: source,
         }
     }
 
@@ -62,7 +58,7 @@ impl Error {
 
     /// A closed pipe downstream (`| head`) is a normal end, not a failure.
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Error::Read { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+        matches!(self, Error::Read { cause, .. } if cause.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
 

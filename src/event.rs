@@ -56,6 +56,8 @@ pub struct Accounting {
     pub skipped_blank: u64,
     pub skipped_stern_markers: u64,
     pub skipped_other_apps: u64,
+    /// Lines longer than the maximum, cut there (counted once each).
+    pub truncated_lines: u64,
     /// LogDNA v2 page documents read (their lines count as lines).
     pub export_pages: u64,
     /// The input lists its newest lines first (LogDNA exports).
@@ -77,6 +79,7 @@ impl Accounting {
         self.skipped_stern_markers += o.skipped_stern_markers;
         self.skipped_other_apps += o.skipped_other_apps;
         self.export_pages += o.export_pages;
+        self.truncated_lines += o.truncated_lines;
         self.newest_first |= o.newest_first;
         self.decoded += o.decoded;
         self.see_ts(o.first_ts);

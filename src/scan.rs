@@ -9,7 +9,7 @@
 
 use crate::classify::Classifier;
 use crate::decode::{self, continuation, logdna, transport, Format, Level, Record};
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::event::{Accounting, Event, SourcePos};
 use crate::redact::Redactor;
 use crate::source::LineReader;
@@ -37,31 +37,54 @@ pub struct Scanned {
 }
 
 impl Scanner<'_> {
-    pub fn scan(&self, input: u32, name: &str, gzip: bool, rdr: impl Read) -> Result<Scanned> {
+    /// Scans one input. A read error (a truncated gzip, a failing disk)
+    /// ends the input but keeps what was read before it: the error comes
+    /// back beside the partial result, never instead of it.
+    pub fn scan(
+        &self,
+        input: u32,
+        name: &str,
+        gzip: bool,
+        rdr: impl Read,
+    ) -> (Scanned, Option<Error>) {
         let mut st = State::new(self, input);
         let mut lines = LineReader::new(rdr);
         let mut lineno = 0u64;
+        let mut failure = None;
         loop {
             let line = match lines.next_line() {
                 Ok(Some(l)) => l,
                 Ok(None) => break,
-                Err(source) if gzip => {
-                    return Err(Error::Gzip {
-                        path: name.to_string(),
-                        lines: lineno,
-                        source,
-                    })
+                Err(source) => {
+                    failure = Some(if gzip {
+                        Error::Gzip {
+                            path: name.to_string(),
+                            lines: lineno,
+                            cause: source,
+                        }
+                    } else {
+                        Error::Read {
+                            path: name.to_string(),
+                            cause: source,
+                        }
+                    });
+                    break;
                 }
-                Err(source) => return Err(Error::read(name, source)),
             };
             lineno += 1;
             st.line(lineno, line);
+            if lines.truncated() {
+                st.acct.truncated_lines += 1;
+            }
         }
         st.finish();
-        Ok(Scanned {
-            events: st.events,
-            acct: st.acct,
-        })
+        (
+            Scanned {
+                events: st.events,
+                acct: st.acct,
+            },
+            failure,
+        )
     }
 }
 

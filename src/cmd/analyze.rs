@@ -26,7 +26,14 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Exit> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     report::render(&triage, args.output_format(), &mut out).context("writing the report")?;
     out.flush().context("writing the report")?;
-    Ok(if triage.has_failures() {
+    let mut unreadable = false;
+    for e in triage.input_errors() {
+        eprintln!("kp-triage: error: {e}");
+        unreadable = true;
+    }
+    Ok(if unreadable {
+        Exit::Error
+    } else if triage.has_failures() {
         Exit::Failures
     } else {
         Exit::Clean

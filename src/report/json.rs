@@ -40,6 +40,8 @@ struct Input<'a> {
     unparsed: u64,
     skipped: u64,
     skipped_detail: SkippedDoc,
+    /// Lines cut at the maximum line length.
+    truncated_lines: u64,
     first_ts: Option<Ts>,
     last_ts: Option<Ts>,
     files: Vec<FileDoc<'a>>,
@@ -74,6 +76,8 @@ struct FileDoc<'a> {
     skipped: u64,
     /// A LogDNA export listing its newest lines first.
     newest_first: bool,
+    /// Why the file could not be read, or not to its end.
+    error: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -171,6 +175,7 @@ fn input(t: &Triage) -> Input<'_> {
         unparsed: a.unparsed,
         skipped: a.skipped,
         skipped_detail: SkippedDoc::of(a),
+        truncated_lines: a.truncated_lines,
         first_ts: a.first_ts,
         last_ts: a.last_ts,
         files: t
@@ -185,6 +190,7 @@ fn input(t: &Triage) -> Input<'_> {
                 unparsed: i.acct.unparsed,
                 skipped: i.acct.skipped,
                 newest_first: i.acct.newest_first,
+                error: i.error.as_deref(),
             })
             .collect(),
         patterns: &t.pattern_origins,

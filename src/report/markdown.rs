@@ -13,6 +13,9 @@ pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
         out,
         "## armada-kp-events service IAM API key rotation: triage\n"
     )?;
+    for w in super::warnings(t) {
+        writeln!(out, "> **Warning:** {}\n", md(&w))?;
+    }
     let v = &t.verdict.verdict;
     writeln!(
         out,

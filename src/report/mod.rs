@@ -106,6 +106,23 @@ fn applicable_categories(t: &Triage) -> Vec<CatId> {
     cats
 }
 
+/// What the reader of a report must know before trusting it: inputs not
+/// read to their end, and lines cut at the maximum length.
+fn warnings(t: &Triage) -> Vec<String> {
+    let mut w: Vec<String> = t
+        .input_errors()
+        .map(|e| format!("INCOMPLETE INPUT: {e}; the triage covers only what was read"))
+        .collect();
+    if t.acct.truncated_lines > 0 {
+        w.push(format!(
+            "{} line(s) longer than {} MiB were cut there and the rest of each dropped",
+            t.acct.truncated_lines,
+            crate::source::MAX_LINE >> 20
+        ));
+    }
+    w
+}
+
 fn cause_name<'a>(t: &'a Triage, e: &Event) -> &'a str {
     e.categories
         .first()

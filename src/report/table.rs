@@ -15,6 +15,9 @@ const EVIDENCE_PER_CLUSTER: usize = 2;
 const MESSAGE_CHARS: usize = 160;
 
 pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
+    for w in super::warnings(t) {
+        writeln!(out, "WARNING: {}", safe(&w))?;
+    }
     verdict(t, out)?;
     clusters(t, out)?;
     runbook(t, out)?;

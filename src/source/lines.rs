@@ -2,12 +2,16 @@
 //!
 //! Lines borrow from one buffer that is reused for the whole input, so memory
 //! stays at the buffer size however long the input is. A line longer than the
-//! buffer grows it; nothing is ever cut or dropped.
+//! buffer grows it, up to `MAX_LINE`; past that the line is cut there, the
+//! rest of it is read and dropped, and `truncated()` says so. That bounds
+//! memory on a newline-free stream (a gzip bomb of zeros) while a LogDNA page
+//! of 10,000 lines still fits whole.
 
 use memchr::memchr;
 use std::io::{self, Read};
 
 const INITIAL: usize = 256 * 1024;
+pub const MAX_LINE: usize = 64 * 1024 * 1024;
 
 pub struct LineReader<R> {
     rdr: R,
@@ -17,23 +21,40 @@ pub struct LineReader<R> {
     /// Bytes of `buf[start..end]` already searched for a newline.
     scanned: usize,
     eof: bool,
+    max_line: usize,
+    /// Dropping the rest of a line that was cut.
+    discarding: bool,
+    truncated: bool,
 }
 
 impl<R: Read> LineReader<R> {
     pub fn new(rdr: R) -> Self {
+        Self::with_max_line(rdr, MAX_LINE)
+    }
+
+    pub fn with_max_line(rdr: R, max_line: usize) -> Self {
         LineReader {
             rdr,
-            buf: vec![0; INITIAL],
+            buf: vec![0; INITIAL.min(max_line.next_power_of_two())],
             start: 0,
             end: 0,
             scanned: 0,
             eof: false,
+            max_line,
+            discarding: false,
+            truncated: false,
         }
+    }
+
+    /// Whether the line last returned was cut at the maximum length.
+    pub fn truncated(&self) -> bool {
+        self.truncated
     }
 
     /// The next line without its `\n` (and without a `\r` before it).
     /// A last line with no newline is still a line.
     pub fn next_line(&mut self) -> io::Result<Option<&[u8]>> {
+        self.truncated = false;
         loop {
             let from = self.start + self.scanned;
             if let Some(i) = memchr(b'\n', &self.buf[from..self.end]) {
@@ -41,9 +62,20 @@ impl<R: Read> LineReader<R> {
                 let line_start = self.start;
                 self.start = line_end + 1;
                 self.scanned = 0;
+                if std::mem::take(&mut self.discarding) {
+                    continue;
+                }
                 return Ok(Some(trim_cr(&self.buf[line_start..line_end])));
             }
-            self.scanned = self.end - self.start;
+            if self.discarding {
+                self.start = self.end;
+                self.scanned = 0;
+            } else {
+                self.scanned = self.end - self.start;
+                if self.scanned >= self.max_line {
+                    return Ok(Some(self.cut()));
+                }
+            }
             if self.eof {
                 return Ok(self.take_rest());
             }
@@ -51,8 +83,19 @@ impl<R: Read> LineReader<R> {
         }
     }
 
+    fn cut(&mut self) -> &[u8] {
+        let s = self.start;
+        self.start += self.max_line;
+        self.scanned = 0;
+        self.discarding = true;
+        self.truncated = true;
+        &self.buf[s..s + self.max_line]
+    }
+
     fn take_rest(&mut self) -> Option<&[u8]> {
-        if self.start == self.end {
+        if self.start == self.end || self.discarding {
+            self.discarding = false;
+            self.start = self.end;
             return None;
         }
         let (s, e) = (self.start, self.end);
@@ -68,7 +111,10 @@ impl<R: Read> LineReader<R> {
             self.start = 0;
         }
         if self.end == self.buf.len() {
-            self.buf.resize(self.buf.len() * 2, 0);
+            let grown = (self.buf.len() * 2)
+                .min(self.max_line + 1)
+                .max(self.buf.len() + 1);
+            self.buf.resize(grown, 0);
         }
         loop {
             match self.rdr.read(&mut self.buf[self.end..]) {
@@ -129,6 +175,25 @@ mod tests {
         assert_eq!(lines[1], b"short");
     }
 
+    #[test]
+    fn a_line_past_the_maximum_is_cut_once_and_the_rest_dropped() {
+        let mut data = vec![b'y'; 100];
+        data.extend_from_slice(b"\nnext\n");
+        data.extend_from_slice(&[b'z'; 50]);
+        let mut r = LineReader::with_max_line(&data[..], 16);
+        let first = r.next_line().unwrap().unwrap().to_vec();
+        assert_eq!((first.len(), r.truncated()), (16, true));
+        assert_eq!(r.next_line().unwrap().unwrap(), b"next");
+        assert!(!r.truncated());
+        assert_eq!(
+            r.next_line().unwrap().unwrap().len(),
+            16,
+            "an unterminated last line is cut too"
+        );
+        assert!(r.truncated());
+        assert_eq!(r.next_line().unwrap(), None);
+    }
+
     /// A reader that returns one byte at a time exercises every refill path.
     struct Trickle<'a>(&'a [u8]);
     impl Read for Trickle<'_> {
@@ -151,5 +216,8 @@ mod tests {
             out.push(String::from_utf8(l.to_vec()).unwrap());
         }
         assert_eq!(out, ["one", "two", "three"]);
+        let mut r = LineReader::with_max_line(Trickle(b"abcdefghij\nk"), 4);
+        assert_eq!(r.next_line().unwrap().unwrap(), b"abcd");
+        assert_eq!(r.next_line().unwrap().unwrap(), b"k");
     }
 }

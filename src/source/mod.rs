@@ -3,7 +3,7 @@
 
 mod lines;
 
-pub use lines::LineReader;
+pub use lines::{LineReader, MAX_LINE};
 
 use crate::error::{Error, Result};
 use flate2::bufread::MultiGzDecoder;
