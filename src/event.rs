@@ -60,7 +60,8 @@ pub struct Accounting {
     pub truncated_lines: u64,
     /// LogDNA v2 page documents read (their lines count as lines).
     pub export_pages: u64,
-    /// The input lists its newest lines first (LogDNA exports).
+    /// The input runs newest first (LogDNA exports, a reversed log), by
+    /// majority of its steps in time.
     pub newest_first: bool,
     /// Records the prefilter let through to full decoding.
     pub decoded: u64,

@@ -25,7 +25,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => Exit::Clean,
         Err(e) => {
-            eprintln!("kp-triage: error: {e:#}");
+            // An error may quote a log line or a pack sample: redact it too.
+            let msg = format!("{e:#}");
+            eprintln!(
+                "kp-triage: error: {}",
+                kp_triage::redact::Redactor::default().redact(&msg)
+            );
             Exit::Error
         }
     };

@@ -115,7 +115,34 @@ struct State<'s, 'a> {
     acct: Accounting,
     last_ts: Option<Ts>,
     seq: i64,
-    last_export_ts: Option<Ts>,
+    order: Order,
+    /// The input holds LogDNA export lines.
+    exported: bool,
+}
+
+/// Which way time runs through an input, by majority of steps: LogDNA
+/// exports run newest first, and so does a log someone reversed. Ties between
+/// records of the same time are broken in the input's own time order.
+#[derive(Default)]
+struct Order {
+    last: Option<Ts>,
+    back: u64,
+    forward: u64,
+}
+
+impl Order {
+    fn note(&mut self, ts: Ts) {
+        match self.last {
+            Some(p) if ts < p => self.back += 1,
+            Some(p) if ts > p => self.forward += 1,
+            _ => {}
+        }
+        self.last = Some(ts);
+    }
+
+    fn newest_first(&self) -> bool {
+        self.back > self.forward
+    }
 }
 
 /// stern colours pod names, and escapes would hide words from the prefilter.
@@ -137,7 +164,8 @@ impl<'s, 'a> State<'s, 'a> {
             acct: Accounting::default(),
             last_ts: None,
             seq: 0,
-            last_export_ts: None,
+            order: Order::default(),
+            exported: false,
         }
     }
 
@@ -181,8 +209,8 @@ impl<'s, 'a> State<'s, 'a> {
                 self.acct.skipped_other_apps += 1;
                 continue;
             }
+            self.exported = true;
             let ts = e.ts();
-            self.note_export_order(ts);
             let body = without_ansi(e.line.as_deref().unwrap_or_default().as_bytes()).into_owned();
             if body.iter().all(u8::is_ascii_whitespace) {
                 self.skip_blank();
@@ -204,12 +232,9 @@ impl<'s, 'a> State<'s, 'a> {
         true
     }
 
-    /// Exports come newest first; one step back in time says this one does.
-    fn note_export_order(&mut self, ts: Option<Ts>) {
-        if let (Some(prev), Some(t)) = (self.last_export_ts, ts) {
-            self.acct.newest_first |= t < prev;
-        }
-        self.last_export_ts = ts.or(self.last_export_ts);
+    /// A newest-first export lists a record's continuation lines before it.
+    fn reversed_export(&self) -> bool {
+        self.exported && self.order.newest_first()
     }
 
     fn skip_blank(&mut self) {
@@ -226,17 +251,18 @@ impl<'s, 'a> State<'s, 'a> {
         if let Some(ts) = w.ts {
             self.acct.see_ts(Some(ts));
             self.last_ts = Some(ts);
+            self.order.note(ts);
         }
         let gi = self.group_for(w.pod.unwrap_or_default());
         if continuation::is_continuation(w.body)
-            && (self.groups[gi].active || self.acct.newest_first)
+            && (self.groups[gi].active || self.reversed_export())
         {
             self.continuation(gi, w.body);
             return;
         }
         self.flush(gi, false);
         self.seq += 1;
-        let (carry, seq, newest_first) = (self.last_ts, self.seq, self.acct.newest_first);
+        let (carry, seq, newest_first) = (self.last_ts, self.seq, self.reversed_export());
         let candidate = self.scanner.classifier.is_candidate(w.body);
         let g = &mut self.groups[gi];
         g.active = true;
@@ -258,7 +284,7 @@ impl<'s, 'a> State<'s, 'a> {
     fn continuation(&mut self, gi: usize, body: &[u8]) {
         self.acct.continuations += 1;
         let candidate = self.scanner.classifier.is_candidate(body);
-        let newest_first = self.acct.newest_first;
+        let newest_first = self.reversed_export();
         let g = &mut self.groups[gi];
         let (text, flag) = if newest_first {
             (&mut g.tail, &mut g.tail_candidate)
@@ -287,6 +313,7 @@ impl<'s, 'a> State<'s, 'a> {
         for gi in 0..self.groups.len() {
             self.flush(gi, true);
         }
+        self.acct.newest_first = self.order.newest_first();
         if self.acct.newest_first {
             for e in &mut self.events {
                 e.seq = -e.seq;
@@ -326,8 +353,11 @@ impl<'s, 'a> State<'s, 'a> {
         }
         let ts = record_ts(&rec, g);
         self.acct.see_ts(ts);
-        if rec.ts.is_some() {
-            self.last_ts = rec.ts;
+        if let Some(t) = rec.ts {
+            self.last_ts = Some(t);
+            if g.transport_ts.is_none() {
+                self.order.note(t);
+            }
         }
         let cont = String::from_utf8_lossy(&g.cont);
         let pos = g.pos.expect("an active group has a position");

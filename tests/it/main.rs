@@ -6,6 +6,7 @@ mod util;
 mod accounting;
 mod cli;
 mod formats;
+mod hostile;
 mod logdna;
 mod logdna_server;
 mod loghub;
