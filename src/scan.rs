@@ -399,11 +399,12 @@ impl<'s, 'a> State<'s, 'a> {
             categories: class.categories,
             marker: class.marker,
             error,
-            message: self
-                .scanner
-                .redactor
-                .redact(&summary(rec, &text))
-                .into_owned(),
+            // Redact the whole message before capping it: a cut through a
+            // token could leave half a secret that no pattern recognises.
+            message: one_line(
+                &self.scanner.redactor.redact(&summary(rec, &text)),
+                MAX_MESSAGE,
+            ),
         })
     }
 }
@@ -432,7 +433,7 @@ fn classification_text(rec: &Record<'_>, cont: &str) -> String {
     text
 }
 
-/// One line for evidence: the message and the first line of its error.
+/// The evidence text: the message and the first line of its error.
 fn summary(rec: &Record<'_>, text: &str) -> String {
     let msg = rec.message.trim();
     let mut s = if msg.is_empty() {
@@ -450,7 +451,7 @@ fn summary(rec: &Record<'_>, text: &str) -> String {
             s.push_str(err.trim());
         }
     }
-    one_line(&s, MAX_MESSAGE)
+    s
 }
 
 fn one_line(s: &str, max: usize) -> String {

@@ -10,6 +10,6 @@ mod hostile;
 mod logdna;
 mod logdna_server;
 mod loghub;
+mod redaction;
 mod scenarios;
-mod secrets;
 mod snapshots;
