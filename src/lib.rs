@@ -13,6 +13,8 @@ pub mod decode;
 pub mod error;
 pub mod event;
 pub mod fetch;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod redact;
 pub mod report;
 pub mod scan;

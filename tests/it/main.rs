@@ -6,6 +6,7 @@ mod util;
 mod accounting;
 mod cli;
 mod formats;
+mod fuzz_regressions;
 mod hostile;
 mod logdna;
 mod logdna_server;

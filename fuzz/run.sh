@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS each (default 300), seeded from the
+# fixtures, and copies any crash into tests/fuzz-regressions/TARGET/ so the
+# test suite replays it for ever.
+#
+#   fuzz/run.sh [SECONDS] [TARGET...]
+#
+# The machine has only the stable toolchain: RUSTC_BOOTSTRAP=1 lets
+# cargo-fuzz use the nightly flags it needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-300}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(decode_line logdna_page pack times pipeline)
+
+command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+export RUSTC_BOOTSTRAP=1
+
+seed() {
+  local t=$1 dir=fuzz/corpus/$1
+  mkdir -p "$dir"
+  case $t in
+    decode_line|pipeline)
+      for f in fixtures/incident/*.log fixtures/scenarios/*.log; do
+        if [ "$t" = pipeline ]; then cp "$f" "$dir/$(basename "$f")"; else
+          split -l 1 -a 4 "$f" "$dir/$(basename "$f" .log)-"; fi
+      done ;;
+    logdna_page) for f in fixtures/logdna/*.json fixtures/logdna/*.jsonl; do head -c 65536 "$f" > "$dir/$(basename "$f")"; done ;;
+    pack) cp patterns/default.toml "$dir/default.toml" ;;
+    times) printf '2026-11-20T03:00:01.123456789Z' > "$dir/a"; printf '1795143601' > "$dir/b"; printf '1h30m' > "$dir/c"; printf '2020-09-08T10:46:12.404+0530' > "$dir/d" ;;
+  esac
+}
+
+for t in "${targets[@]}"; do
+  seed "$t"
+  echo "== $t: ${secs}s"
+  start=$(date +%s)
+  status=0
+  cargo fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=4096 2>&1 | tail -n 4 || status=$?
+  echo "   ran $(( $(date +%s) - start ))s, exit $status"
+  if ls fuzz/artifacts/"$t"/crash-* >/dev/null 2>&1; then
+    mkdir -p "tests/fuzz-regressions/$t"
+    cp fuzz/artifacts/"$t"/crash-* "tests/fuzz-regressions/$t/"
+    echo "   CRASH: copied to tests/fuzz-regressions/$t/"
+  fi
+done

@@ -1,0 +1,124 @@
+//! Entry points for the fuzz targets in `fuzz/` and for the regression tests
+//! that replay what they found (`tests/fuzz-regressions/`). One definition,
+//! so a replayed input runs exactly the code that crashed.
+
+use crate::analyze::{InputSummary, Triage};
+use crate::attempts;
+use crate::classify::{Classifier, Pack};
+use crate::decode::{self, continuation, logdna, transport};
+use crate::redact::Redactor;
+use crate::report::{self, OutputFormat};
+use crate::scan::Scanner;
+use crate::time;
+use crate::verdict;
+use std::sync::OnceLock;
+
+fn classifier() -> &'static Classifier {
+    static C: OnceLock<Classifier> = OnceLock::new();
+    C.get_or_init(|| Classifier::new(Pack::builtin().expect("the built-in pack loads")))
+}
+
+/// Transport wrappers, continuation shapes and every application decoder.
+pub fn decode_line(data: &[u8]) {
+    if let transport::Line::Content(w) = transport::unwrap(data) {
+        continuation::is_continuation(w.body);
+        decode::looks_structured(w.body);
+        let body = String::from_utf8_lossy(w.body);
+        let rec = decode::decode(&body);
+        rec.timestamp(w.ts);
+        rec.error();
+    }
+}
+
+/// LogDNA export lines: v1 entries, `_source` rows, v2 pages.
+pub fn logdna_page(data: &[u8]) {
+    if let Some(shape) = logdna::sniff(data) {
+        let mut entries = Vec::new();
+        if logdna::parse(data, shape, &mut entries).is_ok() {
+            for e in &entries {
+                e.ts();
+                e.pod();
+                e.is_from("armada-kp-events");
+            }
+        }
+    }
+}
+
+/// A user pattern pack, on top of the default and alone.
+pub fn pack(data: &[u8]) {
+    let text = String::from_utf8_lossy(data).into_owned();
+    let user = [("fuzz.toml".to_string(), text)];
+    let _ = Pack::load(&user, false);
+    let _ = Pack::load(&user, true);
+}
+
+/// Time and duration parsing, as used on options and log lines.
+pub fn times(data: &[u8]) {
+    let s = String::from_utf8_lossy(data);
+    time::parse_iso(&s);
+    time::parse_point(&s);
+    let _ = time::parse_span(&s);
+    time::parse_clock(data);
+    if let Some(ts) = time::parse_iso(&s) {
+        ts.rfc3339();
+    }
+    if data.len() >= 8 {
+        let p = time::PartialTs {
+            month: u32::from(data[0]),
+            day: u32::from(data[1]),
+            secs_of_day: u32::from_le_bytes([data[2], data[3], data[4], 0]),
+            nanos: u32::from_le_bytes([data[5], data[6], data[7], 0]),
+        };
+        p.complete(time::parse_point("1795143600"));
+    }
+}
+
+/// The whole pipeline on one input: scan, attempts, verdict and every report.
+pub fn pipeline(data: &[u8]) {
+    let c = classifier();
+    let redactor = Redactor::default();
+    let scanner = Scanner {
+        classifier: c,
+        redactor: &redactor,
+        app: Some(crate::config::DEFAULT_APP),
+    };
+    let (scanned, _) = scanner.scan(0, "fuzz", false, data);
+    assert!(
+        scanned.acct.balanced(),
+        "every line is accounted for: {:?}",
+        scanned.acct
+    );
+    let mut events = scanned.events;
+    events.sort_by_key(|e| (e.order_ts, e.pos.input, e.seq));
+    let rebuilt = attempts::rebuild(&mut events, &c.pack);
+    let verdict = verdict::decide(&rebuilt.clusters, &rebuilt.unattributed, &events, &c.pack);
+    let triage = Triage {
+        inputs: vec![InputSummary {
+            name: "fuzz".into(),
+            gzip: false,
+            acct: scanned.acct.clone(),
+            error: None,
+        }],
+        acct: scanned.acct,
+        window_from: None,
+        window_to: None,
+        outside_window: 0,
+        categories: c.pack.categories.clone(),
+        events,
+        clusters_total: rebuilt.clusters.len(),
+        clusters: rebuilt.clusters,
+        unattributed: rebuilt.unattributed,
+        verdict,
+        focus: Vec::new(),
+        evidence: 5,
+        pattern_origins: Vec::new(),
+    };
+    for f in [
+        OutputFormat::Table,
+        OutputFormat::Json,
+        OutputFormat::Markdown,
+    ] {
+        let mut out = Vec::new();
+        report::render(&triage, f, &mut out).expect("writing to memory cannot fail");
+    }
+}
