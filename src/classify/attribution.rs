@@ -53,13 +53,13 @@ fn cluster_in_text(spec: &AttributionSpec, text: &str) -> Option<String> {
 /// Cluster ids carry a digit; that keeps twenty-letter words out.
 fn plausible_id(spec: &AttributionSpec, id: &str) -> bool {
     id.bytes().any(|b| b.is_ascii_digit())
-        && spec.cluster_id.as_ref().is_some_and(|re| re.is_match(id))
+        && spec.cluster_id.as_ref().is_some_and(|re| re.is_match(id.as_bytes()))
 }
 
-fn first_capture(res: &[regex::Regex], text: &str, group: &str) -> Option<String> {
+fn first_capture(res: &[regex::bytes::Regex], text: &str, group: &str) -> Option<String> {
     res.iter().find_map(|re| {
-        re.captures(text)
+        re.captures(text.as_bytes())
             .and_then(|c| c.name(group))
-            .map(|m| m.as_str().to_string())
+            .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned())
     })
 }

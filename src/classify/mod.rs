@@ -7,7 +7,7 @@ pub mod pack;
 pub use attribution::Who;
 pub use pack::{CatId, Kind, Marker, Pack, Strength, Target};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// The compiled pack: prefilter automaton plus rules.
 pub struct Classifier {
@@ -62,6 +62,9 @@ impl Classifier {
             .collect();
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
+            // A full DFA: every line meets this automaton, and the DFA does one
+            // table lookup per byte; its size is bounded by the few keywords.
+            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .build(&keywords)
             .expect("keywords are plain literals, bounded in number");
