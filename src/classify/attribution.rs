@@ -53,7 +53,10 @@ fn cluster_in_text(spec: &AttributionSpec, text: &str) -> Option<String> {
 /// Cluster ids carry a digit; that keeps twenty-letter words out.
 fn plausible_id(spec: &AttributionSpec, id: &str) -> bool {
     id.bytes().any(|b| b.is_ascii_digit())
-        && spec.cluster_id.as_ref().is_some_and(|re| re.is_match(id.as_bytes()))
+        && spec
+            .cluster_id
+            .as_ref()
+            .is_some_and(|re| re.is_match(id.as_bytes()))
 }
 
 fn first_capture(res: &[regex::bytes::Regex], text: &str, group: &str) -> Option<String> {

@@ -9,15 +9,20 @@ pub use pack::{CatId, Kind, Marker, Pack, Strength, Target};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-/// The compiled pack: prefilter automaton plus rules.
+/// The compiled pack: one prefilter automaton plus rules.
 pub struct Classifier {
     pub pack: Pack,
+    /// Every keyword: rules', error words and attribution literals.
     prefilter: AhoCorasick,
-    /// For each prefilter pattern, the rules that listed it as a keyword.
+    /// For each keyword, its classes (`RULE`, `ERROR`, `ATTRIBUTION`).
+    class: Vec<u8>,
+    /// For each keyword, the rules that listed it.
     rules_of_keyword: Vec<Vec<usize>>,
-    /// Prefilter patterns that are error words.
-    error_keyword: Vec<bool>,
 }
+
+const RULE: u8 = 1;
+const ERROR: u8 = 2;
+const ATTRIBUTION: u8 = 4;
 
 /// What a line says about rotation, after the pack's rules.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,29 +61,36 @@ impl Classifier {
                     .collect()
             })
             .collect();
-        let error_keyword = keywords
+        let class = keywords
             .iter()
-            .map(|k| pack.error_keywords.contains(k))
+            .map(|k| {
+                let rule = pack.rules.iter().any(|r| r.keywords.contains(k));
+                u8::from(rule) * RULE
+                    | u8::from(pack.error_keywords.contains(k)) * ERROR
+                    | u8::from(pack.attribution.keywords.contains(k)) * ATTRIBUTION
+            })
             .collect();
-        let prefilter = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            // A full DFA: every line meets this automaton, and the DFA does one
-            // table lookup per byte; its size is bounded by the few keywords.
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::Standard)
-            .build(&keywords)
-            .expect("keywords are plain literals, bounded in number");
         Classifier {
-            pack,
-            prefilter,
+            prefilter: automaton(&keywords),
+            class,
             rules_of_keyword,
-            error_keyword,
+            pack,
         }
     }
 
-    /// Could any rule concern this raw line? Lines that fail this are only counted.
+    /// Could this raw line matter? A line that fails this is only counted.
+    /// It must hold a rule's keyword, or be an error that names a cluster
+    /// or correlation id (a possible `unclassified` rotation failure). One
+    /// pass over the line, stopping as soon as that is settled.
     pub fn is_candidate(&self, raw: &[u8]) -> bool {
-        self.prefilter.is_match(raw) || is_klog_error_header(raw)
+        let mut seen = 0u8;
+        for m in self.prefilter.find_overlapping_iter(raw) {
+            seen |= self.class[m.pattern().as_usize()];
+            if seen & RULE != 0 || seen & (ERROR | ATTRIBUTION) == ERROR | ATTRIBUTION {
+                return true;
+            }
+        }
+        seen & ATTRIBUTION != 0 && is_klog_error_header(raw)
     }
 
     /// Runs the rules whose keywords occur in `text`.
@@ -88,7 +100,7 @@ impl Classifier {
         let mut out = Classification::default();
         for m in self.prefilter.find_overlapping_iter(text) {
             let k = m.pattern().as_usize();
-            out.error_words |= self.error_keyword[k];
+            out.error_words |= self.class[k] & ERROR != 0;
             for &r in &self.rules_of_keyword[k] {
                 if std::mem::replace(&mut tried[r], true) {
                     continue;
@@ -169,6 +181,17 @@ fn resolve(hits: &[Hit]) -> Vec<CatId> {
         }
     }
     cats
+}
+
+/// A case-insensitive automaton over plain literals. A full DFA: every line
+/// meets it, and a DFA does one table lookup per byte.
+fn automaton(words: &[String]) -> AhoCorasick {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
+        .match_kind(MatchKind::Standard)
+        .build(words)
+        .expect("keywords are plain literals, bounded in number")
 }
 
 /// klog's `E1120 ` / `F1120 ` header marks an error even without error words.

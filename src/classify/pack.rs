@@ -90,6 +90,8 @@ pub struct AttributionFile {
     pub corr_text: Vec<String>,
     #[serde(default)]
     pub attempt_text: Vec<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -196,6 +198,8 @@ pub struct AttributionSpec {
     pub cluster_text: Vec<Regex>,
     pub corr_text: Vec<Regex>,
     pub attempt_text: Vec<Regex>,
+    /// Prefilter literals for lines that name a cluster or correlation id.
+    pub keywords: Vec<String>,
 }
 
 /// A loaded, validated pack: the default, plus or instead of user packs.
@@ -282,7 +286,9 @@ impl Pack {
         defines: &BTreeMap<String, String>,
         origin: &str,
     ) -> Result<()> {
+        let kw = lowercase_keywords(&a.keywords, origin, "attribution.keywords")?;
         let spec = &mut self.attribution;
+        spec.keywords.extend(kw);
         spec.cluster_fields
             .extend(a.cluster_fields.iter().map(|f| normalize_field(f)));
         spec.corr_fields
@@ -431,17 +437,25 @@ impl Pack {
         Ok(())
     }
 
-    /// Every distinct prefilter keyword: rules' and error words.
-    pub fn keywords(&self) -> Vec<String> {
-        let mut seen = HashSet::new();
-        self.rules
-            .iter()
-            .flat_map(|r| r.keywords.iter())
-            .chain(self.error_keywords.iter())
-            .filter(|k| seen.insert(k.as_str()))
-            .cloned()
-            .collect()
+    /// Every distinct keyword of the rules.
+    pub fn rule_keywords(&self) -> Vec<String> {
+        distinct(self.rules.iter().flat_map(|r| r.keywords.iter()))
     }
+
+    /// Every distinct prefilter keyword: rules', error words and attribution.
+    pub fn keywords(&self) -> Vec<String> {
+        distinct(
+            self.rule_keywords()
+                .iter()
+                .chain(&self.error_keywords)
+                .chain(&self.attribution.keywords),
+        )
+    }
+}
+
+fn distinct<'a>(words: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    words.filter(|k| seen.insert(k.as_str())).cloned().collect()
 }
 
 fn kind_name(kind: Kind) -> &'static str {
