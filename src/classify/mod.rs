@@ -83,6 +83,11 @@ impl Classifier {
     /// or correlation id (a possible `unclassified` rotation failure). One
     /// pass over the line, stopping as soon as that is settled.
     pub fn is_candidate(&self, raw: &[u8]) -> bool {
+        // Most lines hold no keyword at all, and `is_match` finds that out
+        // with the automaton's own prefilter; only the rest are iterated.
+        if !self.prefilter.is_match(raw) {
+            return false;
+        }
         let mut seen = 0u8;
         for m in self.prefilter.find_overlapping_iter(raw) {
             seen |= self.class[m.pattern().as_usize()];

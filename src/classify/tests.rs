@@ -165,13 +165,28 @@ fn error_words_are_noticed() {
 }
 
 #[test]
-fn klog_error_headers_pass_the_prefilter() {
+fn klog_error_headers_naming_a_cluster_pass_the_prefilter() {
     let c = classifier();
-    assert!(c.is_candidate(b"E1120 03:00:01.000000       1 x.go:1] busy"));
+    assert!(c.is_candidate(b"E1120 03:00:01.000000       1 x.go:1] busy cluster=c1"));
     assert!(c.is_candidate(
-        b"2026-11-20T03:00:01.000123456Z E1120 03:00:01.000000       1 x.go:1] busy"
+        b"2026-11-20T03:00:01.000123456Z E1120 03:00:01.000000       1 x.go:1] busy CorrID=a1"
     ));
-    assert!(!c.is_candidate(b"I1120 03:00:01.000000       1 x.go:1] all good"));
+    assert!(!c.is_candidate(b"I1120 03:00:01.000000       1 x.go:1] all good cluster=c1"));
+    assert!(
+        !c.is_candidate(b"E1120 03:00:01.000000       1 x.go:1] busy"),
+        "an error naming nothing cannot be tied to a rotation"
+    );
+}
+
+#[test]
+fn error_lines_need_a_cluster_or_correlation_literal() {
+    let c = classifier();
+    assert!(!c.is_candidate(br#"{"level":"error","msg":"failed to publish metrics"}"#));
+    assert!(c.is_candidate(br#"{"level":"error","msg":"busy","CorrID":"d1"}"#));
+    assert!(
+        c.is_candidate(br#"{"level":"info","msg":"Rotation attempt failed"}"#),
+        "a rule keyword alone suffices"
+    );
 }
 
 mod attribution {
