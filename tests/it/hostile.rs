@@ -134,9 +134,9 @@ fn truncated_corrupt_and_bomb_gzip() {
 
 #[test]
 fn json_nested_a_hundred_thousand_deep_and_duplicate_keys() {
-    // "error" makes it a candidate, so it really meets the JSON parser.
+    // An error naming a cluster is a candidate, so it really meets the JSON parser.
     let deep = format!(
-        "{{\"msg\":\"error\",\"x\":{}{}}}\n",
+        "{{\"msg\":\"error\",\"cluster\":\"c1\",\"x\":{}{}}}\n",
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
