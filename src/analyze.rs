@@ -91,6 +91,7 @@ pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
         classifier: &classifier,
         redactor,
         app: cfg.app.as_deref(),
+        threads: cfg.threads(),
     };
     let specs = if cfg.inputs.is_empty() {
         vec![InputSpec::Stdin]

@@ -22,6 +22,17 @@ pub struct Config {
     pub evidence: usize,
     /// Keep only exported LogDNA lines of this app (None: every app).
     pub app: Option<String>,
+    /// Threads for scanning; 0 means one per available core.
+    pub threads: usize,
+}
+
+impl Config {
+    pub fn threads(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+    }
 }
 
 /// The app whose logs kp-triage reads from a LogDNA export by default.

@@ -78,6 +78,7 @@ pub fn pipeline(data: &[u8]) {
     let c = classifier();
     let redactor = Redactor::default();
     let scanner = Scanner {
+        threads: 1,
         classifier: c,
         redactor: &redactor,
         app: Some(crate::config::DEFAULT_APP),

@@ -97,6 +97,11 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "NAME", default_value = config::DEFAULT_APP)]
     pub app: String,
 
+    /// Threads to scan with (0: one per core). The report is the same for any
+    /// number.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+
     /// In LogDNA exports, read the lines of every app.
     #[arg(long, conflicts_with = "app")]
     pub all_apps: bool,
@@ -207,6 +212,7 @@ impl AnalyzeArgs {
             )?,
             evidence: self.evidence,
             app: (!self.all_apps).then(|| self.app.clone()),
+            threads: self.threads,
         })
     }
 }

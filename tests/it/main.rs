@@ -14,3 +14,4 @@ mod loghub;
 mod redaction;
 mod scenarios;
 mod snapshots;
+mod threads;

@@ -8,7 +8,7 @@
 //! `_ts` the time, `pod` the grouping key.
 
 use crate::classify::Classifier;
-use crate::decode::{self, continuation, logdna, transport, Format, Level, Record};
+use crate::decode::{self, continuation, transport, Format, Level, Record};
 use crate::error::Error;
 use crate::event::{Accounting, Event, SourcePos};
 use crate::redact::Redactor;
@@ -24,11 +24,18 @@ const MAX_MESSAGE: usize = 480;
 /// Fields that describe the logger, not the failure.
 const NOT_TEXT: &[&str] = &["caller", "logger", "stacktrace"];
 
+mod pipeline;
+mod pre;
+
+use pre::Pre;
+
 pub struct Scanner<'a> {
     pub classifier: &'a Classifier,
     pub redactor: &'a Redactor,
     /// Keep only exported LogDNA lines of this app (None: every app).
     pub app: Option<&'a str>,
+    /// Worker threads for the pre-pass; 1 scans inline on the calling thread.
+    pub threads: usize,
 }
 
 pub struct Scanned {
@@ -45,39 +52,30 @@ impl Scanner<'_> {
         input: u32,
         name: &str,
         gzip: bool,
-        rdr: impl Read,
+        rdr: impl Read + Send,
     ) -> (Scanned, Option<Error>) {
         let mut st = State::new(self, input);
-        let mut lines = LineReader::new(rdr);
-        let mut lineno = 0u64;
-        let mut failure = None;
-        loop {
-            let line = match lines.next_line() {
-                Ok(Some(l)) => l,
-                Ok(None) => break,
-                Err(source) => {
-                    failure = Some(if gzip {
-                        Error::Gzip {
-                            path: name.to_string(),
-                            lines: lineno,
-                            cause: source,
-                        }
-                    } else {
-                        Error::Read {
-                            path: name.to_string(),
-                            cause: source,
-                        }
-                    });
-                    break;
-                }
-            };
-            lineno += 1;
-            st.line(lineno, line);
-            if lines.truncated() {
-                st.acct.truncated_lines += 1;
-            }
-        }
+        let error = if self.threads > 1 {
+            pipeline::run(self, &mut st, rdr, self.threads)
+        } else {
+            sequential(self, &mut st, rdr)
+        };
+        let lines = st.acct.lines;
         st.finish();
+        let failure = error.map(|cause| {
+            if gzip {
+                Error::Gzip {
+                    path: name.to_string(),
+                    lines,
+                    cause,
+                }
+            } else {
+                Error::Read {
+                    path: name.to_string(),
+                    cause,
+                }
+            }
+        });
         (
             Scanned {
                 events: st.events,
@@ -85,6 +83,32 @@ impl Scanner<'_> {
             },
             failure,
         )
+    }
+}
+
+/// The scan on the calling thread: each line's pre-pass, then its record.
+fn sequential(
+    scanner: &Scanner<'_>,
+    st: &mut State<'_, '_>,
+    rdr: impl Read,
+) -> Option<std::io::Error> {
+    let mut lines = LineReader::new(rdr);
+    let mut lineno = 0u64;
+    loop {
+        let line = match lines.next_line() {
+            Ok(Some(l)) => l,
+            Ok(None) => return None,
+            Err(e) => return Some(e),
+        };
+        lineno += 1;
+        st.line(
+            lineno,
+            line,
+            pre::pre(line, scanner.classifier, scanner.app),
+        );
+        if lines.truncated() {
+            st.acct.truncated_lines += 1;
+        }
     }
 }
 
@@ -169,50 +193,41 @@ impl<'s, 'a> State<'s, 'a> {
         }
     }
 
-    fn line(&mut self, lineno: u64, raw: &[u8]) {
-        if let Some(shape) = logdna::sniff(raw) {
-            if self.export(lineno, raw, shape) {
-                return;
-            }
-        }
+    fn line(&mut self, lineno: u64, raw: &[u8], pre: Pre) {
+        let candidate = match pre {
+            Pre::Export { paged, entries } => return self.export(lineno, paged, entries),
+            Pre::Line { candidate } => candidate,
+        };
         self.acct.lines += 1;
         let raw = without_ansi(raw);
         match transport::unwrap(&raw) {
             transport::Line::SternMarker => self.skip_stern_marker(),
             transport::Line::Blank => self.skip_blank(),
-            transport::Line::Content(w) => self.content(
-                SourcePos {
+            transport::Line::Content(w) => {
+                let pos = SourcePos {
                     input: self.input,
                     line: lineno,
                     item: None,
-                },
-                w,
-            ),
+                };
+                self.content(pos, w, candidate)
+            }
         }
     }
 
-    /// One physical line of a LogDNA export. False when it does not parse as
-    /// one, and is then read as an ordinary line.
-    fn export(&mut self, lineno: u64, raw: &[u8], shape: logdna::Shape) -> bool {
-        let mut entries = Vec::new();
-        if logdna::parse(raw, shape, &mut entries).is_err() {
-            return false;
-        }
-        let paged = shape == logdna::Shape::Pages;
+    /// One physical line of a LogDNA export: one entry, or a page of them.
+    fn export(&mut self, lineno: u64, paged: bool, entries: Vec<pre::Entry>) {
         if paged {
             self.acct.export_pages += 1;
         }
-        for (k, e) in entries.iter().enumerate() {
+        for (k, e) in entries.into_iter().enumerate() {
             self.acct.lines += 1;
-            if self.scanner.app.is_some_and(|app| !e.is_from(app)) {
+            if !e.keep {
                 self.acct.skipped += 1;
                 self.acct.skipped_other_apps += 1;
                 continue;
             }
             self.exported = true;
-            let ts = e.ts();
-            let body = without_ansi(e.line.as_deref().unwrap_or_default().as_bytes()).into_owned();
-            if body.iter().all(u8::is_ascii_whitespace) {
+            if e.body.iter().all(u8::is_ascii_whitespace) {
                 self.skip_blank();
                 continue;
             }
@@ -222,14 +237,13 @@ impl<'s, 'a> State<'s, 'a> {
                 item: paged.then_some(k as u32),
             };
             let w = transport::Wrapped {
-                pod: Some(e.pod().as_bytes()),
-                ts,
+                pod: Some(&e.pod),
+                ts: e.ts,
                 partial_ts: None,
-                body: &body,
+                body: &e.body,
             };
-            self.content(pos, w);
+            self.content(pos, w, e.candidate);
         }
-        true
     }
 
     /// A newest-first export lists a record's continuation lines before it.
@@ -247,7 +261,7 @@ impl<'s, 'a> State<'s, 'a> {
         self.acct.skipped_stern_markers += 1;
     }
 
-    fn content(&mut self, pos: SourcePos, w: transport::Wrapped<'_>) {
+    fn content(&mut self, pos: SourcePos, w: transport::Wrapped<'_>, candidate: bool) {
         if let Some(ts) = w.ts {
             self.acct.see_ts(Some(ts));
             self.last_ts = Some(ts);
@@ -257,13 +271,12 @@ impl<'s, 'a> State<'s, 'a> {
         if continuation::is_continuation(w.body)
             && (self.groups[gi].active || self.reversed_export())
         {
-            self.continuation(gi, w.body);
+            self.continuation(gi, w.body, candidate);
             return;
         }
         self.flush(gi, false);
         self.seq += 1;
         let (carry, seq, newest_first) = (self.last_ts, self.seq, self.reversed_export());
-        let candidate = self.scanner.classifier.is_candidate(w.body);
         let g = &mut self.groups[gi];
         g.active = true;
         g.pos = Some(pos);
@@ -281,9 +294,8 @@ impl<'s, 'a> State<'s, 'a> {
         }
     }
 
-    fn continuation(&mut self, gi: usize, body: &[u8]) {
+    fn continuation(&mut self, gi: usize, body: &[u8], candidate: bool) {
         self.acct.continuations += 1;
-        let candidate = self.scanner.classifier.is_candidate(body);
         let newest_first = self.reversed_export();
         let g = &mut self.groups[gi];
         let (text, flag) = if newest_first {

@@ -1,0 +1,114 @@
+//! The threaded scan: a reader thread cuts the input into batches of whole
+//! lines (gzip is decoded there, on its own thread), workers compute each
+//! batch's pre-pass in parallel, and the calling thread feeds the batches,
+//! in order, to the one stateful record builder. Same input, same report as
+//! `--threads 1`.
+
+use super::pre::{pre, Pre};
+use super::{Scanner, State};
+use crate::source::LineReader;
+use rayon::prelude::*;
+use std::io::{self, Read};
+use std::sync::mpsc;
+
+/// Bytes of lines per batch, and batches in flight: memory stays at a few
+/// MiB whatever the input's size. `KP_TRIAGE_BATCH_BYTES` shrinks batches so
+/// tests can cut small fixtures into many.
+const BATCH: usize = 1 << 20;
+
+fn batch_bytes() -> usize {
+    std::env::var("KP_TRIAGE_BATCH_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(BATCH)
+}
+const IN_FLIGHT: usize = 4;
+
+#[derive(Default)]
+struct Batch {
+    data: Vec<u8>,
+    /// Each line's span in `data`, and whether it was cut at the maximum.
+    lines: Vec<(usize, usize, bool)>,
+    pre: Vec<Pre>,
+    error: Option<io::Error>,
+}
+
+/// Runs the scan across `threads` workers. Returns the read error, if any,
+/// after every line before it has been seen.
+pub(super) fn run(
+    scanner: &Scanner<'_>,
+    st: &mut State<'_, '_>,
+    rdr: impl Read + Send,
+    threads: usize,
+) -> Option<io::Error> {
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(p) => p,
+        Err(_) => return super::sequential(scanner, st, rdr),
+    };
+    let (tx, rx) = mpsc::sync_channel::<Batch>(IN_FLIGHT);
+    std::thread::scope(|s| {
+        s.spawn(|| read_batches(scanner, rdr, &pool, tx));
+        let mut lineno = 0u64;
+        for batch in rx {
+            for (&(start, end, cut), p) in batch.lines.iter().zip(batch.pre) {
+                lineno += 1;
+                st.line(lineno, &batch.data[start..end], p);
+                if cut {
+                    st.acct.truncated_lines += 1;
+                }
+            }
+            if batch.error.is_some() {
+                return batch.error;
+            }
+        }
+        None
+    })
+}
+
+fn read_batches(
+    scanner: &Scanner<'_>,
+    rdr: impl Read,
+    pool: &rayon::ThreadPool,
+    tx: mpsc::SyncSender<Batch>,
+) {
+    let mut lines = LineReader::new(rdr);
+    let size = batch_bytes();
+    loop {
+        let mut b = Batch {
+            data: Vec::with_capacity(size.min(BATCH) + 4096),
+            ..Batch::default()
+        };
+        let mut done = false;
+        while b.data.len() < size {
+            match lines.next_line() {
+                Ok(Some(l)) => {
+                    let start = b.data.len();
+                    b.data.extend_from_slice(l);
+                    b.lines.push((start, b.data.len(), lines.truncated()));
+                }
+                Ok(None) => {
+                    done = true;
+                    break;
+                }
+                Err(e) => {
+                    b.error = Some(e);
+                    done = true;
+                    break;
+                }
+            }
+        }
+        let (classifier, app) = (scanner.classifier, scanner.app);
+        b.pre = pool.install(|| {
+            b.lines
+                .par_iter()
+                .with_min_len(256)
+                .map(|&(s, e, _)| pre(&b.data[s..e], classifier, app))
+                .collect()
+        });
+        // The receiver stops early only when the scan itself stopped.
+        if tx.send(b).is_err() || done {
+            return;
+        }
+    }
+}

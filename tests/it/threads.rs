@@ -1,0 +1,53 @@
+//! Threaded and single-threaded scans give the same report, byte for byte,
+//! on every fixture, with batches small enough to split each one many times.
+
+use crate::util::*;
+
+fn report(args: &[&str], threads: &str, batch: &str) -> Vec<u8> {
+    let out = kp()
+        .env("KP_TRIAGE_BATCH_BYTES", batch)
+        .args(["analyze", "--format", "json", "--threads", threads])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn every_fixture_reports_the_same_with_one_thread_or_many() {
+    let mut cases: Vec<Vec<String>> = Vec::new();
+    for dir in ["fixtures/incident", "fixtures/scenarios", "fixtures/logdna"] {
+        for e in std::fs::read_dir(root().join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() {
+                cases.push(vec![p
+                    .strip_prefix(root())
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .to_string()]);
+            }
+        }
+    }
+    cases.push(vec![
+        "fixtures/scenarios/restart/pod-a.log".into(),
+        "fixtures/scenarios/restart/pod-b.log".into(),
+    ]);
+    assert!(cases.len() > 30);
+    for case in &cases {
+        let args: Vec<&str> = case.iter().map(String::as_str).collect();
+        let one = report(&args, "1", "1000000");
+        for (threads, batch) in [("2", "300"), ("4", "1"), ("3", "4096")] {
+            assert_eq!(
+                String::from_utf8_lossy(&report(&args, threads, batch)),
+                String::from_utf8_lossy(&one),
+                "{case:?} --threads {threads}, {batch}-byte batches"
+            );
+        }
+    }
+}
