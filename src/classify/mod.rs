@@ -65,9 +65,10 @@ impl Classifier {
             .iter()
             .map(|k| {
                 let rule = pack.rules.iter().any(|r| r.keywords.contains(k));
-                u8::from(rule) * RULE
-                    | u8::from(pack.error_keywords.contains(k)) * ERROR
-                    | u8::from(pack.attribution.keywords.contains(k)) * ATTRIBUTION
+                let bit = |on: bool, class: u8| if on { class } else { 0 };
+                bit(rule, RULE)
+                    | bit(pack.error_keywords.contains(k), ERROR)
+                    | bit(pack.attribution.keywords.contains(k), ATTRIBUTION)
             })
             .collect();
         Classifier {
