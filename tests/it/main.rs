@@ -11,6 +11,7 @@ mod hostile;
 mod logdna;
 mod logdna_server;
 mod loghub;
+mod readme;
 mod redaction;
 mod scenarios;
 mod snapshots;
