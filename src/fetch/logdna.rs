@@ -127,24 +127,6 @@ pub fn fetch(
         .enable_all()
         .build()
         .map_err(|e| FetchError::Client(e.to_string()))?;
-    rt.block_on(run(req, key, net, out, progress))
-}
-
-struct Session<'a> {
-    client: reqwest::Client,
-    req: &'a Request,
-    key: &'a ServiceKey,
-    net: &'a Net,
-    p: Progress,
-}
-
-async fn run(
-    req: &Request,
-    key: &ServiceKey,
-    net: &Net,
-    out: &mut dyn Write,
-    progress: &mut dyn FnMut(&Progress),
-) -> Result<Progress, FetchError> {
     let client = reqwest::Client::builder()
         .connect_timeout(net.connect_timeout)
         .read_timeout(net.read_timeout)
@@ -158,20 +140,16 @@ async fn run(
         net,
         p: Progress::default(),
     };
-    match req.api {
-        Api::V1 => {
-            let body = s.get("/v1/export", None, "the export").await?;
-            s.write_lines(
-                body.split(|b| *b == b'\n')
-                    .filter(|l| !l.trim_ascii().is_empty()),
-                out,
-            )?;
-            s.p.pages = 1;
-            progress(&s.p);
-        }
-        Api::V2 => s.pages(out, progress).await?,
-    }
+    rt.block_on(s.run(out, progress))?;
     Ok(s.p)
+}
+
+struct Session<'a> {
+    client: reqwest::Client,
+    req: &'a Request,
+    key: &'a ServiceKey,
+    net: &'a Net,
+    p: Progress,
 }
 
 #[derive(Deserialize)]
@@ -188,6 +166,27 @@ struct TsOnly {
 }
 
 impl Session<'_> {
+    async fn run(
+        &mut self,
+        out: &mut dyn Write,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<(), FetchError> {
+        match self.req.api {
+            Api::V1 => {
+                let body = self.get("/v1/export", None, "the export").await?;
+                self.write_lines(
+                    body.split(|b| *b == b'\n')
+                        .filter(|l| !l.trim_ascii().is_empty()),
+                    out,
+                )?;
+                self.p.pages = 1;
+                progress(&self.p);
+                Ok(())
+            }
+            Api::V2 => self.pages(out, progress).await,
+        }
+    }
+
     async fn pages(
         &mut self,
         out: &mut dyn Write,

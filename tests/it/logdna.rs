@@ -322,11 +322,7 @@ fn the_service_key_never_reaches_any_output() {
                 ])
                 .output()
                 .unwrap();
-            let all = format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
+            let all = all_output(&out);
             assert!(!all.contains(KEY), "{faults:?} {format}: {all}");
         }
     }

@@ -131,11 +131,7 @@ fn no_output_format_shows_a_planted_secret_from_any_input_format() {
             .arg(&path)
             .output()
             .unwrap();
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let all = all_output(&out);
         for s in SECRETS {
             assert!(!all.contains(s), "{format} output leaks {s}");
         }

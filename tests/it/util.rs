@@ -58,20 +58,10 @@ pub fn essence(doc: &Value) -> Value {
         .unwrap()
         .iter()
         .map(|c| {
-            let history: Vec<Value> = c["attempt_history"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|a| {
-                    serde_json::json!([a["number"], a["outcome"], a["failures"], a["exhausted"]])
-                })
-                .collect();
-            let evidence: Vec<Value> = c["evidence"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["categories"].clone())
-                .collect();
+            let history = each(&c["attempt_history"], |a| {
+                serde_json::json!([a["number"], a["outcome"], a["failures"], a["exhausted"]])
+            });
+            let evidence = each(&c["evidence"], |e| e["categories"].clone());
             serde_json::json!({
                 "id": c["cluster_id"], "status": c["status"], "attempts": c["attempts"],
                 "failed": c["failed_attempts"], "root": c["root_cause"], "failures": c["failures"],
@@ -79,12 +69,7 @@ pub fn essence(doc: &Value) -> Value {
             })
         })
         .collect();
-    let unattributed: Vec<Value> = doc["unattributed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["categories"].clone())
-        .collect();
+    let unattributed = each(&doc["unattributed"], |e| e["categories"].clone());
     serde_json::json!({
         "clusters": clusters,
         "unattributed": unattributed,
@@ -113,4 +98,17 @@ pub fn statuses(doc: &Value) -> Vec<(String, String, u64, u64, Option<String>)> 
 
 pub fn verdict(doc: &Value) -> &str {
     doc["pod_restart"]["verdict"].as_str().unwrap()
+}
+
+fn each(array: &Value, f: impl Fn(&Value) -> Value) -> Vec<Value> {
+    array.as_array().unwrap().iter().map(f).collect()
+}
+
+/// Everything a run printed, stdout then stderr.
+pub fn all_output(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
