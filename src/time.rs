@@ -119,7 +119,7 @@ impl PartialTs {
         let hint = hint.unwrap_or_else(now);
         let year = hint.year();
         let this = self.with_year(year)?;
-        if this.nanos() > hint.nanos() + 86_400 * NANOS {
+        if this.nanos() > hint.nanos().saturating_add(86_400 * NANOS) {
             return self.with_year(year - 1);
         }
         Some(this)
@@ -253,6 +253,13 @@ mod tests {
             q.complete(hint).unwrap().rfc3339(),
             "2027-01-02T00:00:00.000000005Z"
         );
+    }
+
+    #[test]
+    fn partial_dates_near_the_end_of_time_do_not_overflow() {
+        let p = PartialTs { month: 4, day: 11, secs_of_day: 0, nanos: 0 };
+        let hint = parse_iso("2262-04-11T23:47:16Z");
+        assert!(p.complete(hint).is_some());
     }
 
     #[test]
