@@ -30,7 +30,8 @@ pub struct Event {
     pub marker: Option<Marker>,
     /// An error-level record (a candidate for `unclassified`).
     pub error: bool,
-    /// One line, redacted and capped.
+    /// One line, redacted and capped; empty for start and success lines,
+    /// which are never shown.
     pub message: String,
 }
 

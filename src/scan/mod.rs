@@ -402,6 +402,15 @@ impl<'s, 'a> State<'s, 'a> {
         if class.categories.is_empty() && class.marker.is_none() && !(error && tied) {
             return None;
         }
+        // Only failures and errors are ever shown. Redact the whole message
+        // before capping it: a cut through a token could leave half a secret
+        // that no pattern recognises.
+        let shown = !class.categories.is_empty() || error;
+        let message = if shown {
+            one_line(&self.scanner.redactor.redact(&summary(rec, &text)), MAX_MESSAGE)
+        } else {
+            String::new()
+        };
         Some(Event {
             ts,
             order_ts: ts.or(carry),
@@ -411,12 +420,7 @@ impl<'s, 'a> State<'s, 'a> {
             categories: class.categories,
             marker: class.marker,
             error,
-            // Redact the whole message before capping it: a cut through a
-            // token could leave half a secret that no pattern recognises.
-            message: one_line(
-                &self.scanner.redactor.redact(&summary(rec, &text)),
-                MAX_MESSAGE,
-            ),
+            message,
         })
     }
 }
