@@ -76,11 +76,12 @@ pub fn times(data: &[u8]) {
 /// The whole pipeline on one input: scan, attempts, verdict and every report.
 pub fn pipeline(data: &[u8]) {
     let c = classifier();
-    let redactor = Redactor::default();
+    static REDACTOR: OnceLock<Redactor> = OnceLock::new();
+    let redactor = REDACTOR.get_or_init(Redactor::default);
     let scanner = Scanner {
         threads: 1,
         classifier: c,
-        redactor: &redactor,
+        redactor,
         app: Some(crate::config::DEFAULT_APP),
     };
     let (scanned, _) = scanner.scan(0, "fuzz", false, data);
