@@ -37,7 +37,12 @@ for t in "${targets[@]}"; do
   echo "== $t: ${secs}s"
   start=$(date +%s)
   status=0
-  cargo fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=4096 2>&1 | tail -n 4 || status=$?
+  cargo fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=4096 >"fuzz/$t.log" 2>&1 || status=$?
+  # The last coverage line, and how many times coverage grew: a run that
+  # finds little new on a second pass has reached its plateau.
+  grep -E '^#[0-9]+' "fuzz/$t.log" | tail -n 1
+  echo "   new coverage events: $(grep -cE '^#[0-9]+.*NEW' "fuzz/$t.log")"
+  grep -E 'Done [0-9]+ runs' "fuzz/$t.log" || true
   echo "   ran $(( $(date +%s) - start ))s, exit $status"
   if ls fuzz/artifacts/"$t"/crash-* >/dev/null 2>&1; then
     mkdir -p "tests/fuzz-regressions/$t"
