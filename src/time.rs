@@ -257,7 +257,12 @@ mod tests {
 
     #[test]
     fn partial_dates_near_the_end_of_time_do_not_overflow() {
-        let p = PartialTs { month: 4, day: 11, secs_of_day: 0, nanos: 0 };
+        let p = PartialTs {
+            month: 4,
+            day: 11,
+            secs_of_day: 0,
+            nanos: 0,
+        };
         let hint = parse_iso("2262-04-11T23:47:16Z");
         assert!(p.complete(hint).is_some());
     }

@@ -43,7 +43,18 @@ pub struct Scanned {
     pub acct: Accounting,
 }
 
-impl Scanner<'_> {
+impl<'a> Scanner<'a> {
+    /// A scanner with the defaults: every app, on the calling thread. Set
+    /// the fields to change them; callers built this way survive new ones.
+    pub fn new(classifier: &'a Classifier, redactor: &'a Redactor) -> Scanner<'a> {
+        Scanner {
+            classifier,
+            redactor,
+            app: None,
+            threads: 1,
+        }
+    }
+
     /// Scans one input. A read error (a truncated gzip, a failing disk)
     /// ends the input but keeps what was read before it: the error comes
     /// back beside the partial result, never instead of it.
@@ -407,7 +418,10 @@ impl<'s, 'a> State<'s, 'a> {
         // that no pattern recognises.
         let shown = !class.categories.is_empty() || error;
         let message = if shown {
-            one_line(&self.scanner.redactor.redact(&summary(rec, &text)), MAX_MESSAGE)
+            one_line(
+                &self.scanner.redactor.redact(&summary(rec, &text)),
+                MAX_MESSAGE,
+            )
         } else {
             String::new()
         };
