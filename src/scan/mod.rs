@@ -12,7 +12,6 @@ use crate::decode::{self, continuation, transport, Format, Level, Record};
 use crate::error::Error;
 use crate::event::{Accounting, Event, SourcePos};
 use crate::redact::Redactor;
-use crate::source::LineReader;
 use crate::time::{PartialTs, Ts};
 use std::borrow::Cow;
 use std::io::Read;
@@ -24,10 +23,14 @@ const MAX_MESSAGE: usize = 480;
 /// Fields that describe the logger, not the failure.
 const NOT_TEXT: &[&str] = &["caller", "logger", "stacktrace"];
 
+mod order;
 mod pipeline;
 mod pre;
+mod text;
 
+use order::Order;
 use pre::Pre;
+use text::{classification_text, one_line, summary};
 
 pub struct Scanner<'a> {
     pub classifier: &'a Classifier,
@@ -67,9 +70,9 @@ impl<'a> Scanner<'a> {
     ) -> (Scanned, Option<Error>) {
         let mut st = State::new(self, input);
         let error = if self.threads > 1 {
-            pipeline::run(self, &mut st, rdr, self.threads)
+            pipeline::threaded(self, &mut st, rdr, self.threads)
         } else {
-            sequential(self, &mut st, rdr)
+            pipeline::sequential(self, &mut st, rdr)
         };
         let lines = st.acct.lines;
         st.finish();
@@ -94,32 +97,6 @@ impl<'a> Scanner<'a> {
             },
             failure,
         )
-    }
-}
-
-/// The scan on the calling thread: each line's pre-pass, then its record.
-fn sequential(
-    scanner: &Scanner<'_>,
-    st: &mut State<'_, '_>,
-    rdr: impl Read,
-) -> Option<std::io::Error> {
-    let mut lines = LineReader::new(rdr);
-    let mut lineno = 0u64;
-    loop {
-        let line = match lines.next_line() {
-            Ok(Some(l)) => l,
-            Ok(None) => return None,
-            Err(e) => return Some(e),
-        };
-        lineno += 1;
-        st.line(
-            lineno,
-            line,
-            pre::pre(line, scanner.classifier, scanner.app),
-        );
-        if lines.truncated() {
-            st.acct.truncated_lines += 1;
-        }
     }
 }
 
@@ -153,31 +130,6 @@ struct State<'s, 'a> {
     order: Order,
     /// The input holds LogDNA export lines.
     exported: bool,
-}
-
-/// Which way time runs through an input, by majority of steps: LogDNA
-/// exports run newest first, and so does a log someone reversed. Ties between
-/// records of the same time are broken in the input's own time order.
-#[derive(Default)]
-struct Order {
-    last: Option<Ts>,
-    back: u64,
-    forward: u64,
-}
-
-impl Order {
-    fn note(&mut self, ts: Ts) {
-        match self.last {
-            Some(p) if ts < p => self.back += 1,
-            Some(p) if ts > p => self.forward += 1,
-            _ => {}
-        }
-        self.last = Some(ts);
-    }
-
-    fn newest_first(&self) -> bool {
-        self.back > self.forward
-    }
 }
 
 /// stern colours pod names, and escapes would hide words from the prefilter.
@@ -446,59 +398,4 @@ fn record_ts(rec: &Record<'_>, g: &Group) -> Option<Ts> {
     rec.timestamp(hint)
         .or(g.transport_ts)
         .or_else(|| g.partial_ts.and_then(|p| p.complete(g.carry)))
-}
-
-/// Message, then field values, then continuation lines, one per line, so the
-/// pack's `[^\n]` spans stay inside one of them.
-fn classification_text(rec: &Record<'_>, cont: &str) -> String {
-    let mut text = String::with_capacity(rec.message.len() + cont.len() + 64);
-    text.push_str(&rec.message);
-    for (k, v) in &rec.fields {
-        if !NOT_TEXT.iter().any(|n| k.eq_ignore_ascii_case(n)) {
-            text.push('\n');
-            text.push_str(v);
-        }
-    }
-    text.push_str(cont);
-    text
-}
-
-/// The evidence text: the message and the first line of its error.
-fn summary(rec: &Record<'_>, text: &str) -> String {
-    let msg = rec.message.trim();
-    let mut s = if msg.is_empty() {
-        text.lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("")
-            .trim()
-            .to_string()
-    } else {
-        msg.to_string()
-    };
-    if let Some(err) = rec.error().and_then(|e| e.lines().next()) {
-        if !s.contains(err.trim()) {
-            s.push_str(": ");
-            s.push_str(err.trim());
-        }
-    }
-    s
-}
-
-fn one_line(s: &str, max: usize) -> String {
-    let mut out = String::with_capacity(s.len().min(max + 3));
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    if out.len() > max {
-        let cut = (0..=max)
-            .rev()
-            .find(|&i| out.is_char_boundary(i))
-            .unwrap_or(0);
-        out.truncate(cut);
-        out.push('…');
-    }
-    out
 }

@@ -1,4 +1,4 @@
-//! The threaded scan: a reader thread cuts the input into batches of whole
+//! The two ways to drive a scan. Inline on the calling thread, or threaded: a reader thread cuts the input into batches of whole
 //! lines (gzip is decoded there, on its own thread), workers compute each
 //! batch's pre-pass in parallel, and the calling thread feeds the batches,
 //! in order, to the one stateful record builder. Same input, same report as
@@ -36,7 +36,7 @@ struct Batch {
 
 /// Runs the scan across `threads` workers. Returns the read error, if any,
 /// after every line before it has been seen.
-pub(super) fn run(
+pub(super) fn threaded(
     scanner: &Scanner<'_>,
     st: &mut State<'_, '_>,
     rdr: impl Read + Send,
@@ -44,7 +44,7 @@ pub(super) fn run(
 ) -> Option<io::Error> {
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(p) => p,
-        Err(_) => return super::sequential(scanner, st, rdr),
+        Err(_) => return sequential(scanner, st, rdr),
     };
     let (tx, rx) = mpsc::sync_channel::<Batch>(IN_FLIGHT);
     std::thread::scope(|s| {
@@ -109,6 +109,28 @@ fn read_batches(
         // The receiver stops early only when the scan itself stopped.
         if tx.send(b).is_err() || done {
             return;
+        }
+    }
+}
+
+/// The scan on the calling thread: each line's pre-pass, then its record.
+pub(super) fn sequential(
+    scanner: &Scanner<'_>,
+    st: &mut State<'_, '_>,
+    rdr: impl Read,
+) -> Option<std::io::Error> {
+    let mut lines = LineReader::new(rdr);
+    let mut lineno = 0u64;
+    loop {
+        let line = match lines.next_line() {
+            Ok(Some(l)) => l,
+            Ok(None) => return None,
+            Err(e) => return Some(e),
+        };
+        lineno += 1;
+        st.line(lineno, line, pre(line, scanner.classifier, scanner.app));
+        if lines.truncated() {
+            st.acct.truncated_lines += 1;
         }
     }
 }
