@@ -4,15 +4,17 @@
 //! it. Every rule carries sample lines that must match it, and loading fails
 //! with the pack's origin, the entry and what is wrong.
 
+mod compile;
+mod file;
+
 use crate::error::{Error, Result};
-// Byte regexes with Unicode off: the runbook's phrases and error strings are
-// ASCII, and ASCII classes keep the lazy DFAs small, which is most of the
-// start-up time. A pattern can still opt in with `(?u)`.
-use regex::bytes::{Regex, RegexBuilder};
+use compile::{check_id, check_samples, compile, compile_all, lowercase_keywords};
+use file::{AttributionFile, CategoryFile, PackFile, RuleFile};
+use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 
-pub const DEFAULT_PACK: &str = include_str!("../../patterns/default.toml");
+pub const DEFAULT_PACK: &str = include_str!("../../../patterns/default.toml");
 pub const DEFAULT_ORIGIN: &str = "<built-in patterns/default.toml>";
 
 /// How a category takes part in rebuilding attempts and ranking causes.
@@ -56,80 +58,6 @@ pub enum Strength {
     #[default]
     Phrase,
     Detail,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PackFile {
-    schema_version: u32,
-    #[serde(default)]
-    defines: BTreeMap<String, String>,
-    #[serde(default)]
-    attribution: AttributionFile,
-    #[serde(default)]
-    errors: ErrorsFile,
-    #[serde(default)]
-    category: Vec<CategoryFile>,
-    #[serde(default)]
-    rule: Vec<RuleFile>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AttributionFile {
-    #[serde(default)]
-    pub cluster_fields: Vec<String>,
-    #[serde(default)]
-    pub corr_fields: Vec<String>,
-    #[serde(default)]
-    pub attempt_fields: Vec<String>,
-    pub cluster_id: Option<String>,
-    #[serde(default)]
-    pub cluster_text: Vec<String>,
-    #[serde(default)]
-    pub corr_text: Vec<String>,
-    #[serde(default)]
-    pub attempt_text: Vec<String>,
-    #[serde(default)]
-    pub keywords: Vec<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ErrorsFile {
-    #[serde(default)]
-    keywords: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CategoryFile {
-    id: String,
-    kind: Kind,
-    title: String,
-    action: String,
-    #[serde(default)]
-    hold_in_streak: bool,
-    #[serde(default)]
-    hold_unattributed: bool,
-    hold_clusters: Option<usize>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuleFile {
-    id: String,
-    category: Option<String>,
-    marker: Option<Marker>,
-    #[serde(default)]
-    strength: Strength,
-    keywords: Vec<String>,
-    regex: Vec<String>,
-    #[serde(default)]
-    unless: Vec<String>,
-    samples: Vec<String>,
-    #[serde(default)]
-    not_samples: Vec<String>,
 }
 
 /// Index of a category in the pack.
@@ -473,106 +401,4 @@ pub fn normalize_field(name: &str) -> String {
         .filter(|c| !matches!(c, '_' | '-' | '.'))
         .flat_map(char::to_lowercase)
         .collect()
-}
-
-fn check_id(id: &str, origin: &str, entry: &str) -> Result<()> {
-    let ok = !id.is_empty()
-        && id.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-' || b == b'.'
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::pack(
-            origin,
-            entry,
-            "ids use lowercase letters, digits, `_`, `-` and `.`",
-        ))
-    }
-}
-
-/// Keywords are matched case-insensitively against raw lines, where JSON may
-/// escape quotes and backslashes; such keywords would never match.
-fn lowercase_keywords(words: &[String], origin: &str, entry: &str) -> Result<Vec<String>> {
-    words
-        .iter()
-        .map(|w| {
-            if w.trim().is_empty() || w.contains(['"', '\\']) {
-                Err(Error::pack(
-                    origin,
-                    entry,
-                    format!("keyword {w:?} is empty or holds a quote or backslash"),
-                ))
-            } else {
-                Ok(w.to_ascii_lowercase())
-            }
-        })
-        .collect()
-}
-
-fn compile_all(
-    pats: &[String],
-    defines: &BTreeMap<String, String>,
-    origin: &str,
-    entry: &str,
-    what: &str,
-) -> Result<Vec<Regex>> {
-    pats.iter()
-        .enumerate()
-        .map(|(i, p)| compile(p, defines, origin, &format!("{entry} {what}[{i}]")))
-        .collect()
-}
-
-/// Compiles case-insensitively after replacing `{{name}}` with its define.
-fn compile(
-    pattern: &str,
-    defines: &BTreeMap<String, String>,
-    origin: &str,
-    entry: &str,
-) -> Result<Regex> {
-    let expanded = expand(pattern, defines).map_err(|m| Error::pack(origin, entry, m))?;
-    RegexBuilder::new(&expanded)
-        .case_insensitive(true)
-        .unicode(false)
-        .size_limit(1 << 22)
-        .build()
-        .map_err(|e| Error::pack(origin, entry, format!("invalid regex: {e}")))
-}
-
-fn expand(
-    pattern: &str,
-    defines: &BTreeMap<String, String>,
-) -> std::result::Result<String, String> {
-    let mut out = String::with_capacity(pattern.len());
-    let mut rest = pattern;
-    while let Some(open) = rest.find("{{") {
-        let close = rest[open..].find("}}").ok_or("unclosed `{{`")? + open;
-        let name = &rest[open + 2..close];
-        let value = defines
-            .get(name)
-            .ok_or_else(|| format!("unknown define `{{{{{name}}}}}`"))?;
-        out.push_str(&rest[..open]);
-        out.push_str(&format!("(?:{value})"));
-        rest = &rest[close + 2..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
-fn check_samples(rule: &Rule, origin: &str, entry: &str) -> Result<()> {
-    if let Some(s) = rule.samples.iter().find(|s| rule.find(s).is_none()) {
-        return Err(Error::pack(
-            origin,
-            entry,
-            format!("sample does not match its own rule: {s:?}"),
-        ));
-    }
-    if let Some(s) = rule.not_samples.iter().find(|s| rule.find(s).is_some()) {
-        return Err(Error::pack(
-            origin,
-            entry,
-            format!("not_sample matches the rule: {s:?}"),
-        ));
-    }
-    Ok(())
 }
