@@ -37,7 +37,7 @@ for t in "${targets[@]}"; do
   echo "== $t: ${secs}s"
   start=$(date +%s)
   status=0
-  cargo fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=4096 >"fuzz/$t.log" 2>&1 || status=$?
+  cargo fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=4096 -max_len=8192 >"fuzz/$t.log" 2>&1 || status=$?
   # The last coverage line, and how many times coverage grew: a run that
   # finds little new on a second pass has reached its plateau.
   grep -E '^#[0-9]+' "fuzz/$t.log" | tail -n 1
