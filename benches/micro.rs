@@ -12,10 +12,10 @@ use kp_triage::redact::Redactor;
 use kp_triage::scan::Scanner;
 use std::time::Duration;
 
-/// The generator itself (examples/kp_gen.rs), so the scan benches read the same mix of lines
+/// The generator itself (examples/kp_gen/), so the scan benches read the same mix of lines
 /// as benches/run.sh.
 #[allow(dead_code)]
-#[path = "../examples/kp_gen.rs"]
+#[path = "../examples/kp_gen/generator/mod.rs"]
 mod kp_gen;
 
 const SCAN_BYTES: u64 = 4_000_000;
