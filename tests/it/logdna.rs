@@ -44,26 +44,27 @@ impl Run {
     }
 }
 
+/// `fetch logdna` from the test server over the test window.
+fn fetch_args(server: &Server) -> [&str; 8] {
+    [
+        "fetch",
+        "logdna",
+        "--logdna-url",
+        &server.url,
+        "--from",
+        FROM,
+        "--to",
+        TO,
+    ]
+}
+
 fn fetch(server: &Server, extra: &[&str]) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("export.jsonl");
     let out = kp()
         .env("LOGDNA_SERVICE_KEY", KEY)
-        .args([
-            "fetch",
-            "logdna",
-            "--logdna-url",
-            &server.url,
-            "--from",
-            FROM,
-            "--to",
-            TO,
-            "--retries",
-            "2",
-            "--timeout",
-            "5",
-            "-o",
-        ])
+        .args(fetch_args(server))
+        .args(["--retries", "2", "--timeout", "5", "-o"])
         .arg(&file)
         .args(extra)
         .output()
@@ -345,18 +346,9 @@ fn a_missing_key_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let keyfile = dir.path().join("key");
     std::fs::write(&keyfile, format!("{KEY}\n")).unwrap();
-    kp().args([
-        "fetch",
-        "logdna",
-        "--logdna-url",
-        &server.url,
-        "--from",
-        FROM,
-        "--to",
-        TO,
-        "--logdna-key-file",
-    ])
-    .arg(&keyfile)
-    .assert()
-    .success();
+    kp().args(fetch_args(&server))
+        .arg("--logdna-key-file")
+        .arg(&keyfile)
+        .assert()
+        .success();
 }
