@@ -157,16 +157,21 @@ impl<'s, 'a> State<'s, 'a> {
     }
 
     fn line(&mut self, lineno: u64, raw: &[u8], pre: Pre) {
-        let candidate = match pre {
+        let (stripped, shape, candidate) = match pre {
             Pre::Export { paged, entries } => return self.export(lineno, paged, entries),
-            Pre::Line { candidate } => candidate,
+            Pre::Line {
+                stripped,
+                shape,
+                candidate,
+            } => (stripped, shape, candidate),
         };
         self.acct.lines += 1;
-        let raw = without_ansi(raw);
-        match transport::unwrap(&raw) {
-            transport::Line::SternMarker => self.skip_stern_marker(),
-            transport::Line::Blank => self.skip_blank(),
-            transport::Line::Content(w) => {
+        let raw = stripped.as_deref().unwrap_or(raw);
+        match shape {
+            pre::Shape::SternMarker => self.skip_stern_marker(),
+            pre::Shape::Blank => self.skip_blank(),
+            content => {
+                let w = content.wrapped(raw).expect("a content shape unwraps");
                 let pos = SourcePos {
                     input: self.input,
                     line: lineno,

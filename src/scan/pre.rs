@@ -1,18 +1,79 @@
-//! The per-line work that needs no state: the prefilter's verdict, and for a
-//! LogDNA export line the parse of its entries. A pure function of the
+//! The per-line work that needs no state: the transport wrapper taken off
+//! and the prefilter's verdict, and for a LogDNA export line the parse of its
+//! entries. The record builder reuses the unwrapped shape, so no line is
+//! unwrapped (nor its kubelet time parsed) twice. A pure function of the
 //! line's bytes, so worker threads can do it in any order and the result is
 //! the same as doing it inline (`--threads 1`).
 
 use super::without_ansi;
 use crate::classify::Classifier;
 use crate::decode::{logdna, transport};
-use crate::time::Ts;
+use crate::time::{PartialTs, Ts};
+use std::borrow::Cow;
+use std::ops::Range;
 
 pub enum Pre {
-    /// An ordinary line, and whether its body passes the prefilter.
-    Line { candidate: bool },
+    /// An ordinary line, unwrapped, and whether its body passes the prefilter.
+    Line {
+        /// The line without ANSI escapes, when it had any; else the line itself.
+        stripped: Option<Vec<u8>>,
+        shape: Shape,
+        candidate: bool,
+    },
     /// A LogDNA export line and its entries (many for a v2 page).
     Export { paged: bool, entries: Vec<Entry> },
+}
+
+/// A `transport::Line` as offsets into the (stripped) line, so it can cross
+/// threads without borrowing the batch.
+pub enum Shape {
+    SternMarker,
+    Blank,
+    Content {
+        pod: Option<Range<usize>>,
+        ts: Option<Ts>,
+        partial_ts: Option<PartialTs>,
+        /// The body is always the line's tail, from here.
+        body: usize,
+    },
+}
+
+impl Shape {
+    fn of(line: &[u8]) -> Shape {
+        match transport::unwrap(line) {
+            transport::Line::SternMarker => Shape::SternMarker,
+            transport::Line::Blank => Shape::Blank,
+            transport::Line::Content(w) => Shape::Content {
+                pod: w.pod.map(|p| offset(line, p)..offset(line, p) + p.len()),
+                ts: w.ts,
+                partial_ts: w.partial_ts,
+                body: line.len() - w.body.len(),
+            },
+        }
+    }
+
+    /// The unwrapped line again, borrowing from `line`.
+    pub fn wrapped<'l>(&self, line: &'l [u8]) -> Option<transport::Wrapped<'l>> {
+        match self {
+            Shape::Content {
+                pod,
+                ts,
+                partial_ts,
+                body,
+            } => Some(transport::Wrapped {
+                pod: pod.clone().map(|r| &line[r]),
+                ts: *ts,
+                partial_ts: *partial_ts,
+                body: &line[*body..],
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Where `part`, a subslice of `line`, starts in it.
+fn offset(line: &[u8], part: &[u8]) -> usize {
+    part.as_ptr() as usize - line.as_ptr() as usize
 }
 
 /// One exported line, owned so it can cross threads.
@@ -37,11 +98,19 @@ pub fn pre(line: &[u8], classifier: &Classifier, app: Option<&str>) -> Pre {
         }
     }
     let raw = without_ansi(line);
-    let candidate = match transport::unwrap(&raw) {
-        transport::Line::Content(w) => classifier.is_candidate(w.body),
-        _ => false,
+    let shape = Shape::of(&raw);
+    let candidate = shape
+        .wrapped(&raw)
+        .is_some_and(|w| classifier.is_candidate(w.body));
+    let stripped = match raw {
+        Cow::Owned(v) => Some(v),
+        Cow::Borrowed(_) => None,
     };
-    Pre::Line { candidate }
+    Pre::Line {
+        stripped,
+        shape,
+        candidate,
+    }
 }
 
 fn entry(e: &logdna::Entry<'_>, classifier: &Classifier, app: Option<&str>) -> Entry {
