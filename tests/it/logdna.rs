@@ -58,6 +58,22 @@ fn fetch_args(server: &Server) -> [&str; 8] {
     ]
 }
 
+/// `analyze --logdna` from the test server over the test window.
+fn analyze_args<'a>(server: &'a Server, format: &'a str) -> [&'a str; 10] {
+    [
+        "analyze",
+        "--format",
+        format,
+        "--logdna",
+        "--logdna-url",
+        &server.url,
+        "--from",
+        FROM,
+        "--to",
+        TO,
+    ]
+}
+
 fn fetch(server: &Server, extra: &[&str]) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("export.jsonl");
@@ -169,18 +185,7 @@ fn a_fetched_export_triages_like_the_file() {
     assert_eq!(essence(&doc), reference());
     let out = kp()
         .env("LOGDNA_SERVICE_KEY", KEY)
-        .args([
-            "analyze",
-            "--format",
-            "json",
-            "--logdna",
-            "--logdna-url",
-            &server.url,
-            "--from",
-            FROM,
-            "--to",
-            TO,
-        ])
+        .args(analyze_args(&server, "json"))
         .output()
         .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
@@ -307,20 +312,8 @@ fn the_service_key_never_reaches_any_output() {
             let server = Server::start(stored_lines(), 8, faults.clone());
             let out = kp()
                 .env("LOGDNA_SERVICE_KEY", KEY)
-                .args([
-                    "analyze",
-                    "--format",
-                    format,
-                    "--logdna",
-                    "--logdna-url",
-                    &server.url,
-                    "--from",
-                    FROM,
-                    "--to",
-                    TO,
-                    "--retries",
-                    "2",
-                ])
+                .args(analyze_args(&server, format))
+                .args(["--retries", "2"])
                 .output()
                 .unwrap();
             let all = all_output(&out);
