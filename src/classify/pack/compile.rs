@@ -48,17 +48,41 @@ pub(super) fn lowercase_keywords(
         .collect()
 }
 
-pub(super) fn compile_all(
+/// Compiles a rule's list of patterns into one alternation, so a line is
+/// searched once per rule, not once per pattern. The leftmost match of the
+/// alternation starts where the earliest of the patterns would. Each pattern
+/// is parsed alone first, so a pattern like `a)|(b` cannot pair up with its
+/// neighbour; and when the whole fails, the culprit is found by compiling
+/// each alone, so the error still names `regex[i]`.
+pub(super) fn compile_any(
     pats: &[String],
     defines: &BTreeMap<String, String>,
     origin: &str,
     entry: &str,
     what: &str,
-) -> Result<Vec<Regex>> {
-    pats.iter()
-        .enumerate()
-        .map(|(i, p)| compile(p, defines, origin, &format!("{entry} {what}[{i}]")))
-        .collect()
+) -> Result<Option<Regex>> {
+    let at = |i: usize| format!("{entry} {what}[{i}]");
+    let mut parts = Vec::with_capacity(pats.len());
+    for (i, p) in pats.iter().enumerate() {
+        let expanded = expand(p, defines).map_err(|m| Error::pack(origin, at(i), m))?;
+        if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(&expanded) {
+            return Err(Error::pack(origin, at(i), format!("invalid regex: {e}")));
+        }
+        parts.push(format!("(?:{expanded})"));
+    }
+    if parts.is_empty() {
+        return Ok(None);
+    }
+    build(&parts.join("|")).map(Some).map_err(|whole| {
+        match (0..pats.len()).find_map(|i| compile(&pats[i], defines, origin, &at(i)).err()) {
+            Some(alone) => alone,
+            None => Error::pack(
+                origin,
+                entry,
+                format!("the `{what}` patterns together: {whole}"),
+            ),
+        }
+    })
 }
 
 /// Compiles case-insensitively after replacing `{{name}}` with its define.
@@ -69,12 +93,15 @@ pub(super) fn compile(
     entry: &str,
 ) -> Result<Regex> {
     let expanded = expand(pattern, defines).map_err(|m| Error::pack(origin, entry, m))?;
-    RegexBuilder::new(&expanded)
+    build(&expanded).map_err(|e| Error::pack(origin, entry, format!("invalid regex: {e}")))
+}
+
+fn build(pattern: &str) -> std::result::Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
         .case_insensitive(true)
         .unicode(false)
         .size_limit(1 << 22)
         .build()
-        .map_err(|e| Error::pack(origin, entry, format!("invalid regex: {e}")))
 }
 
 pub(super) fn expand(
@@ -113,4 +140,46 @@ pub(super) fn check_samples(rule: &Rule, origin: &str, entry: &str) -> Result<()
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn any(pats: &[&str]) -> Result<Option<Regex>> {
+        let pats: Vec<String> = pats.iter().map(|p| p.to_string()).collect();
+        let defines = BTreeMap::from([("id".to_string(), "[a-z0-9]{20}".to_string())]);
+        compile_any(&pats, &defines, "p.toml", "rule `r`", "regex")
+    }
+
+    #[test]
+    fn the_alternation_starts_where_the_earliest_pattern_does() {
+        let re = any(&["WDEK", "failed to update", "cluster {{id}}"])
+            .unwrap()
+            .unwrap();
+        let line = b"cluster ck0l2hsd0k8qe1r4bq3g: failed to update wdek secret";
+        assert_eq!(re.find(line).map(|m| m.start()), Some(0));
+        assert_eq!(re.find(&line[8..]).map(|m| m.start()), Some(22));
+        assert!(any(&[]).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_pattern_cannot_pair_up_with_its_neighbour() {
+        // Joined blindly, these two would make the valid `(?:a)|(?:b)`.
+        let err = any(&["x", "a)|(?:b", "c"]).unwrap_err().to_string();
+        assert!(err.contains("rule `r` regex[1]"), "{err}");
+        assert!(err.contains("invalid regex"), "{err}");
+    }
+
+    #[test]
+    fn errors_found_only_when_compiling_still_name_the_pattern() {
+        // Parses, but a Unicode class is refused with Unicode off.
+        let err = any(&["ok", r"\p{Greek}"]).unwrap_err().to_string();
+        assert!(err.contains("regex[1]"), "{err}");
+        let err = any(&["ok", "{{nope}}"]).unwrap_err().to_string();
+        assert!(
+            err.contains("regex[1]") && err.contains("unknown define"),
+            "{err}"
+        );
+    }
 }

@@ -8,7 +8,7 @@ mod compile;
 mod file;
 
 use crate::error::{Error, Result};
-use compile::{check_id, check_samples, compile, compile_all, lowercase_keywords};
+use compile::{check_id, check_samples, compile, compile_any, lowercase_keywords};
 use file::{AttributionFile, CategoryFile, PackFile, RuleFile};
 use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
@@ -86,8 +86,9 @@ pub struct Rule {
     pub target: Target,
     pub strength: Strength,
     pub keywords: Vec<String>,
-    pub regex: Vec<Regex>,
-    pub unless: Vec<Regex>,
+    /// The rule's patterns, joined into one alternation.
+    pub regex: Regex,
+    pub unless: Option<Regex>,
     pub samples: Vec<String>,
     pub not_samples: Vec<String>,
 }
@@ -105,14 +106,10 @@ impl Rule {
 
     pub fn find_after_prefilter(&self, text: &str) -> Option<usize> {
         let text = text.as_bytes();
-        if self.unless.iter().any(|r| r.is_match(text)) {
+        if self.unless.as_ref().is_some_and(|r| r.is_match(text)) {
             return None;
         }
-        self.regex
-            .iter()
-            .filter_map(|r| r.find(text))
-            .map(|m| m.start())
-            .min()
+        self.regex.find(text).map(|m| m.start())
     }
 }
 
@@ -306,8 +303,9 @@ impl Pack {
             target,
             strength: r.strength,
             keywords: lowercase_keywords(&r.keywords, origin, &entry)?,
-            regex: compile_all(&r.regex, defines, origin, &entry, "regex")?,
-            unless: compile_all(&r.unless, defines, origin, &entry, "unless")?,
+            regex: compile_any(&r.regex, defines, origin, &entry, "regex")?
+                .expect("`regex` was checked to be non-empty"),
+            unless: compile_any(&r.unless, defines, origin, &entry, "unless")?,
             samples: r.samples,
             not_samples: r.not_samples,
             id: r.id,
