@@ -87,8 +87,14 @@ for fmt in "${FORMATS[@]}"; do
 done
 SCALE_CLUSTERS=(10 1000 100000)
 for n in "${SCALE_CLUSTERS[@]}"; do
+    gen "$DATA/pool-c$n.log" --format kubectl-zap --size 100MB --clusters "$n"
     gen "$DATA/scale-c$n.log" --format kubectl-zap --size 100MB --clusters "$n" --cover-clusters
 done
+# The same number of rotation lines as 100 MB at 1%, in ten times the noise: memory should
+# follow the rotation activity, not the input's size.
+if [ "$QUICK" -eq 0 ]; then
+    gen "$DATA/kubectl-zap-1GiB-r0.1.log" --format kubectl-zap --size 1GiB --rotation-percent 0.1
+fi
 
 # --- measuring ---------------------------------------------------------------------------------
 
@@ -102,12 +108,14 @@ cpu_of() {
     awk -F, -v row="$2" 'NR == row + 1 { printf "%.3f", $5 + $6 }' "$1"
 }
 
-# rss_mib FILE: peak RSS of `kp-triage analyze --format json FILE`, in MiB (GNU time -v).
+# rss_mib FILE [ARGS...]: peak RSS of `kp-triage analyze --format json [ARGS...] FILE`, in MiB
+# (GNU time -v).
 rss_mib() {
-    local out="$DATA/time-$(basename "$1").txt" rc=0
-    /usr/bin/time -v "$KP" analyze --format json "$1" >/dev/null 2>"$out" || rc=$?
+    local file="$1" out="$DATA/time-$(basename "$1").txt" rc=0
+    shift
+    /usr/bin/time -v "$KP" analyze --format json "$@" "$file" >/dev/null 2>"$out" || rc=$?
     if [ "$rc" -gt 1 ]; then
-        log "kp-triage failed on $1 (exit $rc):"
+        log "kp-triage failed on $file (exit $rc):"
         sed -n '1,5p' "$out" >&2
         exit 1
     fi
@@ -208,6 +216,35 @@ for n in "${SCALE_CLUSTERS[@]}"; do
     SCALE_ROWS+=("| $n | $seen | $(stat_of "$file" rotation_share) | $(stat_of "$file" rotation_lines) | $(fmt_s "$s") | $(per_sec "$(stat_of "$file" bytes)" "$s" 1e6) | $rss | $(cpu_of "$DATA/hf-$name.csv" 1) |")
 done
 
+POOL_ROWS=()
+pool_base=""
+for n in "${SCALE_CLUSTERS[@]}"; do
+    file="$DATA/pool-c$n.log"
+    name="$(basename "$file")"
+    rc=0
+    "$KP" analyze --format json "$file" >"$DATA/report-$name.json" || rc=$?
+    [ "$rc" -le 1 ] || { log "kp-triage exited $rc on $file"; exit 1; }
+    log "timing $name"
+    "${HF[@]}" --export-csv "$DATA/hf-$name.csv" --export-json "$DATA/hf-$name.json" \
+        -n kp-triage "'$KP' analyze --format json '$file' > /dev/null" >/dev/null
+    s="$(mean_of "$DATA/hf-$name.csv" 1)"
+    [ -n "$pool_base" ] || pool_base="$s"
+    seen="$(first_json_number "$DATA/report-$name.json" clusters_in_input)"
+    POOL_ROWS+=("| $n | $seen | $(stat_of "$file" rotation_lines) | $(fmt_s "$s") | $(div "$s" "$pool_base") | $(rss_mib "$file") | $(cpu_of "$DATA/hf-$name.csv" 1) |")
+done
+
+# --- memory against rotation activity ------------------------------------------------------------
+
+MEM_ROWS=()
+mem_files=("$DATA/kubectl-zap-100MB.log")
+if [ "$QUICK" -eq 0 ]; then
+    mem_files+=("$DATA/kubectl-zap-1GiB-r0.1.log" "$DATA/kubectl-zap-1GiB.log")
+fi
+for file in "${mem_files[@]}"; do
+    log "peak RSS of $(basename "$file")"
+    MEM_ROWS+=("| $(basename "$file") | $(stat_of "$file" bytes) | $(stat_of "$file" rotation_lines) | $(rss_mib "$file" --threads 1) | $(rss_mib "$file") |")
+done
+
 # --- report ------------------------------------------------------------------------------------
 
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p)"
@@ -240,13 +277,27 @@ mem="$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
         printf '%s\n' "${THREAD_ROWS[@]}"
     fi
     echo
-    echo "### Scaling with the number of clusters (100 MB of kubectl-zap)"
+    echo "### Scaling with the number of clusters (100 MB of kubectl-zap, 1% rotation lines)"
+    echo
+    echo "The pool the rotations are drawn from grows; the input's volume and its share of rotation lines stay the same."
+    echo
+    echo "| clusters in pool | clusters in report | rotation lines | kp-triage s | vs 10 clusters | peak RSS MiB | kp-triage CPU s |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${POOL_ROWS[@]}"
+    echo
+    echo "### Every cluster of the pool present (100 MB of kubectl-zap)"
     echo
     echo "Generated with \`--cover-clusters\`, which raises the rotation share when needed so every cluster of the pool rotates at least once."
     echo
     echo "| clusters | clusters in report | rotation share | rotation lines | kp-triage s | MB/s | peak RSS MiB | kp-triage CPU s |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${SCALE_ROWS[@]}"
+    echo
+    echo "### Peak RSS against rotation activity (kubectl-zap)"
+    echo
+    echo "| input | bytes | rotation lines | peak RSS MiB, --threads 1 | peak RSS MiB, default |"
+    echo "|---|---:|---:|---:|---:|"
+    printf '%s\n' "${MEM_ROWS[@]}"
 } >"$RESULTS"
 cat "$RESULTS"
 log "written to $RESULTS"
