@@ -9,6 +9,10 @@ use crate::error::{Error, Result};
 use regex::bytes::{Regex, RegexBuilder};
 use std::collections::BTreeMap;
 
+/// Per pattern: generous for the runbook's phrases, and a bound on what a
+/// user pack can make kp-triage build.
+const SIZE_LIMIT: usize = 1 << 22;
+
 pub(super) fn check_id(id: &str, origin: &str, entry: &str) -> Result<()> {
     let ok = !id.is_empty()
         && id.bytes().all(|b| {
@@ -50,10 +54,13 @@ pub(super) fn lowercase_keywords(
 
 /// Compiles a rule's list of patterns into one alternation, so a line is
 /// searched once per rule, not once per pattern. The leftmost match of the
-/// alternation starts where the earliest of the patterns would. Each pattern
-/// is parsed alone first, so a pattern like `a)|(b` cannot pair up with its
-/// neighbour; and when the whole fails, the culprit is found by compiling
-/// each alone, so the error still names `regex[i]`.
+/// alternation starts where the earliest of the patterns would.
+///
+/// The patterns are joined after parsing, as printed HIR: flags and case
+/// folding are resolved and comments gone, so `a)|(b` cannot pair up with its
+/// neighbour, nor a `(?x)` comment swallow it. When the whole fails (a size
+/// limit), the culprit is found by compiling each alone, so the error still
+/// names `regex[i]`.
 pub(super) fn compile_any(
     pats: &[String],
     defines: &BTreeMap<String, String>,
@@ -65,24 +72,34 @@ pub(super) fn compile_any(
     let mut parts = Vec::with_capacity(pats.len());
     for (i, p) in pats.iter().enumerate() {
         let expanded = expand(p, defines).map_err(|m| Error::pack(origin, at(i), m))?;
-        if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(&expanded) {
-            return Err(Error::pack(origin, at(i), format!("invalid regex: {e}")));
-        }
-        parts.push(format!("(?:{expanded})"));
+        let hir = regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(&expanded)
+            .map_err(|e| Error::pack(origin, at(i), format!("invalid regex: {e}")))?;
+        parts.push(format!("(?:{hir})"));
     }
     if parts.is_empty() {
         return Ok(None);
     }
-    build(&parts.join("|")).map(Some).map_err(|whole| {
-        match (0..pats.len()).find_map(|i| compile(&pats[i], defines, origin, &at(i)).err()) {
-            Some(alone) => alone,
-            None => Error::pack(
-                origin,
-                entry,
-                format!("the `{what}` patterns together: {whole}"),
-            ),
-        }
-    })
+    // Printed HIR spells out its own case folding and marks byte classes with
+    // `(?-u:...)`; compiling it with the defaults keeps exactly its meaning.
+    RegexBuilder::new(&parts.join("|"))
+        .size_limit(SIZE_LIMIT * parts.len())
+        .build()
+        .map(Some)
+        .map_err(|whole| {
+            match (0..pats.len()).find_map(|i| compile(&pats[i], defines, origin, &at(i)).err()) {
+                Some(alone) => alone,
+                None => Error::pack(
+                    origin,
+                    entry,
+                    format!("the `{what}` patterns together: {whole}"),
+                ),
+            }
+        })
 }
 
 /// Compiles case-insensitively after replacing `{{name}}` with its define.
@@ -93,15 +110,12 @@ pub(super) fn compile(
     entry: &str,
 ) -> Result<Regex> {
     let expanded = expand(pattern, defines).map_err(|m| Error::pack(origin, entry, m))?;
-    build(&expanded).map_err(|e| Error::pack(origin, entry, format!("invalid regex: {e}")))
-}
-
-fn build(pattern: &str) -> std::result::Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern)
+    RegexBuilder::new(&expanded)
         .case_insensitive(true)
         .unicode(false)
-        .size_limit(1 << 22)
+        .size_limit(SIZE_LIMIT)
         .build()
+        .map_err(|e| Error::pack(origin, entry, format!("invalid regex: {e}")))
 }
 
 pub(super) fn expand(
@@ -169,6 +183,31 @@ mod tests {
         let err = any(&["x", "a)|(?:b", "c"]).unwrap_err().to_string();
         assert!(err.contains("rule `r` regex[1]"), "{err}");
         assert!(err.contains("invalid regex"), "{err}");
+    }
+
+    #[test]
+    fn flags_and_comments_stay_inside_their_pattern() {
+        let re = any(&["(?x) w d e k  # the secret", "(?-i)ETCD", "conflict"])
+            .unwrap()
+            .unwrap();
+        assert!(re.is_match(b"failed to update WDEK secret"));
+        assert!(re.is_match(b"Operation cannot be fulfilled: CONFLICT"));
+        assert!(re.is_match(b"ETCD down"));
+        assert!(
+            !re.is_match(b"etcd down"),
+            "(?-i) holds for its own pattern only"
+        );
+        assert!(
+            !re.is_match(b"w d e k"),
+            "(?x) holds for its own pattern only"
+        );
+    }
+
+    #[test]
+    fn non_utf8_bytes_and_unicode_opt_in_survive_the_join() {
+        let re = any(&[r"(?-u:\xFF)key", r"(?u)ключ"]).unwrap().unwrap();
+        assert!(re.is_match(b"\xFFkey"));
+        assert!(re.is_match("КЛЮЧ".as_bytes()));
     }
 
     #[test]
