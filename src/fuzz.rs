@@ -47,8 +47,11 @@ pub fn logdna_page(data: &[u8]) {
 /// A user pattern pack, loaded alone: parsing and validating it is the
 /// surface. (On top of the default, each run would first compile the whole
 /// built-in pack, and the fuzzer would manage a few runs a second.)
+/// Also checks that joining each rule's patterns into one regex changes
+/// no match on the pack's own sample lines.
 pub fn pack(data: &[u8]) {
     let text = String::from_utf8_lossy(data).into_owned();
+    crate::classify::pack::check_joined(&text);
     let _ = Pack::load(&[("fuzz.toml".to_string(), text)], true);
 }
 

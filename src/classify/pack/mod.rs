@@ -8,6 +8,7 @@ mod compile;
 mod file;
 
 use crate::error::{Error, Result};
+pub(crate) use compile::check_joined;
 use compile::{check_id, check_samples, compile, compile_any, lowercase_keywords};
 use file::{AttributionFile, CategoryFile, PackFile, RuleFile};
 use regex::bytes::Regex;
