@@ -200,20 +200,26 @@ fi
 
 # --- scaling with the number of clusters ---------------------------------------------------------
 
-SCALE_ROWS=()
-for n in "${SCALE_CLUSTERS[@]}"; do
-    file="$DATA/scale-c$n.log"
+# time_alone FILE: keeps kp-triage's report on FILE (report-NAME.json) and times kp-triage alone;
+# prints the mean. A failing kp-triage exits the script (set -e sees the substitution fail).
+time_alone() {
+    local file="$1" name rc=0
     name="$(basename "$file")"
-    rc=0
     "$KP" analyze --format json "$file" >"$DATA/report-$name.json" || rc=$?
     [ "$rc" -le 1 ] || { log "kp-triage exited $rc on $file"; exit 1; }
     log "timing $name"
     "${HF[@]}" --export-csv "$DATA/hf-$name.csv" --export-json "$DATA/hf-$name.json" \
         -n kp-triage "'$KP' analyze --format json '$file' > /dev/null" >/dev/null
-    s="$(mean_of "$DATA/hf-$name.csv" 1)"
-    rss="$(rss_mib "$file")"
+    mean_of "$DATA/hf-$name.csv" 1
+}
+
+SCALE_ROWS=()
+for n in "${SCALE_CLUSTERS[@]}"; do
+    file="$DATA/scale-c$n.log"
+    name="$(basename "$file")"
+    s="$(time_alone "$file")"
     seen="$(first_json_number "$DATA/report-$name.json" clusters_in_input)"
-    SCALE_ROWS+=("| $n | $seen | $(stat_of "$file" rotation_share) | $(stat_of "$file" rotation_lines) | $(fmt_s "$s") | $(per_sec "$(stat_of "$file" bytes)" "$s" 1e6) | $rss | $(cpu_of "$DATA/hf-$name.csv" 1) |")
+    SCALE_ROWS+=("| $n | $seen | $(stat_of "$file" rotation_share) | $(stat_of "$file" rotation_lines) | $(fmt_s "$s") | $(per_sec "$(stat_of "$file" bytes)" "$s" 1e6) | $(rss_mib "$file") | $(cpu_of "$DATA/hf-$name.csv" 1) |")
 done
 
 POOL_ROWS=()
@@ -221,13 +227,7 @@ pool_base=""
 for n in "${SCALE_CLUSTERS[@]}"; do
     file="$DATA/pool-c$n.log"
     name="$(basename "$file")"
-    rc=0
-    "$KP" analyze --format json "$file" >"$DATA/report-$name.json" || rc=$?
-    [ "$rc" -le 1 ] || { log "kp-triage exited $rc on $file"; exit 1; }
-    log "timing $name"
-    "${HF[@]}" --export-csv "$DATA/hf-$name.csv" --export-json "$DATA/hf-$name.json" \
-        -n kp-triage "'$KP' analyze --format json '$file' > /dev/null" >/dev/null
-    s="$(mean_of "$DATA/hf-$name.csv" 1)"
+    s="$(time_alone "$file")"
     [ -n "$pool_base" ] || pool_base="$s"
     seen="$(first_json_number "$DATA/report-$name.json" clusters_in_input)"
     POOL_ROWS+=("| $n | $seen | $(stat_of "$file" rotation_lines) | $(fmt_s "$s") | $(div "$s" "$pool_base") | $(rss_mib "$file") | $(cpu_of "$DATA/hf-$name.csv" 1) |")
