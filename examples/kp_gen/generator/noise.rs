@@ -58,38 +58,15 @@ impl Gen {
         let path = ["/healthz", "/readyz", "/livez"][self.rng.gen_range(0..3)];
         let dur = self.ms(0.02, 3.0);
         let remote = self.addr("10");
-        Entry::new(
-            Lvl::Info,
-            "kp-events.http",
-            "server/http.go:87",
-            "Handled request",
-        )
-        .f("method", Val::St("GET"))
-        .f("path", Val::St(path))
-        .f("status", Val::I(200))
-        .f("durationMs", dur)
-        .f("remoteAddr", Val::S(remote))
-        .f("userAgent", Val::St("kube-probe/1.29"))
-        .f("bytes", Val::I(self.rng.gen_range(2..17)))
+        let bytes = self.rng.gen_range(2..17);
+        http_request(path, dur, remote, "kube-probe/1.29", bytes)
     }
 
     fn metrics_scrape(&mut self) -> Entry {
         let dur = self.ms(0.8, 60.0);
         let remote = self.addr("172.30");
         let bytes = self.rng.gen_range(9_000..48_000);
-        let mut e = Entry::new(
-            Lvl::Info,
-            "kp-events.http",
-            "server/http.go:87",
-            "Handled request",
-        )
-        .f("method", Val::St("GET"))
-        .f("path", Val::St("/metrics"))
-        .f("status", Val::I(200))
-        .f("durationMs", dur)
-        .f("remoteAddr", Val::S(remote))
-        .f("userAgent", Val::St("Prometheus/2.48.1"))
-        .f("bytes", Val::I(bytes));
+        let mut e = http_request("/metrics", dur, remote, "Prometheus/2.48.1", bytes);
         if self.rng.gen_bool(0.5) {
             e = e.f("contentEncoding", Val::St("gzip"));
         }
@@ -259,4 +236,27 @@ impl Gen {
         .f("op", Val::St("ListEvents"))
         .f("durationMs", dur)
     }
+}
+
+/// The HTTP server's access line, shared by kubelet probes and Prometheus scrapes.
+fn http_request(
+    path: &'static str,
+    dur: Val,
+    remote: String,
+    agent: &'static str,
+    bytes: i64,
+) -> Entry {
+    Entry::new(
+        Lvl::Info,
+        "kp-events.http",
+        "server/http.go:87",
+        "Handled request",
+    )
+    .f("method", Val::St("GET"))
+    .f("path", Val::St(path))
+    .f("status", Val::I(200))
+    .f("durationMs", dur)
+    .f("remoteAddr", Val::S(remote))
+    .f("userAgent", Val::St(agent))
+    .f("bytes", Val::I(bytes))
 }
