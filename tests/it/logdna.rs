@@ -44,34 +44,23 @@ impl Run {
     }
 }
 
+/// The test server and the test window, as options.
+fn window(server: &Server) -> [&str; 6] {
+    ["--logdna-url", &server.url, "--from", FROM, "--to", TO]
+}
+
 /// `fetch logdna` from the test server over the test window.
-fn fetch_args(server: &Server) -> [&str; 8] {
-    [
-        "fetch",
-        "logdna",
-        "--logdna-url",
-        &server.url,
-        "--from",
-        FROM,
-        "--to",
-        TO,
-    ]
+fn fetch_args(server: &Server) -> Vec<&str> {
+    [&["fetch", "logdna"][..], &window(server)].concat()
 }
 
 /// `analyze --logdna` from the test server over the test window.
-fn analyze_args<'a>(server: &'a Server, format: &'a str) -> [&'a str; 10] {
+fn analyze_args<'a>(server: &'a Server, format: &'a str) -> Vec<&'a str> {
     [
-        "analyze",
-        "--format",
-        format,
-        "--logdna",
-        "--logdna-url",
-        &server.url,
-        "--from",
-        FROM,
-        "--to",
-        TO,
+        &["analyze", "--format", format, "--logdna"][..],
+        &window(server),
     ]
+    .concat()
 }
 
 fn fetch(server: &Server, extra: &[&str]) -> Run {
