@@ -1,5 +1,7 @@
-//! Every input a fuzzer ever crashed on, replayed through the same entry
-//! point (`kp_triage::fuzz`). Files live in tests/fuzz-regressions/TARGET/.
+//! Inputs replayed through the fuzzers' own entry points (`kp_triage::fuzz`):
+//! any crash a fuzzer finds (fuzz/run.sh copies it to
+//! tests/fuzz-regressions/TARGET/) and the hand-written edge cases kept there.
+//! No fuzzing round has crashed yet, so today every file is hand-written.
 
 use crate::util::root;
 
