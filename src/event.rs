@@ -1,7 +1,8 @@
 //! What the scan keeps of a line: a rotation event, small and owned. Memory
 //! grows with these (rotation activity), never with the number of lines.
 
-use crate::classify::{CatId, Marker, Who};
+use crate::classify::{CatId, Hint, Marker, Who};
+use crate::decode::Level;
 use crate::time::Ts;
 use serde::Serialize;
 
@@ -28,8 +29,22 @@ pub struct Event {
     /// Failure categories, most specific first.
     pub categories: Vec<CatId>,
     pub marker: Option<Marker>,
+    /// The word layer's event, for the attempts stage to weigh: it acts on
+    /// it on the rotation topic or inside a rotation of the cluster.
+    pub hint: Option<Hint>,
+    /// The message speaks of rotation or of the key.
+    pub topic: bool,
     /// An error-level record (a candidate for `unclassified`).
     pub error: bool,
+    /// The record's own level (`Unknown` for plain text).
+    pub level: Level,
+    /// The pod (or LogDNA/stern source) the record came from, when known.
+    pub pod: Option<Box<str>>,
+    /// Clusters a new key is announced for ("rotating for 42 clusters").
+    pub announced: Option<u32>,
+    /// Cluster-id-shaped tokens, kept when no cluster was named, to match
+    /// against ids the input names elsewhere.
+    pub ids: Vec<Box<str>>,
     /// One line, redacted and capped; empty for start and success lines,
     /// which are never shown.
     pub message: String,
@@ -38,6 +53,11 @@ pub struct Event {
 impl Event {
     pub fn is_failure(&self) -> bool {
         !self.categories.is_empty()
+    }
+
+    /// A warning is context, not a failure that holds the verdict.
+    pub fn is_error_level(&self) -> bool {
+        self.level >= Level::Error || (self.level == Level::Unknown && self.error)
     }
 }
 

@@ -2,15 +2,13 @@
 //! that replay what they found (`tests/fuzz-regressions/`). One definition,
 //! so a replayed input runs exactly the code that crashed.
 
-use crate::analyze::{InputSummary, Triage};
-use crate::attempts;
+use crate::analyze::InputSummary;
 use crate::classify::{Classifier, Pack};
 use crate::decode::{self, continuation, logdna, transport};
 use crate::redact::Redactor;
 use crate::report::{self, OutputFormat};
 use crate::scan::Scanner;
 use crate::time;
-use crate::verdict;
 use std::sync::OnceLock;
 
 fn classifier() -> &'static Classifier {
@@ -93,31 +91,17 @@ pub fn pipeline(data: &[u8]) {
         "every line is accounted for: {:?}",
         scanned.acct
     );
-    let mut events = scanned.events;
-    events.sort_by_key(|e| (e.order_ts, e.pos.input, e.seq));
-    let rebuilt = attempts::rebuild(&mut events, &c.pack);
-    let verdict = verdict::decide(&rebuilt.clusters, &rebuilt.unattributed, &events, &c.pack);
-    let triage = Triage {
-        inputs: vec![InputSummary {
-            name: "fuzz".into(),
-            gzip: false,
-            acct: scanned.acct.clone(),
-            error: None,
-        }],
-        acct: scanned.acct,
-        window_from: None,
-        window_to: None,
-        outside_window: 0,
-        categories: c.pack.categories.clone(),
-        events,
-        clusters_total: rebuilt.clusters.len(),
-        clusters: rebuilt.clusters,
-        unattributed: rebuilt.unattributed,
-        verdict,
-        focus: Vec::new(),
+    let inputs = vec![InputSummary {
+        name: "fuzz".into(),
+        gzip: false,
+        acct: scanned.acct.clone(),
+        error: None,
+    }];
+    let cfg = crate::config::Config {
         evidence: 5,
-        pattern_origins: Vec::new(),
+        ..Default::default()
     };
+    let triage = crate::analyze::assemble(&cfg, &c.pack, inputs, scanned.acct, scanned.events);
     for f in [
         OutputFormat::Table,
         OutputFormat::Json,

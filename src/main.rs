@@ -17,6 +17,8 @@ pub enum Exit {
     Failures = 1,
     /// A usage or input error.
     Error = 2,
+    /// No evidence: the input shows no key rotation outcome at all.
+    NoEvidence = 3,
 }
 
 fn main() -> ExitCode {

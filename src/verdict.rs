@@ -2,14 +2,23 @@
 //!
 //! `hold` when the environment is broken in a way a restart will not fix;
 //! `recommended` when some cluster exhausted its retries; `wait` while
-//! clusters are still retrying; `not_needed` when nothing fails. The hold
-//! conditions come from the pack (`hold_in_streak`, `hold_unattributed`,
-//! `hold_clusters`).
+//! clusters are still retrying; `not_needed` when clusters rotated and none
+//! fails; `no_evidence` when the input shows no rotation outcome at all, so
+//! that no answer is a guess.
+//!
+//! A cause holds the verdict when it reaches its category's threshold of
+//! failing clusters (`hold_clusters` in the pack; 1 for `hold_in_streak`),
+//! counting only evidence that is real: error level, from armada-kp-events
+//! itself, and inside the failing window.
 
 use crate::attempts::{Cluster, Status};
 use crate::classify::{CatId, Pack};
 use crate::event::Event;
+use crate::time::Ts;
 use serde::Serialize;
+
+/// How far around the failing window an environment failure still counts.
+pub const HOLD_MARGIN_SECS: i64 = 300;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -18,6 +27,7 @@ pub enum Decision {
     Recommended,
     Wait,
     NotNeeded,
+    NoEvidence,
 }
 
 impl Decision {
@@ -27,6 +37,7 @@ impl Decision {
             Decision::Recommended => "recommended",
             Decision::Wait => "wait",
             Decision::NotNeeded => "not_needed",
+            Decision::NoEvidence => "no_evidence",
         }
     }
 
@@ -41,198 +52,279 @@ impl Decision {
             }
             Decision::Wait => "no restart yet: clusters are still retrying",
             Decision::NotNeeded => "no restart needed: no cluster is failing",
+            Decision::NoEvidence => {
+                "NO EVIDENCE: no key rotation outcome found in this input; check the pod, the container and the window"
+            }
         }
     }
+}
+
+/// One piece of evidence behind a hold, so the engineer can disagree.
+#[derive(Clone, Debug, Serialize)]
+pub struct HoldEvidence {
+    pub category: String,
+    pub cluster: Option<String>,
+    /// `file:line` of the record.
+    pub source: String,
+    pub ts: Option<Ts>,
+    pub message: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Verdict {
     pub verdict: Decision,
     pub reasons: Vec<String>,
+    /// The records a `hold` rests on.
+    pub hold_evidence: Vec<HoldEvidence>,
+    /// The failing window environment failures must fall in.
+    pub failing_window: Option<(Ts, Ts)>,
 }
 
-pub fn decide(
-    clusters: &[Cluster],
-    unattributed: &[usize],
-    events: &[Event],
-    pack: &Pack,
-) -> Verdict {
+/// What the verdict needs besides the clusters.
+pub struct Context<'a> {
+    pub events: &'a [Event],
+    pub pack: &'a Pack,
+    /// The service's app name: a record from a pod not named after it is
+    /// another pod's (a stern or `--prefix` run).
+    pub app: &'a str,
+    /// `file:line` of an event.
+    pub source: &'a dyn Fn(&Event) -> String,
+}
+
+pub fn decide(clusters: &[Cluster], unattributed: &[usize], cx: &Context<'_>) -> Verdict {
     let failing: Vec<&Cluster> = clusters.iter().filter(|c| c.status.is_failing()).collect();
-    let holds = hold_reasons(&failing, unattributed, events, pack);
-    let exhausted: Vec<&Cluster> = failing
-        .iter()
-        .copied()
-        .filter(|c| c.status == Status::Exhausted)
-        .collect();
-    let retrying: Vec<&Cluster> = failing
-        .iter()
-        .copied()
-        .filter(|c| c.status == Status::Retrying)
-        .collect();
-    if !holds.is_empty() {
-        let mut reasons = holds;
+    let window = failing_window(&failing, cx.events);
+    let mut v = Verdict {
+        verdict: Decision::NotNeeded,
+        reasons: Vec::new(),
+        hold_evidence: Vec::new(),
+        failing_window: window,
+    };
+    let real = |e: &Event| real_evidence(e, window, cx.app);
+    hold_reasons(&failing, unattributed, cx, &real, &mut v);
+    let with = |s: Status| -> Vec<&Cluster> {
+        failing.iter().copied().filter(|c| c.status == s).collect()
+    };
+    let (exhausted, retrying) = (with(Status::Exhausted), with(Status::Retrying));
+    if !v.reasons.is_empty() {
+        v.verdict = Decision::Hold;
         if !exhausted.is_empty() {
-            reasons.push(format!(
+            v.reasons.push(format!(
                 "Once the environment is healthy, {} will need the pod deleted to retry: {}.",
                 count(exhausted.len(), "exhausted cluster", "exhausted clusters"),
-                names(&exhausted, pack)
+                names(&exhausted, cx.pack)
             ));
         }
-        return Verdict {
-            verdict: Decision::Hold,
-            reasons,
-        };
-    }
-    if !exhausted.is_empty() {
-        let mut reasons = vec![format!(
+    } else if !exhausted.is_empty() {
+        v.verdict = Decision::Recommended;
+        v.reasons.push(format!(
             "{} exhausted {} retries: {}.",
             count(exhausted.len(), "cluster", "clusters"),
             if exhausted.len() == 1 { "its" } else { "their" },
-            names(&exhausted, pack)
-        )];
-        reasons.push(no_environment_problem(&failing, events, pack));
+            names(&exhausted, cx.pack)
+        ));
+        v.reasons.push(no_environment_problem(&failing, cx, &real));
         if !retrying.is_empty() {
-            reasons.push(format!("Also still retrying: {}.", names(&retrying, pack)));
+            v.reasons.push(format!(
+                "Also still retrying: {}.",
+                names(&retrying, cx.pack)
+            ));
         }
-        return Verdict {
-            verdict: Decision::Recommended,
-            reasons,
-        };
-    }
-    if !retrying.is_empty() {
-        let reasons = vec![
-            format!(
-                "{} still retrying and not exhausted: {}.",
-                count(retrying.len(), "cluster is", "clusters are"),
-                names(&retrying, pack)
-            ),
+    } else if !retrying.is_empty() {
+        v.verdict = Decision::Wait;
+        v.reasons.push(format!(
+            "{} still retrying and not exhausted: {}.",
+            count(retrying.len(), "cluster is", "clusters are"),
+            names(&retrying, cx.pack)
+        ));
+        v.reasons.push(
             "Re-run kp-triage on newer logs: a restart is only needed once retries are exhausted."
                 .to_string(),
-        ];
-        return Verdict {
-            verdict: Decision::Wait,
-            reasons,
-        };
+        );
+    } else {
+        quiet(clusters, unattributed, &mut v);
     }
+    v
+}
+
+/// Nothing fails: either clusters rotated, or there is no evidence at all.
+fn quiet(clusters: &[Cluster], unattributed: &[usize], v: &mut Verdict) {
     let rotated = clusters
         .iter()
         .filter(|c| c.status == Status::Rotated)
         .count();
-    let mut reasons = vec![format!(
+    let unknown = clusters.len() - rotated;
+    if rotated == 0 && unattributed.is_empty() {
+        v.verdict = Decision::NoEvidence;
+        v.reasons.push(if unknown == 0 {
+            "No rotation activity was recognised in the input: no key detected, no attempt, no failure, no success.".to_string()
+        } else {
+            format!(
+                "{} rotation activity but no recognised outcome: see the records not understood.",
+                count(unknown, "cluster shows", "clusters show")
+            )
+        });
+        return;
+    }
+    v.reasons.push(format!(
         "No cluster is failing ({} rotated).",
         count(rotated, "cluster", "clusters")
-    )];
+    ));
+    if unknown > 0 {
+        v.reasons.push(format!(
+            "{} no recognised outcome: read {} lines before trusting this.",
+            count(unknown, "cluster has", "clusters have"),
+            if unknown == 1 { "its" } else { "their" }
+        ));
+    }
     if !unattributed.is_empty() {
-        reasons.push(format!(
+        v.reasons.push(format!(
             "{} tied to no cluster: see the unattributed evidence.",
             count(unattributed.len(), "failure line is", "failure lines are")
         ));
     }
-    Verdict {
-        verdict: Decision::NotNeeded,
-        reasons,
+}
+
+/// From the first failure of the earliest failing streak to the last
+/// failure of any failing cluster.
+fn failing_window(failing: &[&Cluster], events: &[Event]) -> Option<(Ts, Ts)> {
+    let times = failing
+        .iter()
+        .flat_map(|c| c.streak.iter())
+        .filter_map(|&i| events[i].order_ts);
+    let (mut lo, mut hi): (Option<Ts>, Option<Ts>) = (None, None);
+    for t in times {
+        lo = Some(lo.map_or(t, |l| l.min(t)));
+        hi = Some(hi.map_or(t, |h| h.max(t)));
+    }
+    lo.zip(hi)
+}
+
+/// Evidence an environment failure can rest on: an error, not a warning;
+/// from armada-kp-events, not another pod; inside the failing window.
+fn real_evidence(e: &Event, window: Option<(Ts, Ts)>, app: &str) -> bool {
+    let own = e.pod.as_deref().is_none_or(|p| p.contains(app));
+    let inside = match (window, e.order_ts) {
+        (Some((lo, hi)), Some(t)) => {
+            let m = HOLD_MARGIN_SECS * 1_000_000_000;
+            t.nanos() >= lo.nanos().saturating_sub(m) && t.nanos() <= hi.nanos().saturating_add(m)
+        }
+        // Without times there is no window to be outside of.
+        _ => true,
+    };
+    e.is_error_level() && own && inside
+}
+
+fn threshold(pack: &Pack, cat: CatId) -> Option<usize> {
+    let c = pack.category(cat);
+    match (c.hold_clusters, c.hold_in_streak) {
+        (Some(n), true) => Some(n.min(1)),
+        (Some(n), false) => Some(n),
+        (None, true) => Some(1),
+        (None, false) => None,
     }
 }
 
 fn hold_reasons(
     failing: &[&Cluster],
     unattributed: &[usize],
-    events: &[Event],
-    pack: &Pack,
-) -> Vec<String> {
-    let mut reasons = Vec::new();
-    for c in failing {
-        for &i in &c.streak {
-            let e = &events[i];
-            if let Some(&cat) = e
-                .categories
-                .iter()
-                .find(|&&k| pack.category(k).hold_in_streak)
-            {
-                reasons.push(format!(
-                    "{} on cluster {} ({}): \"{}\" at {}. {}",
-                    pack.category(cat).title,
-                    c.id,
-                    c.status.name(),
-                    e.message,
-                    when(e),
-                    pack.category(cat).action
-                ));
-                break;
-            }
-        }
-    }
-    if !failing.is_empty() {
-        for &i in unattributed {
-            let e = &events[i];
-            if let Some(&cat) = e
-                .categories
-                .iter()
-                .find(|&&k| pack.category(k).hold_unattributed)
-            {
-                reasons.push(format!(
-                    "{} tied to no cluster while clusters fail: \"{}\" at {}. {}",
-                    pack.category(cat).title,
-                    e.message,
-                    when(e),
-                    pack.category(cat).action
-                ));
-            }
-        }
-    }
-    reasons.extend(spread_reasons(failing, events, pack));
-    reasons
-}
-
-/// A cause on many failing clusters points at the Carrier/Tugboat, not at one master.
-fn spread_reasons(failing: &[&Cluster], events: &[Event], pack: &Pack) -> Vec<String> {
-    let mut reasons = Vec::new();
+    cx: &Context<'_>,
+    real: &dyn Fn(&Event) -> bool,
+    v: &mut Verdict,
+) {
+    let pack = cx.pack;
     for (id, cat) in pack.categories.iter().enumerate() {
-        let Some(threshold) = cat.hold_clusters else {
+        let id = id as CatId;
+        let Some(threshold) = threshold(pack, id) else {
             continue;
         };
-        let with: Vec<&Cluster> = failing
+        // Each failing cluster's first real evidence of this cause.
+        let with: Vec<(&Cluster, usize)> = failing
             .iter()
-            .copied()
-            .filter(|c| streak_has(c, id as CatId, events))
+            .filter_map(|c| {
+                c.streak
+                    .iter()
+                    .find(|&&i| cx.events[i].categories.contains(&id) && real(&cx.events[i]))
+                    .map(|&i| (*c, i))
+            })
             .collect();
-        if with.len() >= threshold {
-            reasons.push(format!(
-                "{} on {} failing clusters ({}), at or above the hold threshold of {threshold}: the Carrier/Tugboat, not one master. {}",
-                cat.title,
-                with.len(),
-                with.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", "),
-                cat.action
-            ));
+        if with.is_empty() || with.len() < threshold {
+            continue;
+        }
+        let first = &cx.events[with[0].1];
+        v.reasons.push(format!(
+            "{} on {} ({}), at or above the hold threshold of {threshold}: first \"{}\" at {} ({}). {}",
+            cat.title,
+            count(with.len(), "failing cluster", "failing clusters"),
+            with.iter().map(|(c, _)| c.id.as_str()).collect::<Vec<_>>().join(", "),
+            first.message,
+            when(first),
+            (cx.source)(first),
+            cat.action
+        ));
+        for (c, i) in &with {
+            v.hold_evidence
+                .push(evidence(cx, &cat.id, Some(&c.id), &cx.events[*i]));
         }
     }
-    reasons
+    if failing.is_empty() {
+        return;
+    }
+    for &i in unattributed {
+        let e = &cx.events[i];
+        let held = e
+            .categories
+            .iter()
+            .find(|&&k| pack.category(k).hold_unattributed);
+        if let (Some(&cat), true) = (held, real(e)) {
+            let cat = pack.category(cat);
+            v.reasons.push(format!(
+                "{} tied to no cluster while clusters fail: \"{}\" at {} ({}). {}",
+                cat.title,
+                e.message,
+                when(e),
+                (cx.source)(e),
+                cat.action
+            ));
+            v.hold_evidence.push(evidence(cx, &cat.id, None, e));
+        }
+    }
 }
 
-fn streak_has(c: &Cluster, cat: CatId, events: &[Event]) -> bool {
-    c.streak
-        .iter()
-        .any(|&i| events[i].categories.contains(&cat))
+fn evidence(cx: &Context<'_>, cat: &str, cluster: Option<&str>, e: &Event) -> HoldEvidence {
+    HoldEvidence {
+        category: cat.to_string(),
+        cluster: cluster.map(str::to_string),
+        source: (cx.source)(e),
+        ts: e.ts,
+        message: e.message.clone(),
+    }
 }
 
 /// Says which hold checks passed, so "recommended" shows its work.
-fn no_environment_problem(failing: &[&Cluster], events: &[Event], pack: &Pack) -> String {
+fn no_environment_problem(
+    failing: &[&Cluster],
+    cx: &Context<'_>,
+    real: &dyn Fn(&Event) -> bool,
+) -> String {
     let mut parts = Vec::new();
-    for (id, cat) in pack.categories.iter().enumerate() {
-        if cat.hold_in_streak {
-            parts.push(format!("no {} in a failing streak", cat.title));
-        }
-        if let Some(threshold) = cat.hold_clusters {
-            let n = failing
-                .iter()
-                .filter(|c| streak_has(c, id as CatId, events))
-                .count();
-            parts.push(format!(
-                "{} on {n} failing {} (hold at {threshold})",
-                cat.title,
-                if n == 1 { "cluster" } else { "clusters" }
-            ));
-        }
+    for (id, cat) in cx.pack.categories.iter().enumerate() {
+        let Some(threshold) = threshold(cx.pack, id as CatId) else {
+            continue;
+        };
+        let n = failing
+            .iter()
+            .filter(|c| {
+                c.streak.iter().any(|&i| {
+                    cx.events[i].categories.contains(&(id as CatId)) && real(&cx.events[i])
+                })
+            })
+            .count();
+        parts.push(format!(
+            "{} on {n} failing {} (hold at {threshold})",
+            cat.title,
+            if n == 1 { "cluster" } else { "clusters" }
+        ));
     }
     format!(
         "No environment problem found: {}. Delete the pod only if nothing else is wrong in the environment.",
@@ -243,9 +335,16 @@ fn no_environment_problem(failing: &[&Cluster], events: &[Event], pack: &Pack) -
 fn names(clusters: &[&Cluster], pack: &Pack) -> String {
     clusters
         .iter()
-        .map(|c| match c.root_cause {
-            Some(r) => format!("{} (root cause {})", c.id, pack.category(r).id),
-            None => c.id.clone(),
+        .map(|c| match (c.root_cause, &c.inferred) {
+            (Some(r), Some(inf)) => format!(
+                "{} (root cause {}; exhaustion inferred: {} failed attempts in a row, budget {})",
+                c.id,
+                pack.category(r).id,
+                inf.failed_in_a_row,
+                inf.budget
+            ),
+            (Some(r), None) => format!("{} (root cause {})", c.id, pack.category(r).id),
+            (None, _) => c.id.clone(),
         })
         .collect::<Vec<_>>()
         .join(", ")

@@ -1,6 +1,8 @@
 use super::*;
-use crate::classify::Who;
+use crate::classify::{IdSource, Who};
+use crate::decode::Level;
 use crate::event::SourcePos;
+use crate::time::Ts;
 
 fn pack() -> Pack {
     Pack::builtin().unwrap()
@@ -43,15 +45,23 @@ impl<'p> B<'p> {
             seq: n,
             who: Who {
                 cluster: cluster.map(String::from),
+                source: cluster.map(|_| IdSource::Field),
                 corr: corr.map(String::from),
                 attempt,
+                budget: None,
             },
             categories: cats
                 .iter()
                 .map(|c| self.pack.category_id(c).unwrap())
                 .collect(),
             marker,
+            hint: None,
+            topic: false,
             error,
+            level: if error { Level::Error } else { Level::Info },
+            pod: None,
+            announced: None,
+            ids: Vec::new(),
             message: format!("event {n}"),
         });
         self
@@ -179,8 +189,13 @@ fn errors_outside_a_rotation_are_not_failures() {
     b.start("c6", 1).ok("c6");
     b.ev(Some("c6"), None, None, &[], None, true);
     let r = b.run();
-    assert_eq!(r.clusters.len(), 1, "c5 had no rotation activity");
-    assert_eq!(r.clusters[0].status, Status::Rotated);
+    // c5 is listed, not dropped: unknown, its error line not understood.
+    let c5 = r.clusters.iter().find(|c| c.id == "c5").unwrap();
+    assert_eq!((c5.status, c5.not_understood.len()), (Status::Unknown, 1));
+    assert!(c5.failure_events.is_empty());
+    let c6 = r.clusters.iter().find(|c| c.id == "c6").unwrap();
+    assert_eq!((c6.status, c6.not_understood.len()), (Status::Rotated, 1));
+    assert_eq!(r.not_understood, [0, 3]);
 }
 
 #[test]

@@ -1,47 +1,115 @@
 //! Which cluster a record is about: a field, a CRN, or the text; and the
-//! correlation id and attempt number that tie other lines to it.
+//! correlation id, attempt number and retry budget that tie other lines to it.
 
 use super::pack::{normalize_field, AttributionSpec};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Who {
     pub cluster: Option<String>,
+    /// Where the cluster id was found.
+    pub source: Option<IdSource>,
     pub corr: Option<String>,
     pub attempt: Option<u32>,
+    /// The number of attempts the service allows, when the record says.
+    pub budget: Option<u32>,
+}
+
+/// Where a cluster id came from. Ids from fields and CRNs are certain, and
+/// are then recognised anywhere in free text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdSource {
+    Field,
+    Crn,
+    Text,
+    /// An id known from a field or CRN elsewhere in the input.
+    Known,
 }
 
 pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) -> Who {
     let mut who = Who::default();
     for (k, v) in fields {
         let name = normalize_field(k);
-        if who.cluster.is_none() && spec.cluster_fields.contains(&name) {
-            who.cluster = cluster_in_value(spec, v);
+        let has = |list: &[String]| list.iter().any(|w| name.contains(w.as_str()));
+        if who.cluster.is_none() {
+            let found = if has(&spec.cluster_fields) {
+                cluster_in_field(spec, v)
+            } else {
+                crn(spec, v).map(|id| (id, IdSource::Crn))
+            };
+            if let Some((id, source)) = found {
+                who.cluster = Some(id);
+                who.source = Some(source);
+            }
         }
-        if who.corr.is_none() && spec.corr_fields.contains(&name) && !v.trim().is_empty() {
+        if who.corr.is_none() && has(&spec.corr_fields) && !v.trim().is_empty() {
             who.corr = Some(v.trim().to_string());
         }
         if who.attempt.is_none() && spec.attempt_fields.contains(&name) {
-            who.attempt = v.trim().parse().ok();
+            who.attempt = number(v);
+        }
+        if who.budget.is_none() && spec.budget_fields.contains(&name) {
+            who.budget = number(v);
         }
     }
     if who.cluster.is_none() {
-        who.cluster = cluster_in_text(spec, text);
+        if let Some(id) = crn(spec, text) {
+            who.cluster = Some(id);
+            who.source = Some(IdSource::Crn);
+        } else if let Some(id) = cluster_in_text(spec, text) {
+            who.cluster = Some(id);
+            who.source = Some(IdSource::Text);
+        }
     }
     if who.corr.is_none() {
         who.corr = first_capture(&spec.corr_text, text, "id");
     }
     if who.attempt.is_none() {
-        who.attempt = first_capture(&spec.attempt_text, text, "n").and_then(|n| n.parse().ok());
+        who.attempt = first_capture(&spec.attempt_text, text, "n").and_then(|n| number(&n));
+    }
+    if who.budget.is_none() {
+        who.budget = first_capture(&spec.budget_text, text, "max").and_then(|n| number(&n));
     }
     who
 }
 
-fn cluster_in_value(spec: &AttributionSpec, v: &str) -> Option<String> {
-    let v = v.trim();
-    if plausible_id(spec, v) {
-        return Some(v.to_ascii_lowercase());
+/// A small positive count; "0" and absurd numbers are no attempt number.
+fn number(v: &str) -> Option<u32> {
+    v.trim().parse().ok().filter(|n| (1..=10_000).contains(n))
+}
+
+/// A field about the cluster: the id itself, an id inside a nested object
+/// (`{"id": "..."}`), or a CRN. No digit is required: the field says it.
+fn cluster_in_field(spec: &AttributionSpec, v: &str) -> Option<(String, IdSource)> {
+    if let Some(id) = crn(spec, v) {
+        return Some((id, IdSource::Crn));
     }
-    cluster_in_text(spec, v)
+    let is_id = |t: &str| {
+        spec.cluster_id
+            .as_ref()
+            .is_some_and(|re| re.is_match(t.as_bytes()))
+    };
+    let v = v.trim();
+    if is_id(v) {
+        return Some((v.to_ascii_lowercase(), IdSource::Field));
+    }
+    // Nested JSON arrives as its text; its tokens are the candidates.
+    if v.starts_with('{') || v.starts_with('[') {
+        return v
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .find(|t| is_id(t))
+            .map(|t| (t.to_ascii_lowercase(), IdSource::Field));
+    }
+    None
+}
+
+/// The alert names a cluster by CRN; so may any field.
+fn crn(spec: &AttributionSpec, text: &str) -> Option<String> {
+    if !text.contains("crn:") && !text.contains("CRN:") {
+        return None;
+    }
+    let re = spec.crn.as_ref()?;
+    let c = re.captures(text.as_bytes())?;
+    Some(String::from_utf8_lossy(c.name("id")?.as_bytes()).to_ascii_lowercase())
 }
 
 fn cluster_in_text(spec: &AttributionSpec, text: &str) -> Option<String> {
@@ -50,13 +118,39 @@ fn cluster_in_text(spec: &AttributionSpec, text: &str) -> Option<String> {
         .map(|id| id.to_ascii_lowercase())
 }
 
-/// Cluster ids carry a digit; that keeps twenty-letter words out.
+/// In free text an id must carry a digit; that keeps twenty-letter words out.
 fn plausible_id(spec: &AttributionSpec, id: &str) -> bool {
     id.bytes().any(|b| b.is_ascii_digit())
         && spec
             .cluster_id
             .as_ref()
             .is_some_and(|re| re.is_match(id.as_bytes()))
+}
+
+/// IKS cluster ids: 20 lowercase alphanumerics (xids use `0-9a-v`), or
+/// 32 hex digits.
+pub fn id_shaped(t: &[u8]) -> bool {
+    match t.len() {
+        20 => t
+            .iter()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()),
+        32 => t
+            .iter()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+        _ => false,
+    }
+}
+
+/// The id-shaped tokens of a text, for matching against ids known from
+/// fields and CRNs elsewhere in the input.
+pub fn id_tokens(text: &str) -> Vec<Box<str>> {
+    let mut out: Vec<Box<str>> = Vec::new();
+    for t in text.split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit())) {
+        if id_shaped(t.as_bytes()) && !out.iter().any(|o| &**o == t) {
+            out.push(t.into());
+        }
+    }
+    out
 }
 
 fn first_capture(res: &[regex::bytes::Regex], text: &str, group: &str) -> Option<String> {

@@ -3,9 +3,11 @@
 
 mod attribution;
 pub mod pack;
+pub mod words;
 
-pub use attribution::Who;
+pub use attribution::{id_tokens, IdSource, Who};
 pub use pack::{CatId, Kind, Marker, Pack, Strength, Target};
+pub use words::{Hint, Reading};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
@@ -20,6 +22,7 @@ pub struct Classifier {
     rules_of_keyword: Vec<Vec<usize>>,
 }
 
+/// A rule's or the word layer's keyword: the line is worth decoding.
 const RULE: u8 = 1;
 const ERROR: u8 = 2;
 const ATTRIBUTION: u8 = 4;
@@ -66,7 +69,7 @@ impl Classifier {
             .map(|k| {
                 let rule = pack.rules.iter().any(|r| r.keywords.contains(k));
                 let bit = |on: bool, class: u8| if on { class } else { 0 };
-                bit(rule, RULE)
+                bit(rule || pack.vocabulary.keywords.contains(k), RULE)
                     | bit(pack.error_keywords.contains(k), ERROR)
                     | bit(pack.attribution.keywords.contains(k), ATTRIBUTION)
             })
@@ -97,6 +100,29 @@ impl Classifier {
             }
         }
         seen & ATTRIBUTION != 0 && is_klog_error_header(raw)
+            || seen & ERROR != 0 && has_id_token(raw)
+    }
+
+    /// What the words of a record say: its message, and the values of its
+    /// outcome fields (`status`, `result`, ...) as clauses of their own.
+    pub fn read(&self, message: &str, fields: &[(&str, &str)]) -> Reading {
+        let v = &self.pack.vocabulary;
+        let outcome = fields
+            .iter()
+            .filter(|(k, val)| val.len() <= 64 && v.fields.contains(&pack::normalize_field(k)))
+            .map(|(_, val)| *val);
+        v.words.read(message, outcome)
+    }
+
+    /// The number of clusters a new key is announced for, if the text says.
+    pub fn announced(&self, text: &str) -> Option<u32> {
+        self.pack.vocabulary.announce.iter().find_map(|re| {
+            let c = re.captures(text.as_bytes())?;
+            std::str::from_utf8(c.name("n")?.as_bytes())
+                .ok()?
+                .parse()
+                .ok()
+        })
     }
 
     /// Runs the rules whose keywords occur in `text`.
@@ -120,6 +146,35 @@ impl Classifier {
             out.marker = None;
         }
         out
+    }
+
+    /// The rules' lifecycle event and the word layer's, made one. The rules
+    /// are precise and win, except that failure words on the rotation topic
+    /// unmake a start or a success a rule saw ("rotation did not complete").
+    /// Returns the word layer's hint that is left for the attempts stage,
+    /// which acts on it only inside a rotation or on the rotation topic.
+    pub fn combine(&self, class: &mut Classification, reading: Reading) -> Option<Hint> {
+        let failing = matches!(reading.hint, Some(Hint::Failed | Hint::Exhausted));
+        if class.marker.is_some() && failing && reading.topic {
+            class.marker = None;
+        }
+        let kinds = class.categories.iter().map(|&c| self.pack.category(c).kind);
+        let lifecycle = class.marker.is_some()
+            || kinds
+                .clone()
+                .any(|k| matches!(k, Kind::AttemptFailed | Kind::Exhausted));
+        if lifecycle {
+            return None;
+        }
+        match reading.hint {
+            // A cause line is a failure already; only exhaustion adds to it.
+            Some(Hint::Exhausted) => Some(Hint::Exhausted),
+            Some(h) if class.categories.is_empty() => Some(h),
+            // "Rotation attempt 2 did not succeed: etcdserver: ..." ends the
+            // attempt; a bare cause line inside an attempt does not.
+            Some(Hint::Failed) if reading.topic => Some(Hint::Failed),
+            _ => None,
+        }
     }
 
     fn try_rule(&self, r: usize, text: &str, hits: &mut Vec<Hit>, out: &mut Classification) {
@@ -165,12 +220,16 @@ impl Marker {
 fn resolve(hits: &[Hit]) -> Vec<CatId> {
     let phrase_causes: Vec<CatId> = hits
         .iter()
-        .filter(|h| h.rank == 2 && h.strength == Strength::Phrase)
+        .filter(|h| h.rank == Kind::Cause.rank() && h.strength == Strength::Phrase)
         .map(|h| h.cat)
         .collect();
     let mut kept: Vec<Hit> = hits
         .iter()
-        .filter(|h| h.rank < 2 || phrase_causes.is_empty() || phrase_causes.contains(&h.cat))
+        .filter(|h| {
+            h.rank < Kind::Cause.rank()
+                || phrase_causes.is_empty()
+                || phrase_causes.contains(&h.cat)
+        })
         .copied()
         .collect();
     kept.sort_by(|a, b| {
@@ -198,6 +257,13 @@ fn automaton(words: &[String]) -> AhoCorasick {
         .match_kind(MatchKind::Standard)
         .build(words)
         .expect("keywords are plain literals, bounded in number")
+}
+
+/// An error line that holds a cluster-id-shaped token may be about a cluster
+/// named elsewhere in the input (inside a secret name, a storage path).
+fn has_id_token(raw: &[u8]) -> bool {
+    raw.split(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit()))
+        .any(attribution::id_shaped)
 }
 
 /// klog's `E1120 ` / `F1120 ` header marks an error even without error words.

@@ -10,6 +10,7 @@ use kp_triage::fetch::logdna;
 use kp_triage::redact::Redactor;
 use kp_triage::report;
 use kp_triage::source::InputSpec;
+use kp_triage::verdict::Decision;
 use std::io::{self, Write};
 
 pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Exit> {
@@ -35,6 +36,8 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Exit> {
         Exit::Error
     } else if triage.has_failures() {
         Exit::Failures
+    } else if triage.verdict.verdict == Decision::NoEvidence {
+        Exit::NoEvidence
     } else {
         Exit::Clean
     })

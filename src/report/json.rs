@@ -2,8 +2,8 @@
 //! category ids are stable; additions bump nothing, changes bump the version.
 
 use super::{actions, evidence};
-use crate::analyze::Triage;
-use crate::attempts::{Attempt, Cluster, Status};
+use crate::analyze::{Template, Triage, Warning};
+use crate::attempts::{Attempt, Budget, Cluster, Inference, Status};
 use crate::event::Event;
 use crate::time::Ts;
 use crate::verdict::Verdict;
@@ -23,6 +23,11 @@ struct Doc<'a> {
     summary: Summary,
     clusters: Vec<ClusterDoc<'a>>,
     unattributed: Vec<EvidenceDoc<'a>>,
+    /// Records that look like rotation activity but matched no event.
+    not_understood: &'a [Template],
+    /// The retry budget, when the input states or shows it.
+    retry_budget: Option<&'a Budget>,
+    warnings: &'a [Warning],
     pod_restart: &'a Verdict,
 }
 
@@ -105,6 +110,14 @@ struct ClusterDoc<'a> {
     failed_attempts: usize,
     root_cause: Option<&'a str>,
     failures: BTreeMap<&'a str, usize>,
+    /// Set when no line says the cluster exhausted: inferred from the budget.
+    inferred: Option<&'a Inference>,
+    /// Rotation rounds seen; the status is the latest round's.
+    rounds: u32,
+    /// The status at the end of each earlier round.
+    earlier_rounds: &'a [Status],
+    /// Records about this cluster's rotation that matched no event.
+    not_understood: usize,
     first_seen: Option<Ts>,
     last_seen: Option<Ts>,
     actions: Vec<&'a str>,
@@ -162,6 +175,9 @@ fn doc(t: &Triage) -> Doc<'_> {
             .iter()
             .map(|&i| evidence_doc(t, &t.events[i]))
             .collect(),
+        not_understood: &t.not_understood,
+        retry_budget: t.budget.as_ref(),
+        warnings: &t.warnings,
         pod_restart: &t.verdict,
     }
 }
@@ -209,6 +225,10 @@ fn cluster<'a>(t: &'a Triage, c: &'a Cluster) -> ClusterDoc<'a> {
             .into_iter()
             .map(|(k, n)| (t.category(k).id.as_str(), n))
             .collect(),
+        inferred: c.inferred.as_ref(),
+        rounds: c.rounds,
+        earlier_rounds: &c.history,
+        not_understood: c.not_understood.len(),
         first_seen: c.first_seen,
         last_seen: c.last_seen,
         actions: actions(t, c)

@@ -14,7 +14,7 @@ pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
         "## armada-kp-events service IAM API key rotation: triage\n"
     )?;
     for w in super::warnings(t) {
-        writeln!(out, "> **Warning:** {}\n", md(&w))?;
+        writeln!(out, "> **Warning:** {}\n", md(w))?;
     }
     let v = &t.verdict.verdict;
     writeln!(
@@ -40,7 +40,48 @@ pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     clusters(t, out)?;
     actions(t, out)?;
     evidence_table(t, out)?;
+    not_understood(t, out)?;
     input(t, out)
+}
+
+fn not_understood(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
+    if t.not_understood.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "### Not understood
+"
+    )?;
+    writeln!(
+        out,
+        "Records that look like rotation activity but matched no event (numbers and ids masked):
+"
+    )?;
+    writeln!(out, "| Count | Shape | Example | Source |")?;
+    writeln!(out, "|---:|---|---|---|")?;
+    for n in t.not_understood.iter().take(super::TEMPLATES_SHOWN) {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            n.count,
+            md(&clip(&n.template, MESSAGE_CHARS)),
+            md(&clip(&n.example, MESSAGE_CHARS)),
+            md(&n.source)
+        )?;
+    }
+    let more = t
+        .not_understood
+        .len()
+        .saturating_sub(super::TEMPLATES_SHOWN);
+    if more > 0 {
+        writeln!(
+            out,
+            "
+... and {more} more shapes."
+        )?;
+    }
+    writeln!(out)
 }
 
 fn clusters(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
@@ -58,7 +99,7 @@ fn clusters(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
             out,
             "| `{}` | {} | {} | {} | {} | {} | {} |",
             c.id,
-            c.status.name(),
+            super::status_label(c),
             c.attempts.len(),
             c.failed_attempts(),
             c.root_cause

@@ -106,21 +106,21 @@ fn applicable_categories(t: &Triage) -> Vec<CatId> {
     cats
 }
 
-/// What the reader of a report must know before trusting it: inputs not
-/// read to their end, and lines cut at the maximum length.
-fn warnings(t: &Triage) -> Vec<String> {
-    let mut w: Vec<String> = t
-        .input_errors()
-        .map(|e| format!("INCOMPLETE INPUT: {e}; the triage covers only what was read"))
-        .collect();
-    if t.acct.truncated_lines > 0 {
-        w.push(format!(
-            "{} line(s) longer than {} MiB were cut there and the rest of each dropped",
-            t.acct.truncated_lines,
-            crate::source::MAX_LINE >> 20
-        ));
+/// What the reader of a report must know before trusting it.
+fn warnings(t: &Triage) -> impl Iterator<Item = &str> {
+    t.warnings.iter().map(|w| w.text.as_str())
+}
+
+/// How many not-understood templates a human report lists.
+const TEMPLATES_SHOWN: usize = 5;
+
+/// A cluster's status as shown: an inferred exhaustion says so.
+fn status_label(c: &Cluster) -> String {
+    if c.inferred.is_some() {
+        format!("{} (inferred)", c.status.name())
+    } else {
+        c.status.name().to_string()
     }
-    w
 }
 
 fn cause_name<'a>(t: &'a Triage, e: &Event) -> &'a str {

@@ -16,12 +16,13 @@ const MESSAGE_CHARS: usize = 160;
 
 pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     for w in super::warnings(t) {
-        writeln!(out, "WARNING: {}", safe(&w))?;
+        writeln!(out, "WARNING: {}", safe(w))?;
     }
     verdict(t, out)?;
     clusters(t, out)?;
     runbook(t, out)?;
     evidence_lines(t, out)?;
+    not_understood(t, out)?;
     input(t, out)
 }
 
@@ -99,7 +100,7 @@ fn row(t: &Triage, c: &Cluster) -> [String; 7] {
         .map_or(String::new(), |&k| t.category(k).action.clone());
     [
         c.id.clone(),
-        c.status.name().to_string(),
+        super::status_label(c),
         c.attempts.len().to_string(),
         c.failed_attempts().to_string(),
         c.root_cause
@@ -144,6 +145,33 @@ fn evidence_lines(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
             clip(&safe(&e.message), MESSAGE_CHARS),
             safe(&t.source(e))
         )?;
+    }
+    writeln!(out)
+}
+
+fn not_understood(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
+    if t.not_understood.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "Not understood (rotation records that matched no event, redacted):"
+    )?;
+    for n in t.not_understood.iter().take(super::TEMPLATES_SHOWN) {
+        writeln!(
+            out,
+            "  {:>5} x  {}  (e.g. {})",
+            n.count,
+            clip(&safe(&n.template), MESSAGE_CHARS),
+            safe(&n.source)
+        )?;
+    }
+    let more = t
+        .not_understood
+        .len()
+        .saturating_sub(super::TEMPLATES_SHOWN);
+    if more > 0 {
+        writeln!(out, "  ... and {more} more shapes (see -o json)")?;
     }
     writeln!(out)
 }

@@ -7,7 +7,7 @@
 //! A LogDNA exported line is one more transport: its `_line` is the body,
 //! `_ts` the time, `pod` the grouping key.
 
-use crate::classify::Classifier;
+use crate::classify::{self, Classifier};
 use crate::decode::{self, continuation, transport, Format, Level, Record};
 use crate::error::Error;
 use crate::event::{Accounting, Event, SourcePos};
@@ -341,39 +341,46 @@ impl<'s, 'a> State<'s, 'a> {
         }
         let cont = String::from_utf8_lossy(&g.cont);
         let pos = g.pos.expect("an active group has a position");
-        if let Some(mut e) = self.event(&rec, &cont, ts, g.carry, pos) {
+        let at = At {
+            ts,
+            carry: g.carry,
+            pos,
+        };
+        if let Some(mut e) = self.event(&rec, &cont, at, &g.pod) {
             e.seq = g.seq;
             self.events.push(e);
         }
     }
 
-    fn event(
-        &self,
-        rec: &Record<'_>,
-        cont: &str,
-        ts: Option<Ts>,
-        carry: Option<Ts>,
-        pos: SourcePos,
-    ) -> Option<Event> {
+    fn event(&self, rec: &Record<'_>, cont: &str, at: At, pod: &[u8]) -> Option<Event> {
         let text = classification_text(rec, cont);
         let classifier = self.scanner.classifier;
-        let class = classifier.classify(&text);
+        let mut class = classifier.classify(&text);
         let fields: Vec<(&str, &str)> = rec
             .fields
             .iter()
             .map(|(k, v)| (k.as_ref(), v.as_ref()))
             .collect();
+        let reading = classifier.read(&rec.message, &fields);
+        let hint = classifier.combine(&mut class, reading);
         let who = classifier.attribute(&fields, &text);
         let error = rec.level >= Level::Error
             || (rec.level == Level::Unknown && (rec.error().is_some() || class.error_words));
         let tied = who.cluster.is_some() || who.corr.is_some();
-        if class.categories.is_empty() && class.marker.is_none() && !(error && tied) {
+        let ids = if who.cluster.is_none() && error {
+            classify::id_tokens(&text)
+        } else {
+            Vec::new()
+        };
+        let lifecycle = !class.categories.is_empty() || class.marker.is_some();
+        let worded = hint.is_some() && (reading.topic || tied);
+        if !lifecycle && !worded && !reading.topic && !(error && (tied || !ids.is_empty())) {
             return None;
         }
-        // Only failures and errors are ever shown. Redact the whole message
-        // before capping it: a cut through a token could leave half a secret
-        // that no pattern recognises.
-        let shown = !class.categories.is_empty() || error;
+        // Only failures, errors and records not understood are ever shown.
+        // Redact the whole message before capping it: a cut through a token
+        // could leave half a secret that no pattern recognises.
+        let shown = !class.categories.is_empty() || error || (!lifecycle && hint.is_none());
         let message = if shown {
             one_line(
                 &self.scanner.redactor.redact(&summary(rec, &text)),
@@ -383,17 +390,30 @@ impl<'s, 'a> State<'s, 'a> {
             String::new()
         };
         Some(Event {
-            ts,
-            order_ts: ts.or(carry),
-            pos,
+            ts: at.ts,
+            order_ts: at.ts.or(at.carry),
+            pos: at.pos,
             seq: 0,
             who,
             categories: class.categories,
             marker: class.marker,
+            hint,
+            topic: reading.topic,
             error,
+            level: rec.level,
+            pod: (!pod.is_empty()).then(|| String::from_utf8_lossy(pod).into()),
+            announced: classifier.announced(&rec.message),
+            ids,
             message,
         })
     }
+}
+
+/// Where and when a record is.
+struct At {
+    ts: Option<Ts>,
+    carry: Option<Ts>,
+    pos: SourcePos,
 }
 
 /// The record's own time, completing a year-less one from the kubelet's time

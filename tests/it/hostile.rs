@@ -35,7 +35,7 @@ fn analyze(path: &Path) -> (serde_json::Value, i32, String) {
     let code = out.status.code().expect("exited, not killed");
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(!err.contains("panicked"), "{err}");
-    assert!([0, 1, 2].contains(&code), "{code}: {err}");
+    assert!([0, 1, 2, 3].contains(&code), "{code}: {err}");
     let doc: serde_json::Value =
         serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
     if !doc.is_null() {
@@ -122,7 +122,8 @@ fn truncated_corrupt_and_bomb_gzip() {
     let bomb = file("bomb.gz", &e.finish().unwrap());
     assert!(std::fs::metadata(&bomb.path).unwrap().len() < 1 << 20);
     let (doc, code, _) = analyze(&bomb.path);
-    assert_eq!(code, 0);
+    // Zeros hold no rotation activity: no evidence, not a green light.
+    assert_eq!(code, 3);
     assert_eq!(
         (
             doc["input"]["lines"].as_u64(),
@@ -233,10 +234,12 @@ fn several_formats_mixed_in_one_file() {
 fn empty_input() {
     let case = file("empty.log", b"");
     let (doc, code, _) = analyze(&case.path);
-    assert_eq!((code, doc["input"]["lines"].as_u64()), (0, Some(0)));
+    // Empty input is no evidence, never a green light.
+    assert_eq!((code, doc["input"]["lines"].as_u64()), (3, Some(0)));
+    assert_eq!(doc["pod_restart"]["verdict"], "no_evidence");
     let out = kp().args(["analyze"]).write_stdin("").output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("No failing cluster"));
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("NO EVIDENCE"));
 }
 
 #[test]

@@ -14,8 +14,8 @@ fn unrelated_systems_report_no_cluster_and_no_failure() {
         }
         seen += 1;
         let (doc, code) = json(&[p.to_str().unwrap()]);
-        assert_eq!(code, 0, "{p:?}");
-        assert_eq!(verdict(&doc), "not_needed", "{p:?}");
+        assert_eq!(code, 3, "{p:?}");
+        assert_eq!(verdict(&doc), "no_evidence", "{p:?}");
         assert_eq!(doc["clusters"], serde_json::json!([]), "{p:?}");
         assert_eq!(doc["unattributed"], serde_json::json!([]), "{p:?}");
         assert_eq!(doc["input"]["lines"], 2000, "{p:?}");

@@ -68,13 +68,20 @@ fn etcd_in_a_failing_streak_holds_the_restart() {
     );
     let reasons = doc["pod_restart"]["reasons"].to_string();
     assert!(
-        reasons.contains("ETCD failure on cluster 5f2b8e0c9a7d4e61b3c2a1f0e9d8c7b6"),
+        reasons.contains("ETCD failure on 1 failing cluster (5f2b8e0c9a7d4e61b3c2a1f0e9d8c7b6)"),
         "{reasons}"
     );
     assert!(
         reasons.contains("etcdserver: request timed out"),
         "{reasons}"
     );
+    // The reason names the record it rests on, and the JSON carries it as data.
+    assert!(reasons.contains("etcd-hold.log:"), "{reasons}");
+    let ev = doc["pod_restart"]["hold_evidence"].as_array().unwrap();
+    assert_eq!(ev.len(), 1);
+    assert_eq!(ev[0]["category"], "etcd");
+    assert_eq!(ev[0]["cluster"], "5f2b8e0c9a7d4e61b3c2a1f0e9d8c7b6");
+    assert!(ev[0]["source"].as_str().unwrap().contains("etcd-hold.log:"));
 }
 
 #[test]
@@ -140,7 +147,8 @@ fn a_start_without_outcome_is_unknown() {
         statuses(&doc),
         [row("c23h5icd0sr2mu96rcig", "unknown", 1, 0, None)]
     );
-    assert_eq!((verdict(&doc), code), ("not_needed", 0));
+    // A start with no outcome is no evidence either way: not a green light.
+    assert_eq!((verdict(&doc), code), ("no_evidence", 3));
 }
 
 #[test]
@@ -169,7 +177,7 @@ fn a_restarted_pod_merges_in_time_order_whatever_the_argument_order() {
 #[test]
 fn noise_alone_is_nothing() {
     let (doc, code) = json(&["fixtures/scenarios/noise-only.log"]);
-    assert_eq!((verdict(&doc), code), ("not_needed", 0));
+    assert_eq!((verdict(&doc), code), ("no_evidence", 3));
     assert!(doc["clusters"].as_array().unwrap().is_empty());
     assert!(doc["unattributed"].as_array().unwrap().is_empty());
     assert!(
@@ -218,6 +226,6 @@ fn every_category_status_and_verdict_is_exercised() {
     );
     assert_eq!(
         verdicts.into_iter().collect::<Vec<_>>(),
-        ["hold", "not_needed", "recommended", "wait"]
+        ["hold", "no_evidence", "not_needed", "recommended", "wait"]
     );
 }

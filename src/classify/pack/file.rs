@@ -16,6 +16,8 @@ pub(super) struct PackFile {
     #[serde(default)]
     pub(super) errors: ErrorsFile,
     #[serde(default)]
+    pub(super) vocabulary: VocabularyFile,
+    #[serde(default)]
     pub(super) category: Vec<CategoryFile>,
     #[serde(default)]
     pub(super) rule: Vec<RuleFile>,
@@ -31,6 +33,8 @@ pub struct AttributionFile {
     #[serde(default)]
     pub attempt_fields: Vec<String>,
     pub cluster_id: Option<String>,
+    /// A CRN, with the cluster id in a named group `id`.
+    pub crn: Option<String>,
     #[serde(default)]
     pub cluster_text: Vec<String>,
     #[serde(default)]
@@ -39,6 +43,63 @@ pub struct AttributionFile {
     pub attempt_text: Vec<String>,
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// Fields that give the retry budget (the number of attempts).
+    #[serde(default)]
+    pub budget_fields: Vec<String>,
+    /// Patterns with a named group `max`: the retry budget in free text.
+    #[serde(default)]
+    pub budget_text: Vec<String>,
+}
+
+/// The word layer: word classes, the fields read as words, and samples.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct VocabularyFile {
+    /// Prefilter literals: a line holding one is read by the word layer.
+    #[serde(default)]
+    pub(super) keywords: Vec<String>,
+    #[serde(default)]
+    pub(super) topic: Vec<String>,
+    #[serde(default)]
+    pub(super) start: Vec<String>,
+    #[serde(default)]
+    pub(super) succeed: Vec<String>,
+    #[serde(default)]
+    pub(super) fail: Vec<String>,
+    #[serde(default)]
+    pub(super) exhaust: Vec<String>,
+    #[serde(default)]
+    pub(super) limit: Vec<String>,
+    #[serde(default)]
+    pub(super) detect: Vec<String>,
+    #[serde(default)]
+    pub(super) negate: Vec<String>,
+    /// Fields whose values are read as words too (`status`, `result`, ...).
+    #[serde(default)]
+    pub(super) fields: Vec<String>,
+    /// Patterns with a named group `n`: the clusters a new key is rolled to.
+    #[serde(default)]
+    pub(super) announce: Vec<String>,
+    #[serde(default)]
+    pub(super) samples: VocabularySamples,
+}
+
+/// Lines and the event the word layer must read in each (`none`: no event).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct VocabularySamples {
+    #[serde(default)]
+    pub(super) detected: Vec<String>,
+    #[serde(default)]
+    pub(super) started: Vec<String>,
+    #[serde(default)]
+    pub(super) succeeded: Vec<String>,
+    #[serde(default)]
+    pub(super) failed: Vec<String>,
+    #[serde(default)]
+    pub(super) exhausted: Vec<String>,
+    #[serde(default)]
+    pub(super) none: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -7,15 +7,18 @@
 mod compile;
 mod file;
 
+use super::words::{Class, Hint, Vocabulary};
 use crate::error::{Error, Result};
 pub(crate) use compile::check_joined;
 use compile::{check_id, check_samples, compile, compile_any, lowercase_keywords};
-use file::{AttributionFile, CategoryFile, PackFile, RuleFile};
+use file::{AttributionFile, CategoryFile, PackFile, RuleFile, VocabularyFile};
 use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 
 pub const DEFAULT_PACK: &str = include_str!("../../../patterns/default.toml");
+/// `hold_clusters` of a cause category that sets none.
+pub const DEFAULT_HOLD_CLUSTERS: usize = 5;
 pub const DEFAULT_ORIGIN: &str = "<built-in patterns/default.toml>";
 
 /// How a category takes part in rebuilding attempts and ranking causes.
@@ -34,9 +37,12 @@ pub enum Kind {
 
 impl Kind {
     /// Higher is more specific; the root cause is the most specific failure.
+    /// Root cause precedence in a failing streak: a runbook cause, then an
+    /// unclassified error, then a bare attempt failure, then the summary.
     pub fn rank(self) -> u8 {
         match self {
-            Kind::Cause | Kind::Unclassified => 2,
+            Kind::Cause => 3,
+            Kind::Unclassified => 2,
             Kind::AttemptFailed => 1,
             Kind::Exhausted => 0,
         }
@@ -47,6 +53,8 @@ impl Kind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Marker {
+    /// A new key was detected: a new rotation round begins.
+    Detected,
     Started,
     Succeeded,
 }
@@ -121,11 +129,26 @@ pub struct AttributionSpec {
     pub corr_fields: Vec<String>,
     pub attempt_fields: Vec<String>,
     pub cluster_id: Option<Regex>,
+    pub crn: Option<Regex>,
     pub cluster_text: Vec<Regex>,
     pub corr_text: Vec<Regex>,
     pub attempt_text: Vec<Regex>,
     /// Prefilter literals for lines that name a cluster or correlation id.
     pub keywords: Vec<String>,
+    pub budget_fields: Vec<String>,
+    pub budget_text: Vec<Regex>,
+}
+
+/// The word layer's data (see `classify::words`).
+#[derive(Debug, Default)]
+pub struct VocabularySpec {
+    pub words: Vocabulary,
+    pub keywords: Vec<String>,
+    /// Normalised names of fields read as words.
+    pub fields: Vec<String>,
+    pub announce: Vec<Regex>,
+    /// Each sample and the event it must read as; checked once the pack is whole.
+    samples: Vec<(Option<Hint>, String, String)>,
 }
 
 /// A loaded, validated pack: the default, plus or instead of user packs.
@@ -135,6 +158,7 @@ pub struct Pack {
     pub rules: Vec<Rule>,
     pub attribution: AttributionSpec,
     pub error_keywords: Vec<String>,
+    pub vocabulary: VocabularySpec,
     pub origins: Vec<String>,
 }
 
@@ -197,6 +221,7 @@ impl Pack {
             origin,
             "errors.keywords",
         )?);
+        self.add_vocabulary(&file.vocabulary, &file.defines, origin)?;
         for (i, c) in file.category.into_iter().enumerate() {
             self.add_category(c, origin, i)?;
         }
@@ -221,8 +246,21 @@ impl Pack {
             .extend(a.corr_fields.iter().map(|f| normalize_field(f)));
         spec.attempt_fields
             .extend(a.attempt_fields.iter().map(|f| normalize_field(f)));
+        spec.budget_fields
+            .extend(a.budget_fields.iter().map(|f| normalize_field(f)));
         if let Some(id) = &a.cluster_id {
             spec.cluster_id = Some(compile(id, defines, origin, "attribution.cluster_id")?);
+        }
+        if let Some(crn) = &a.crn {
+            let re = compile(crn, defines, origin, "attribution.crn")?;
+            if !re.capture_names().any(|n| n == Some("id")) {
+                return Err(Error::pack(
+                    origin,
+                    "attribution.crn",
+                    "needs a named group (?P<id>...)",
+                ));
+            }
+            spec.crn = Some(re);
         }
         let lists = [
             (
@@ -233,6 +271,7 @@ impl Pack {
             ),
             (&a.corr_text, &mut spec.corr_text, "corr_text", "id"),
             (&a.attempt_text, &mut spec.attempt_text, "attempt_text", "n"),
+            (&a.budget_text, &mut spec.budget_text, "budget_text", "max"),
         ];
         for (src, dst, name, group) in lists {
             for (i, p) in src.iter().enumerate() {
@@ -246,6 +285,62 @@ impl Pack {
                     ));
                 }
                 dst.push(re);
+            }
+        }
+        Ok(())
+    }
+
+    fn add_vocabulary(
+        &mut self,
+        v: &VocabularyFile,
+        defines: &BTreeMap<String, String>,
+        origin: &str,
+    ) -> Result<()> {
+        let spec = &mut self.vocabulary;
+        spec.keywords.extend(lowercase_keywords(
+            &v.keywords,
+            origin,
+            "vocabulary.keywords",
+        )?);
+        let classes = [
+            ("topic", Class::Topic, &v.topic),
+            ("start", Class::Start, &v.start),
+            ("succeed", Class::Succeed, &v.succeed),
+            ("fail", Class::Fail, &v.fail),
+            ("exhaust", Class::Exhaust, &v.exhaust),
+            ("limit", Class::Limit, &v.limit),
+            ("detect", Class::Detect, &v.detect),
+            ("negate", Class::Negate, &v.negate),
+        ];
+        for (name, class, words) in classes {
+            for (i, w) in words.iter().enumerate() {
+                spec.words
+                    .add(class, w)
+                    .map_err(|m| Error::pack(origin, format!("vocabulary.{name}[{i}]"), m))?;
+            }
+        }
+        spec.fields
+            .extend(v.fields.iter().map(|f| normalize_field(f)));
+        for (i, p) in v.announce.iter().enumerate() {
+            let entry = format!("vocabulary.announce[{i}]");
+            let re = compile(p, defines, origin, &entry)?;
+            if !re.capture_names().any(|n| n == Some("n")) {
+                return Err(Error::pack(origin, entry, "needs a named group (?P<n>...)"));
+            }
+            spec.announce.push(re);
+        }
+        let s = &v.samples;
+        let expected = [
+            (Some(Hint::Detected), &s.detected),
+            (Some(Hint::Started), &s.started),
+            (Some(Hint::Succeeded), &s.succeeded),
+            (Some(Hint::Failed), &s.failed),
+            (Some(Hint::Exhausted), &s.exhausted),
+            (None, &s.none),
+        ];
+        for (hint, lines) in expected {
+            for l in lines {
+                spec.samples.push((hint, l.clone(), origin.to_string()));
             }
         }
         Ok(())
@@ -269,7 +364,11 @@ impl Pack {
             action: c.action,
             hold_in_streak: c.hold_in_streak,
             hold_unattributed: c.hold_unattributed,
-            hold_clusters: c.hold_clusters,
+            // Every cause is systemic at some spread; five failing clusters
+            // with one cause point past their masters.
+            hold_clusters: c
+                .hold_clusters
+                .or((c.kind == Kind::Cause).then_some(DEFAULT_HOLD_CLUSTERS)),
         });
         Ok(())
     }
@@ -361,6 +460,29 @@ impl Pack {
         if self.categories.len() > usize::from(CatId::MAX) {
             return Err(Error::pack(&origin, "categories", "too many categories"));
         }
+        self.check_vocabulary_samples()
+    }
+
+    /// Every vocabulary sample reads as its event, holds the rotation topic
+    /// and one of the vocabulary's keywords: the same path the engine takes.
+    fn check_vocabulary_samples(&self) -> Result<()> {
+        let v = &self.vocabulary;
+        for (hint, line, origin) in &v.samples {
+            let lower = line.to_ascii_lowercase();
+            let reading = v.words.read(line, []);
+            let got = reading.hint.filter(|_| reading.topic);
+            let keyword = v.keywords.iter().any(|k| lower.contains(k.as_str()));
+            if got != *hint || (hint.is_some() && !keyword) {
+                let want = hint.map_or("no event", Hint::name);
+                let saw = got.map_or("no event", Hint::name);
+                let msg = if got == *hint {
+                    format!("sample {line:?} holds none of the vocabulary keywords")
+                } else {
+                    format!("sample {line:?} should read as {want}, reads as {saw}")
+                };
+                return Err(Error::pack(origin, "vocabulary.samples", msg));
+            }
+        }
         Ok(())
     }
 
@@ -374,6 +496,7 @@ impl Pack {
         distinct(
             self.rule_keywords()
                 .iter()
+                .chain(&self.vocabulary.keywords)
                 .chain(&self.error_keywords)
                 .chain(&self.attribution.keywords),
         )

@@ -1,6 +1,8 @@
 //! Runs the pipeline over every input and gathers the result for the reports.
 
-use crate::attempts::{self, Cluster};
+mod coverage;
+
+use crate::attempts::{self, Budget, Cluster};
 use crate::classify::pack::Category;
 use crate::classify::{Classifier, Pack};
 use crate::config::Config;
@@ -38,20 +40,45 @@ pub struct Triage {
     /// Clusters with rotation activity in the whole input.
     pub clusters_total: usize,
     pub unattributed: Vec<usize>,
+    /// Records that look like rotation activity but matched no event,
+    /// grouped by template.
+    pub not_understood: Vec<Template>,
+    /// The retry budget, when the input states or shows it.
+    pub budget: Option<Budget>,
+    /// What the reader must know before trusting the report.
+    pub warnings: Vec<Warning>,
     pub verdict: Verdict,
     pub focus: Vec<String>,
     pub evidence: usize,
     pub pattern_origins: Vec<String>,
 }
 
+/// A group of records not understood: their shared shape, with numbers and
+/// ids masked, how many there were, and one of them (redacted).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Template {
+    pub template: String,
+    pub count: usize,
+    pub example: String,
+    /// `file:line` of the example.
+    pub source: String,
+}
+
+/// A caveat on the triage, with a stable code for machines.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Warning {
+    pub code: &'static str,
+    pub text: String,
+}
+
 impl Triage {
-    /// True when something fails: a failing cluster in the report, or a
-    /// failure tied to no cluster.
     /// Inputs that could not be read, or not to their end.
     pub fn input_errors(&self) -> impl Iterator<Item = &str> {
         self.inputs.iter().filter_map(|i| i.error.as_deref())
     }
 
+    /// True when something fails: a failing cluster in the report, or a
+    /// failure tied to no cluster.
     pub fn has_failures(&self) -> bool {
         self.clusters.iter().any(|c| c.status.is_failing()) || !self.unattributed.is_empty()
     }
@@ -62,11 +89,8 @@ impl Triage {
 
     /// `file:line`, and `file:line#n` for the n-th line of a LogDNA page.
     pub fn source(&self, e: &Event) -> String {
-        let name = &self.inputs[e.pos.input as usize].name;
-        match e.pos.item {
-            Some(n) => format!("{name}:{}#{n}", e.pos.line),
-            None => format!("{name}:{}", e.pos.line),
-        }
+        let names = self.inputs.iter().map(|i| i.name.as_str());
+        source_of(&names.collect::<Vec<_>>(), e)
     }
 }
 
@@ -118,6 +142,18 @@ pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
             return Err(e);
         }
     }
+    Ok(assemble(cfg, &classifier.pack, inputs, acct, events))
+}
+
+/// The stages after the scan: time order, the window, attempts, the
+/// verdict and the coverage of what was not understood.
+pub fn assemble(
+    cfg: &Config,
+    pack: &Pack,
+    inputs: Vec<InputSummary>,
+    acct: Accounting,
+    mut events: Vec<Event>,
+) -> Triage {
     // Several inputs (a pod restarted mid-incident) merge in time order.
     events.sort_by_key(|e| (e.order_ts, e.pos.input, e.seq));
     let (window_from, window_to) = cfg.window.resolve(acct.last_ts);
@@ -125,16 +161,33 @@ pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
     events.retain(|e| within(e.order_ts, window_from, window_to));
     let outside_window = before - events.len();
 
-    let pack = &classifier.pack;
     let rebuilt = attempts::rebuild(&mut events, pack);
-    let verdict = verdict::decide(&rebuilt.clusters, &rebuilt.unattributed, &events, pack);
+    let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+    let source = |e: &Event| source_of(&names, e);
+    let cx = verdict::Context {
+        events: &events,
+        pack,
+        app: cfg.app.as_deref().unwrap_or(crate::config::DEFAULT_APP),
+        source: &source,
+    };
+    let verdict = verdict::decide(&rebuilt.clusters, &rebuilt.unattributed, &cx);
+    let not_understood = coverage::templates(&rebuilt.not_understood, &events, &source);
+    let warnings = coverage::warnings(&coverage::Facts {
+        inputs: &inputs,
+        acct: &acct,
+        clusters: &rebuilt.clusters,
+        events: &events,
+        not_understood: &not_understood,
+        focus: &cfg.focus,
+        outside_window,
+    });
     let clusters_total = rebuilt.clusters.len();
     let clusters = rebuilt
         .clusters
         .into_iter()
         .filter(|c| cfg.focus.is_empty() || cfg.focus.contains(&c.id))
         .collect();
-    Ok(Triage {
+    Triage {
         inputs,
         acct,
         window_from,
@@ -145,11 +198,14 @@ pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
         clusters,
         clusters_total,
         unattributed: rebuilt.unattributed,
+        not_understood,
+        budget: rebuilt.budget,
+        warnings,
         verdict,
         focus: cfg.focus.clone(),
         evidence: cfg.evidence,
         pattern_origins: pack.origins.clone(),
-    })
+    }
 }
 
 /// Opens and scans one input, keeping whatever was read before an error.
@@ -178,6 +234,14 @@ fn read_input(
         error: error.as_ref().map(|e| e.to_string()),
     };
     (summary, scanned.events, error)
+}
+
+fn source_of<S: AsRef<str>>(names: &[S], e: &Event) -> String {
+    let name = names.get(e.pos.input as usize).map_or("?", |n| n.as_ref());
+    match e.pos.item {
+        Some(n) => format!("{name}:{}#{n}", e.pos.line),
+        None => format!("{name}:{}", e.pos.line),
+    }
 }
 
 fn within(ts: Option<Ts>, from: Option<Ts>, to: Option<Ts>) -> bool {

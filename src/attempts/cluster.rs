@@ -1,0 +1,299 @@
+//! One cluster's rotation history: attempts, rounds, and the failing streak.
+
+use crate::classify::{CatId, Pack};
+use crate::event::Event;
+use crate::time::Ts;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Exhausted,
+    Retrying,
+    Unknown,
+    Rotated,
+}
+
+impl Status {
+    pub fn is_failing(self) -> bool {
+        matches!(self, Status::Exhausted | Status::Retrying)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Exhausted => "exhausted",
+            Status::Retrying => "retrying",
+            Status::Unknown => "unknown",
+            Status::Rotated => "rotated",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    InProgress,
+    Failed,
+    Succeeded,
+    /// A new start arrived before this attempt reported anything.
+    Superseded,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Attempt {
+    pub number: Option<u32>,
+    /// The rotation round (1 for the first in the input).
+    pub round: u32,
+    pub started: Option<Ts>,
+    pub ended: Option<Ts>,
+    pub outcome: Outcome,
+    /// Failure categories seen in this attempt, in order of appearance.
+    #[serde(skip)]
+    pub categories: Vec<CatId>,
+    /// The summary failure (retries exhausted) closed this attempt.
+    pub exhausted: bool,
+}
+
+impl Attempt {
+    fn new(number: Option<u32>, round: u32, started: Option<Ts>) -> Attempt {
+        Attempt {
+            number,
+            round,
+            started,
+            ended: None,
+            outcome: Outcome::InProgress,
+            categories: Vec::new(),
+            exhausted: false,
+        }
+    }
+
+    pub(super) fn close(&mut self, outcome: Outcome, at: Option<Ts>) {
+        self.outcome = outcome;
+        self.ended = at.or(self.ended);
+    }
+}
+
+/// How a status was reached without a line that says it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Inference {
+    /// The retry budget, in attempts.
+    pub budget: u32,
+    /// Where the budget was learned.
+    pub from: super::Budget,
+    /// Consecutive failed attempts at the end of the cluster's latest round.
+    pub failed_in_a_row: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Latest {
+    Failed,
+    Exhausted,
+    Succeeded,
+}
+
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    pub id: String,
+    pub attempts: Vec<Attempt>,
+    pub status: Status,
+    /// Set when the status was inferred from the retry budget.
+    pub inferred: Option<Inference>,
+    pub root_cause: Option<CatId>,
+    /// Failure events since the last success in the latest round (indices
+    /// into the events).
+    pub streak: Vec<usize>,
+    /// Every failure event of the cluster.
+    pub failure_events: Vec<usize>,
+    /// Records about the cluster's rotation that matched no event.
+    pub not_understood: Vec<usize>,
+    /// Rounds seen: a new key, attempt numbers starting over, a new pod.
+    pub rounds: u32,
+    /// The status at the end of each earlier round.
+    pub history: Vec<Status>,
+    pub first_seen: Option<Ts>,
+    pub last_seen: Option<Ts>,
+    pub(super) latest: Option<Latest>,
+    /// The global round at the cluster's last event.
+    pub(super) global_round: u32,
+    pub(super) pod: Option<Box<str>>,
+    /// Error lines waiting for a failure to tell whether they were one.
+    pub(super) pending: Vec<usize>,
+}
+
+impl Cluster {
+    pub(super) fn new(id: String, global_round: u32) -> Cluster {
+        Cluster {
+            id,
+            attempts: Vec::new(),
+            status: Status::Unknown,
+            inferred: None,
+            root_cause: None,
+            streak: Vec::new(),
+            failure_events: Vec::new(),
+            not_understood: Vec::new(),
+            rounds: 1,
+            history: Vec::new(),
+            first_seen: None,
+            last_seen: None,
+            latest: None,
+            global_round,
+            pod: None,
+            pending: Vec::new(),
+        }
+    }
+
+    pub fn failed_attempts(&self) -> usize {
+        self.attempts
+            .iter()
+            .filter(|a| a.outcome == Outcome::Failed)
+            .count()
+    }
+
+    /// For each category, the number of attempts it was seen in.
+    pub fn failure_counts(&self) -> BTreeMap<CatId, usize> {
+        let mut counts = BTreeMap::new();
+        for a in &self.attempts {
+            for &c in &a.categories {
+                *counts.entry(c).or_default() += 1;
+            }
+        }
+        counts
+    }
+
+    /// Categories in the failing streak, most specific first.
+    pub fn streak_categories(&self, events: &[Event], pack: &Pack) -> Vec<CatId> {
+        let mut cats: Vec<CatId> = Vec::new();
+        for &i in self.streak.iter().rev() {
+            for &c in &events[i].categories {
+                if !cats.contains(&c) {
+                    cats.push(c);
+                }
+            }
+        }
+        cats.sort_by_key(|&c| std::cmp::Reverse(pack.category(c).kind.rank()));
+        cats
+    }
+
+    /// Attempts of the latest round.
+    pub fn current(&self) -> &[Attempt] {
+        let from = self
+            .attempts
+            .iter()
+            .rposition(|a| a.round < self.rounds)
+            .map_or(0, |i| i + 1);
+        &self.attempts[from..]
+    }
+
+    /// Failed attempts in a row at the end of the latest round, counted by
+    /// their numbers when the log says them ("attempt 5/5 failed").
+    pub fn failed_in_a_row(&self) -> u32 {
+        let cur = self.current();
+        let run = cur
+            .iter()
+            .rev()
+            .take_while(|a| a.outcome == Outcome::Failed)
+            .count() as u32;
+        let numbered = cur
+            .last()
+            .filter(|a| a.outcome == Outcome::Failed)
+            .and_then(|a| a.number)
+            .unwrap_or(0);
+        run.max(numbered)
+    }
+
+    /// In a rotation: an attempt is open, or the latest outcome is a failure.
+    pub(super) fn active(&self) -> bool {
+        self.has_open() || self.latest == Some(Latest::Failed)
+    }
+
+    pub(super) fn open(&mut self) -> Option<&mut Attempt> {
+        let round = self.rounds;
+        self.attempts
+            .last_mut()
+            .filter(|a| a.outcome == Outcome::InProgress && a.round == round)
+    }
+
+    pub(super) fn has_open(&self) -> bool {
+        self.attempts
+            .last()
+            .is_some_and(|a| a.outcome == Outcome::InProgress && a.round == self.rounds)
+    }
+
+    /// The latest attempt of this round, if any.
+    pub(super) fn last_in_round(&mut self) -> Option<&mut Attempt> {
+        let round = self.rounds;
+        self.attempts.last_mut().filter(|a| a.round == round)
+    }
+
+    /// The attempt a failure belongs to, opening one when none fits.
+    pub(super) fn attempt_for(&mut self, number: Option<u32>, ts: Option<Ts>) -> &mut Attempt {
+        let round = self.rounds;
+        let fits = |a: &Attempt| number.is_none() || a.number.is_none() || a.number == number;
+        let reuse = match self.attempts.last() {
+            Some(a) if a.round != round => false,
+            Some(a) if a.outcome == Outcome::InProgress => fits(a),
+            // A late line of an attempt that already closed.
+            Some(a) => number.is_some() && a.number == number,
+            None => false,
+        };
+        if !reuse {
+            self.begin(number, ts);
+        }
+        let a = self
+            .attempts
+            .last_mut()
+            .expect("an attempt was just ensured");
+        a.number = a.number.or(number);
+        a
+    }
+
+    pub(super) fn begin(&mut self, number: Option<u32>, ts: Option<Ts>) {
+        if let Some(open) = self.open() {
+            let outcome = if open.categories.is_empty() {
+                Outcome::Superseded
+            } else {
+                Outcome::Failed
+            };
+            open.close(outcome, ts);
+        }
+        self.attempts.push(Attempt::new(number, self.rounds, ts));
+    }
+
+    /// Ends the round: its open attempt closes, its status goes to history.
+    pub(super) fn new_round(&mut self, ts: Option<Ts>) {
+        if let Some(open) = self.open() {
+            let outcome = if open.categories.is_empty() {
+                Outcome::Superseded
+            } else {
+                Outcome::Failed
+            };
+            open.close(outcome, ts);
+        }
+        self.history.push(self.status_of_round());
+        self.rounds += 1;
+        self.streak.clear();
+        self.latest = None;
+    }
+
+    pub(super) fn status_of_round(&self) -> Status {
+        match self.latest {
+            Some(Latest::Succeeded) => Status::Rotated,
+            Some(Latest::Exhausted) => Status::Exhausted,
+            Some(Latest::Failed) => Status::Retrying,
+            None => Status::Unknown,
+        }
+    }
+
+    pub(super) fn see(&mut self, ts: Option<Ts>) {
+        if let Some(t) = ts {
+            self.first_seen = Some(self.first_seen.map_or(t, |f| f.min(t)));
+            self.last_seen = Some(self.last_seen.map_or(t, |l| l.max(t)));
+        }
+    }
+
+    /// The highest attempt number of the latest round.
+    pub(super) fn top_number(&self) -> Option<u32> {
+        self.current().iter().filter_map(|a| a.number).max()
+    }
+}

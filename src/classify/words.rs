@@ -1,0 +1,345 @@
+//! The second recognition layer: words, not phrases.
+//!
+//! The pack's rules know exact wordings. Behind them, this layer reads the
+//! message as words normalised to a few classes (the rotation topic, start,
+//! success, failure, exhaustion, a new key), in any order and tense, and
+//! names the lifecycle event they describe. The word lists are pack data
+//! (`[vocabulary]`); only the precedence between classes lives here.
+
+use serde::Serialize;
+
+/// A word class of the vocabulary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// Not a verb: marks the message as being about key rotation.
+    Topic,
+    Start,
+    Succeed,
+    Fail,
+    Exhaust,
+    /// "after N attempts": exhaustion, when the message also says it failed.
+    Limit,
+    Detect,
+    Negate,
+}
+
+/// The lifecycle event a message's words describe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hint {
+    Detected,
+    Started,
+    Succeeded,
+    Failed,
+    Exhausted,
+}
+
+impl Hint {
+    pub fn name(self) -> &'static str {
+        match self {
+            Hint::Detected => "detected",
+            Hint::Started => "started",
+            Hint::Succeeded => "succeeded",
+            Hint::Failed => "failed",
+            Hint::Exhausted => "exhausted",
+        }
+    }
+}
+
+/// What the words of one message say.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reading {
+    pub hint: Option<Hint>,
+    /// The message speaks of rotation or of the key.
+    pub topic: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Word {
+    Exact(String),
+    Prefix(String),
+    Number,
+}
+
+impl Word {
+    fn parse(w: &str) -> Word {
+        if w == "#" {
+            Word::Number
+        } else if let Some(p) = w.strip_suffix('*') {
+            Word::Prefix(p.to_string())
+        } else {
+            Word::Exact(w.to_string())
+        }
+    }
+
+    fn matches(&self, token: &str) -> bool {
+        match self {
+            Word::Exact(w) => token == w,
+            Word::Prefix(p) => token.starts_with(p.as_str()),
+            Word::Number => token.bytes().all(|b| b.is_ascii_digit()),
+        }
+    }
+}
+
+/// One vocabulary entry: a class and its words, matched as consecutive tokens.
+#[derive(Clone, Debug)]
+struct Entry {
+    class: Class,
+    words: Vec<Word>,
+}
+
+/// The compiled vocabulary.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabulary {
+    /// Longest first, so "could not" is read before "not".
+    entries: Vec<Entry>,
+}
+
+/// Tokens of a message, with the clause each belongs to.
+struct Tokens {
+    words: Vec<String>,
+    clause: Vec<u16>,
+}
+
+/// A matched entry in the token stream.
+struct Found {
+    class: Class,
+    negated: bool,
+}
+
+/// How far back a negator reaches: "was not successfully rotated".
+const NEGATION_REACH: usize = 3;
+
+impl Vocabulary {
+    /// Adds entries; `words` is a space-separated sequence where `word*` is a
+    /// prefix and `#` a number. Returns the entry back on an empty spec.
+    pub fn add(&mut self, class: Class, spec: &str) -> Result<(), String> {
+        let words: Vec<Word> = spec
+            .split_whitespace()
+            .map(|w| Word::parse(&w.to_lowercase()))
+            .collect();
+        if words.is_empty() || words.iter().any(|w| *w == Word::Prefix(String::new())) {
+            return Err(format!("{spec:?} is empty or a bare `*`"));
+        }
+        self.entries.push(Entry { class, words });
+        self.entries
+            .sort_by_key(|e| std::cmp::Reverse(e.words.len()));
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Reads a message and any extra short texts (outcome fields) as clauses.
+    pub fn read<'t>(&self, message: &str, extra: impl IntoIterator<Item = &'t str>) -> Reading {
+        if self.entries.is_empty() {
+            return Reading::default();
+        }
+        let mut toks = Tokens {
+            words: Vec::new(),
+            clause: Vec::new(),
+        };
+        let mut clause = 0u16;
+        tokenize(message, &mut toks, &mut clause);
+        for t in extra {
+            clause = clause.saturating_add(1);
+            tokenize(t, &mut toks, &mut clause);
+        }
+        let topic = toks
+            .words
+            .iter()
+            .enumerate()
+            .any(|(i, _)| self.entry_at(&toks, i, |c| c == Class::Topic).is_some());
+        let found = self.verbs(&toks);
+        Reading {
+            hint: decide(&found),
+            topic,
+        }
+    }
+
+    /// Verb-class entries, longest first and not overlapping, with negation.
+    fn verbs(&self, toks: &Tokens) -> Vec<Found> {
+        let mut found: Vec<Found> = Vec::new();
+        let mut last_negator: Option<usize> = None;
+        let mut i = 0;
+        while i < toks.words.len() {
+            let Some(e) = self.entry_at(toks, i, |c| c != Class::Topic) else {
+                i += 1;
+                continue;
+            };
+            if e.class == Class::Negate {
+                last_negator = Some(i);
+            } else {
+                let negated = last_negator
+                    .is_some_and(|n| toks.clause[n] == toks.clause[i] && i - n <= NEGATION_REACH);
+                found.push(Found {
+                    class: e.class,
+                    negated,
+                });
+            }
+            i += e.words.len();
+        }
+        found
+    }
+
+    fn entry_at(&self, toks: &Tokens, i: usize, want: impl Fn(Class) -> bool) -> Option<&Entry> {
+        self.entries.iter().find(|e| {
+            want(e.class)
+                && i + e.words.len() <= toks.words.len()
+                && e.words.iter().enumerate().all(|(k, w)| {
+                    toks.clause[i + k] == toks.clause[i] && w.matches(&toks.words[i + k])
+                })
+        })
+    }
+}
+
+/// Failure words outrank success words: a message that says both reports a
+/// failure ("rotation did not complete"). A negated success is a failure; a
+/// negated failure ("no errors") says nothing.
+fn decide(found: &[Found]) -> Option<Hint> {
+    let has = |c: Class| found.iter().any(|f| f.class == c && !f.negated);
+    let failed = has(Class::Fail) || found.iter().any(|f| f.class == Class::Succeed && f.negated);
+    if has(Class::Exhaust) || (failed && has(Class::Limit)) {
+        Some(Hint::Exhausted)
+    } else if failed {
+        Some(Hint::Failed)
+    } else if has(Class::Succeed) {
+        Some(Hint::Succeeded)
+    } else if has(Class::Detect) {
+        Some(Hint::Detected)
+    } else if has(Class::Start) {
+        Some(Hint::Started)
+    } else {
+        None
+    }
+}
+
+/// Lowercase word tokens; punctuation that ends a clause starts a new one.
+fn tokenize(text: &str, toks: &mut Tokens, clause: &mut u16) {
+    let mut word = String::new();
+    let flush = |word: &mut String, toks: &mut Tokens, clause: u16| {
+        if !word.is_empty() {
+            toks.words.push(std::mem::take(word));
+            toks.clause.push(clause);
+        }
+    };
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+            continue;
+        }
+        if (c == '\'' || c == '\u{2019}') && !word.is_empty() {
+            // "couldn't", "didn't": the apostrophe stays inside the word.
+            if chars.peek().is_some_and(|n| n.is_alphabetic()) {
+                word.push('\'');
+                continue;
+            }
+        }
+        flush(&mut word, toks, *clause);
+        let ends_clause = matches!(c, ':' | ';' | ',' | '!' | '?' | '(' | ')' | '[' | ']')
+            || (c == '.' && chars.peek().is_none_or(|n| n.is_whitespace()))
+            || (c == '-' && chars.peek().is_some_and(|n| n.is_whitespace()));
+        if ends_clause {
+            *clause = clause.saturating_add(1);
+        }
+    }
+    flush(&mut word, toks, *clause);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab() -> Vocabulary {
+        let mut v = Vocabulary::default();
+        for (class, words) in [
+            (Class::Topic, "rotat*|apikey*|api key*"),
+            (Class::Start, "start*|attempting|rotating"),
+            (Class::Succeed, "succe*|complet*|rotated|done"),
+            (Class::Fail, "fail*|error*|unable|could not"),
+            (Class::Exhaust, "exhaust*|max retries"),
+            (Class::Limit, "after # attempts"),
+            (Class::Detect, "detect*"),
+            (Class::Negate, "not|no"),
+        ] {
+            for w in words.split('|') {
+                v.add(class, w).unwrap();
+            }
+        }
+        v
+    }
+
+    fn hint(line: &str) -> Option<Hint> {
+        vocab().read(line, []).hint
+    }
+
+    #[test]
+    fn words_in_any_order_and_tense() {
+        assert_eq!(hint("Rotated the key for cluster x"), Some(Hint::Succeeded));
+        assert_eq!(
+            hint("the service API key for cluster x in us-south was rotated"),
+            Some(Hint::Succeeded)
+        );
+        assert_eq!(hint("attempting to rotate the key"), Some(Hint::Started));
+        assert_eq!(hint("rotation did not succeed"), Some(Hint::Failed));
+        assert_eq!(hint("key was not rotated"), Some(Hint::Failed));
+        assert_eq!(
+            hint("rotation completed with no errors"),
+            Some(Hint::Succeeded)
+        );
+        assert_eq!(hint("could not complete rotation"), Some(Hint::Failed));
+        assert_eq!(hint("max retries reached"), Some(Hint::Exhausted));
+        assert_eq!(
+            hint("rotation failed after 5 attempts"),
+            Some(Hint::Exhausted)
+        );
+        assert_eq!(
+            hint("rotation succeeded after 5 attempts"),
+            Some(Hint::Succeeded)
+        );
+        assert_eq!(hint("detected a new key, rotating"), Some(Hint::Detected));
+        assert_eq!(hint("cache refreshed"), None);
+    }
+
+    #[test]
+    fn topic_with_the_key_in_any_spelling() {
+        let v = vocab();
+        for line in ["new api-key", "API_KEY updated", "apikey", "key rotation"] {
+            assert!(v.read(line, []).topic, "{line}");
+        }
+        assert!(!v.read("api gateway key", []).topic);
+    }
+
+    #[test]
+    fn negation_stays_inside_its_clause() {
+        // "no" ends its clause at the comma: the success stands.
+        assert_eq!(
+            hint("no backlog, rotation succeeded"),
+            Some(Hint::Succeeded)
+        );
+        assert_eq!(hint("rotation not successful"), Some(Hint::Failed));
+    }
+
+    #[test]
+    fn multi_word_entries_do_not_cross_clauses() {
+        assert_eq!(hint("could: not"), None);
+        assert_eq!(hint("max: retries"), None);
+    }
+
+    #[test]
+    fn extra_texts_are_clauses_of_their_own() {
+        assert_eq!(
+            vocab().read("rotation", ["failed"]).hint,
+            Some(Hint::Failed)
+        );
+    }
+
+    #[test]
+    fn bad_entries_are_refused() {
+        let mut v = Vocabulary::default();
+        assert!(v.add(Class::Fail, "  ").is_err());
+        assert!(v.add(Class::Fail, "*").is_err());
+    }
+}
