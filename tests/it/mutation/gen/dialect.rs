@@ -223,7 +223,7 @@ pub fn choose(rng: &mut Pcg64) -> Dialect {
         Kind::Succeeded,
         Kind::Exhausted,
     ];
-    Dialect {
+    let mut d = Dialect {
         app,
         transport,
         pod: pod_name(rng),
@@ -273,5 +273,11 @@ pub fn choose(rng: &mut Pcg64) -> Dialect {
         },
         budget: rng.gen_range(3..=6),
         backoff_ms: rng.gen_range(5..60) * 1000,
+    };
+    // With no summary line, a last failure that promises a retry would
+    // contradict the budget it exhausts.
+    while !d.has_summary && d.template(Kind::Failed).contains("retry") {
+        d.words[slot(Kind::Failed)] += 1;
     }
+    d
 }

@@ -8,6 +8,7 @@ pub mod lines;
 pub mod model;
 pub mod noise;
 pub mod score;
+pub mod timeline;
 pub mod wording;
 
 use dialect::Dialect;
@@ -51,7 +52,7 @@ pub fn generate(seed: u64, index: usize) -> Incident {
     } else {
         plans(&mut rng, &d)
     };
-    let (log, clusters) = lines::write(&mut rng, &d, &plans);
+    let (log, clusters) = timeline::write(&mut rng, &d, &plans);
     let expected = model::expected(&clusters, d.stated_budget());
     Incident {
         name: format!("incident-{index:04}"),
