@@ -21,7 +21,7 @@ fn main() {
     let arg = |i: usize| args.get(i).map(String::as_str);
     match (arg(0), arg(1)) {
         (Some("write"), Some(dir)) => {
-            let n = arg(2).map_or(300, |s| s.parse().expect("N is a number"));
+            let n = arg(2).map_or(250, |s| s.parse().expect("N is a number"));
             let seed = arg(3).map_or(SEED, parse_seed);
             gen::dump(&gen::corpus(seed, n), Path::new(dir)).expect("the corpus is written");
             eprintln!("{n} incidents (seed {seed:#x}) in {dir}");

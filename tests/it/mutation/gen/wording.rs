@@ -81,8 +81,9 @@ pub const SUCCEEDED: &[&str] = &[
 /// A failed attempt, often without the word "fail".
 pub const FAILED: &[&str] = &[
     "Rotation attempt failed{c}{a}",
-    // terraform-provider-vault: "Failed to rotate root credentials"
-    "Failed to rotate service API key{c}{a}",
+    // terraform-provider-vault: "Failed to rotate root credentials". Said of
+    // one attempt, it promises a retry: bare, it reads as the runbook's summary.
+    "Failed to rotate service API key{c}{a}, will retry",
     "Attempt {n} to rotate API key{c} did not succeed",
     "key rotation unsuccessful{c}{a}, will retry",
     "Could not rotate service IAM API key{c}{a}; retrying",
