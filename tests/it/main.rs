@@ -11,6 +11,7 @@ mod hostile;
 mod logdna;
 mod logdna_server;
 mod loghub;
+mod mutation;
 mod readme;
 mod redaction;
 mod scenarios;

@@ -1,0 +1,220 @@
+//! Log layouts: how one line is written by zap, klog or logrus, and what
+//! kubectl or stern put in front of it.
+
+use super::model::Level;
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum App {
+    ZapJson {
+        iso: bool,
+    },
+    /// Tabs, or tabs turned into spaces by a terminal paste.
+    ZapConsole {
+        spaces: bool,
+    },
+    Klog,
+    KlogStructured,
+    LogrusText,
+    LogrusJson,
+}
+
+impl App {
+    pub fn has_fields(self) -> bool {
+        self != App::Klog
+    }
+
+    pub fn json_fields(self) -> bool {
+        matches!(
+            self,
+            App::ZapJson { .. } | App::ZapConsole { .. } | App::LogrusJson
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Transport {
+    Bare,
+    KubectlTs,
+    /// `--prefix`, with or without `--timestamps`.
+    KubectlPrefix {
+        ts: bool,
+    },
+    Stern {
+        color: bool,
+        ts: bool,
+    },
+}
+
+/// One line of armada-kp-events before layout.
+#[derive(Clone, Debug)]
+pub struct Line {
+    pub ms: i64,
+    pub level: Level,
+    pub msg: String,
+    pub fields: Vec<(String, Value)>,
+    /// The error, when it goes in the logger's error field.
+    pub err: Option<String>,
+    pub caller: &'static str,
+}
+
+fn time(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).expect("generated times are in range")
+}
+
+fn go_quote(s: &str) -> String {
+    serde_json::to_string(s).expect("a string serialises")
+}
+
+fn logfmt_value(v: &Value) -> String {
+    let s = match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if s.is_empty() || s.contains([' ', '"', '=', '\\']) {
+        go_quote(&s)
+    } else {
+        s
+    }
+}
+
+fn klog_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => go_quote(s),
+        other => other.to_string(),
+    }
+}
+
+pub fn render_app(app: App, l: &Line) -> String {
+    let t = time(l.ms);
+    let (lvl, upper, letter) = match l.level {
+        Level::Info => ("info", "INFO", 'I'),
+        Level::Warn => ("warn", "WARN", 'W'),
+        Level::Error => ("error", "ERROR", 'E'),
+    };
+    match app {
+        App::ZapJson { iso } => {
+            let mut m = Map::new();
+            m.insert("level".into(), lvl.into());
+            let ts: Value = if iso {
+                t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string().into()
+            } else {
+                serde_json::Number::from_f64(l.ms as f64 / 1000.0 + 0.000_123)
+                    .unwrap()
+                    .into()
+            };
+            m.insert("ts".into(), ts);
+            m.insert("caller".into(), l.caller.into());
+            m.insert("msg".into(), l.msg.clone().into());
+            extend(&mut m, l, "error");
+            Value::Object(m).to_string()
+        }
+        App::ZapConsole { spaces } => {
+            let mut m = Map::new();
+            extend(&mut m, l, "error");
+            let sep = if spaces { "    " } else { "\t" };
+            let mut s = format!(
+                "{}{sep}{upper}{sep}{}{sep}{}",
+                t.format("%Y-%m-%dT%H:%M:%S%.3fZ"),
+                l.caller,
+                l.msg
+            );
+            if !m.is_empty() {
+                s.push_str(sep);
+                s.push_str(&Value::Object(m).to_string());
+            }
+            s
+        }
+        App::Klog | App::KlogStructured => {
+            let head = format!(
+                "{letter}{} {:>7} {}] ",
+                t.format("%m%d %H:%M:%S%.6f"),
+                1,
+                l.caller.rsplit('/').next().unwrap()
+            );
+            if app == App::Klog {
+                let msg = match &l.err {
+                    Some(e) => format!("{}: {e}", l.msg),
+                    None => l.msg.clone(),
+                };
+                return head + &msg;
+            }
+            let mut s = head + &go_quote(&l.msg);
+            if let Some(e) = &l.err {
+                s += &format!(" err={}", go_quote(e));
+            }
+            for (k, v) in &l.fields {
+                s += &format!(" {k}={}", klog_value(v));
+            }
+            s
+        }
+        App::LogrusText => {
+            let mut s = format!(
+                "time=\"{}\" level={lvl} msg={}",
+                t.format("%Y-%m-%dT%H:%M:%S%.3fZ"),
+                go_quote(&l.msg)
+            );
+            if let Some(e) = &l.err {
+                s += &format!(" error={}", go_quote(e));
+            }
+            for (k, v) in &l.fields {
+                s += &format!(" {k}={}", logfmt_value(v));
+            }
+            s
+        }
+        App::LogrusJson => {
+            let mut m = Map::new();
+            extend(&mut m, l, "error");
+            m.insert("level".into(), lvl.into());
+            m.insert("msg".into(), l.msg.clone().into());
+            m.insert(
+                "time".into(),
+                t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string().into(),
+            );
+            Value::Object(m).to_string()
+        }
+    }
+}
+
+fn extend(m: &mut Map<String, Value>, l: &Line, err_key: &str) {
+    for (k, v) in &l.fields {
+        m.insert(k.clone(), v.clone());
+    }
+    if let Some(e) = &l.err {
+        m.insert(err_key.into(), e.clone().into());
+    }
+}
+
+pub const ESC_POD: &str = "\x1b[36m";
+pub const ESC_CONTAINER: &str = "\x1b[32m";
+pub const ESC_RESET: &str = "\x1b[0m";
+
+/// What kubectl or stern put in front of a pod's line.
+pub fn wrap(tr: &Transport, pod: &str, container: &str, ms: i64, body: &str) -> String {
+    let kube_ts = time(ms).format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string();
+    match tr {
+        Transport::Bare => body.to_string(),
+        Transport::KubectlTs => format!("{kube_ts} {body}"),
+        Transport::KubectlPrefix { ts } => {
+            let t = if *ts {
+                format!("{kube_ts} ")
+            } else {
+                String::new()
+            };
+            format!("[pod/{pod}/{container}] {t}{body}")
+        }
+        Transport::Stern { color, ts } => {
+            let t = if *ts {
+                format!("{kube_ts} ")
+            } else {
+                String::new()
+            };
+            if *color {
+                format!("{ESC_POD}{pod}{ESC_RESET} {ESC_CONTAINER}{container}{ESC_RESET} {t}{body}")
+            } else {
+                format!("{pod} {container} {t}{body}")
+            }
+        }
+    }
+}
