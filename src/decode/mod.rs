@@ -3,6 +3,7 @@
 //!
 //! Detection is per line and needs no flags, so mixed inputs decode correctly.
 
+pub mod ansi;
 mod console;
 pub mod continuation;
 mod golog;

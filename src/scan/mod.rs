@@ -133,9 +133,10 @@ struct State<'s, 'a> {
 }
 
 /// stern colours pod names, and escapes would hide words from the prefilter.
+/// Only the escape sequences go: tabs separate zap console's fields.
 fn without_ansi(b: &[u8]) -> Cow<'_, [u8]> {
     if memchr::memchr(0x1b, b).is_some() {
-        Cow::Owned(strip_ansi_escapes::strip(b))
+        Cow::Owned(decode::ansi::strip(b))
     } else {
         Cow::Borrowed(b)
     }
