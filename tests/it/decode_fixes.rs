@@ -1,0 +1,57 @@
+//! Decoding fixes of issue 10, item 6, and the container filter of item 5:
+//! each test fails on the decoder before its fix.
+
+use crate::util::*;
+
+/// A stern run over several pods: the other containers' lines (an apiserver
+/// and etcd erroring, a sidecar) are skipped and counted, like other apps in
+/// a LogDNA export, so their etcd errors cannot make a `hold`.
+#[test]
+fn other_containers_in_a_multi_pod_stern_run_are_skipped_and_counted() {
+    let f = "fixtures/incident/stern-multi-pod.log";
+    let (doc, code) = json(&[f]);
+    assert_eq!(code, 1);
+    assert_eq!(verdict(&doc), "recommended");
+    let input = &doc["input"];
+    assert_eq!(input["skipped_detail"]["other_apps"], 5);
+    assert_eq!(input["skipped_detail"]["stern_markers"], 4);
+    assert_eq!(input["unparsed"], 0, "every prefix was recognised");
+    assert!(doc["unattributed"].as_array().unwrap().is_empty());
+
+    // Every container read: their etcd errors are counted, as they were before.
+    let (all, _) = json(&["--all-apps", f]);
+    assert_eq!(all["input"]["skipped_detail"]["other_apps"], 0);
+    assert_eq!(verdict(&all), "hold");
+}
+
+/// kubectl `--prefix` names the container too.
+#[test]
+fn other_containers_behind_kubectl_prefix_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("prefix.log");
+    let ours =
+        std::fs::read_to_string(root().join("fixtures/incident/kubectl-prefix.log")).unwrap();
+    let mut text = String::new();
+    for (i, line) in ours.lines().enumerate() {
+        text.push_str(line);
+        text.push('\n');
+        if i == 8 {
+            text.push_str("[pod/etcd-0/etcd] {\"level\":\"error\",\"ts\":1795143604.5,\"msg\":\"failed to apply request\",\"error\":\"etcdserver: request timed out\"}\n");
+            text.push_str("[pod/armada-kp-events-7d9f8c6b5-x2x9z/istio-proxy] error: upstream connect error to 10.176.4.9:2379: connection refused\n");
+            text.push_str("[pod/armada-kp-events-7d9f8c6b5-x2x9z/] no container named: kept\n");
+        }
+    }
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap();
+    let (doc, _) = json(&[p]);
+    assert_eq!(doc["input"]["skipped_detail"]["other_apps"], 2);
+    assert_eq!(
+        essence(&doc),
+        essence(&json(&["fixtures/incident/kubectl-prefix.log"]).0)
+    );
+    let (etcd, _) = json(&["--app", "etcd", p]);
+    assert_eq!(
+        etcd["input"]["skipped_detail"]["other_apps"],
+        ours.lines().count() as u64 + 1
+    );
+}
