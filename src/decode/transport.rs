@@ -4,6 +4,7 @@
 //! kubelet's nine-digit RFC 3339 time and a space (prefix first when both).
 //! stern prints `[NAMESPACE ]POD CONTAINER [TIMESTAMP ]MESSAGE`.
 
+use super::console;
 use crate::time::{self, PartialTs, Ts};
 
 /// A line with its transport wrapper taken off.
@@ -88,6 +89,8 @@ fn kubectl_prefix(line: &[u8]) -> Option<Prefix<'_>> {
 }
 
 /// The kubelet's timestamp (or stern's, which is the same) and one space.
+/// An application's own ISO time followed by a run of spaces and a level is
+/// a zap console line whose tabs became spaces, and stays in the body.
 fn rfc3339_prefix(b: &[u8]) -> Option<(Ts, &[u8])> {
     if b.len() < 21 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' {
         return None;
@@ -95,7 +98,11 @@ fn rfc3339_prefix(b: &[u8]) -> Option<(Ts, &[u8])> {
     let space = memchr::memchr(b' ', &b[..b.len().min(40)])?;
     let token = std::str::from_utf8(&b[..space]).ok()?;
     let ts = time::parse_iso(token)?;
-    Some((ts, &b[space + 1..]))
+    let rest = &b[space + 1..];
+    if rest.first() == Some(&b' ') && console::has_spaced_header(b) {
+        return None;
+    }
+    Some((ts, rest))
 }
 
 /// stern's short `01-02 15:04:05 ` form, which has no year.
@@ -374,6 +381,15 @@ mod tests {
         );
         let w = content("[pod/etcd-0/] hi");
         assert_eq!((w.pod, w.container), (Some(&b"etcd-0"[..]), None));
+    }
+
+    #[test]
+    fn a_spaced_zap_console_time_is_the_apps_own() {
+        let line = "2026-11-20T03:00:04.000Z  ERROR  rotate.go:1  failed";
+        assert_eq!(content(line).body, line.as_bytes());
+        let w = content("2026-11-20T03:00:04.000123456Z     indented");
+        assert_eq!(w.body, b"    indented");
+        assert!(w.ts.is_some());
     }
 
     #[test]

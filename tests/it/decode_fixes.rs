@@ -55,3 +55,30 @@ fn other_containers_behind_kubectl_prefix_are_skipped() {
         ours.lines().count() as u64 + 1
     );
 }
+
+/// zap console pasted from a terminal, tabs expanded to spaces: every line a
+/// record, with the app's own times (not taken for kubelet timestamps).
+#[test]
+fn zap_console_with_spaces_for_tabs_is_read_as_zap_console() {
+    let (doc, code) = json(&["fixtures/incident/zap-console-spaces.log"]);
+    assert_eq!(code, 1);
+    let input = &doc["input"];
+    assert_eq!(
+        (input["records"].as_u64(), input["unparsed"].as_u64()),
+        (Some(39), Some(0))
+    );
+    assert_eq!(input["continuations"], 6);
+    assert_eq!(input["first_ts"], "2026-11-20T03:00:00Z");
+    assert_eq!(input["last_ts"], "2026-11-20T03:01:05Z");
+}
+
+/// Coloured stern around zap console: the colour goes, the tabs stay.
+#[test]
+fn zap_console_inside_coloured_stern_keeps_its_fields() {
+    let (doc, _) = json(&["fixtures/incident/stern-color-console.log"]);
+    assert_eq!(doc["input"]["unparsed"], 0);
+    assert_eq!(
+        essence(&doc),
+        essence(&json(&["fixtures/incident/zap-console.log"]).0)
+    );
+}
