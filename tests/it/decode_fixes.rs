@@ -82,3 +82,30 @@ fn zap_console_inside_coloured_stern_keeps_its_fields() {
         essence(&json(&["fixtures/incident/zap-console.log"]).0)
     );
 }
+
+/// Rewrites each line of a fixture into a temporary file.
+fn rewritten(fixture: &str, f: impl Fn(&str) -> String) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rewritten.log");
+    let text = std::fs::read_to_string(root().join(fixture)).unwrap();
+    let out: String = text.lines().map(|l| f(l) + "\n").collect();
+    std::fs::write(&path, out).unwrap();
+    let p = path.to_str().unwrap().to_string();
+    (dir, p)
+}
+
+/// glog's `ERROR: logging before flag.Parse: ` before an info line's header
+/// leaves it an info line: no start line becomes an unclassified error.
+#[test]
+fn glogs_prefix_does_not_make_info_lines_errors() {
+    let (_dir, p) = rewritten("fixtures/incident/klog.log", |l| match l.split_once(' ') {
+        Some((ts, body)) if body.starts_with('I') || body.starts_with('E') => {
+            format!("{ts} ERROR: logging before flag.Parse: {body}")
+        }
+        _ => l.to_string(),
+    });
+    let (doc, _) = json(&[&p]);
+    let (klog, _) = json(&["fixtures/incident/klog.log"]);
+    assert_eq!(essence(&doc), essence(&klog));
+    assert_eq!(doc["input"]["records"], klog["input"]["records"]);
+}
