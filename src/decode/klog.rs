@@ -5,8 +5,18 @@ use super::{kv, Format, Level, Record};
 use crate::time::{self, PartialTs};
 use std::borrow::Cow;
 
+/// What glog and klog print before the header of a line logged before
+/// `flag.Parse`, whatever the line's own level.
+const BEFORE_FLAG_PARSE: &str = "ERROR: logging before flag.Parse: ";
+
+/// The line without glog's `ERROR: logging before flag.Parse: `.
+fn without_glog_prefix(b: &[u8]) -> &[u8] {
+    b.strip_prefix(BEFORE_FLAG_PARSE.as_bytes()).unwrap_or(b)
+}
+
 /// `E0102 15:04:05.067890` and at least the thread id after it.
 pub fn has_header(b: &[u8]) -> bool {
+    let b = without_glog_prefix(b);
     b.len() > 22
         && matches!(b[0], b'I' | b'W' | b'E' | b'F')
         && b[1..5].iter().all(u8::is_ascii_digit)
@@ -15,6 +25,7 @@ pub fn has_header(b: &[u8]) -> bool {
 }
 
 pub fn decode(line: &str) -> Option<Record<'_>> {
+    let line = line.strip_prefix(BEFORE_FLAG_PARSE).unwrap_or(line);
     let b = line.as_bytes();
     if !has_header(b) {
         return None;
@@ -85,6 +96,21 @@ mod tests {
         assert_eq!(r.level, Level::Info);
         assert_eq!(r.message, "Starting rotation for cluster c1 (CorrID=a1)");
         assert!(r.fields.iter().all(|(k, _)| k == "caller"));
+    }
+
+    #[test]
+    fn glogs_prefix_before_flag_parse_does_not_set_the_level() {
+        let line = "ERROR: logging before flag.Parse: I1120 03:00:01.000000       1 rotate.go:60] Starting rotation for cluster c1";
+        assert!(has_header(line.as_bytes()));
+        let r = decode(line).unwrap();
+        assert_eq!(r.level, Level::Info);
+        assert_eq!(r.message, "Starting rotation for cluster c1");
+        assert_eq!(r.field("caller"), Some("rotate.go:60"));
+        let r =
+            decode("ERROR: logging before flag.Parse: E1120 03:00:01.000000       1 x.go:1] boom")
+                .unwrap();
+        assert_eq!(r.level, Level::Error);
+        assert!(decode("ERROR: logging before flag.Parse: no header").is_none());
     }
 
     #[test]

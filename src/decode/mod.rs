@@ -3,6 +3,7 @@
 //!
 //! Detection is per line and needs no flags, so mixed inputs decode correctly.
 
+pub mod ansi;
 mod console;
 pub mod continuation;
 mod golog;
@@ -159,6 +160,7 @@ mod tests {
             r#"{"level":"error","ts":1732428001.5,"msg":"x"}"#,
             r#"E0102 15:04:05.067890    1234 rotate.go:88] "Failed" err="e""#,
             "2026-11-20T03:00:01.000Z\tERROR\trotation/rotate.go:142\tmsg",
+            "2026-11-20T03:00:01.000Z  ERROR  rotation/rotate.go:142  msg",
             r#"time="2015-03-26T01:27:38-04:00" level=fatal msg="x""#,
             "2009/01/23 01:23:23 message",
             "INFO[0000] msg  key=value",

@@ -35,7 +35,8 @@ use text::{classification_text, one_line, summary};
 pub struct Scanner<'a> {
     pub classifier: &'a Classifier,
     pub redactor: &'a Redactor,
-    /// Keep only exported LogDNA lines of this app (None: every app).
+    /// Keep only the lines of this app (None: every app): LogDNA's `_app`
+    /// or `container`, the container kubectl `--prefix` or stern names.
     pub app: Option<&'a str>,
     /// Worker threads for the pre-pass; 1 scans inline on the calling thread.
     pub threads: usize,
@@ -133,9 +134,10 @@ struct State<'s, 'a> {
 }
 
 /// stern colours pod names, and escapes would hide words from the prefilter.
+/// Only the escape sequences go: tabs separate zap console's fields.
 fn without_ansi(b: &[u8]) -> Cow<'_, [u8]> {
     if memchr::memchr(0x1b, b).is_some() {
-        Cow::Owned(strip_ansi_escapes::strip(b))
+        Cow::Owned(decode::ansi::strip(b))
     } else {
         Cow::Borrowed(b)
     }
@@ -170,6 +172,7 @@ impl<'s, 'a> State<'s, 'a> {
         match shape {
             pre::Shape::SternMarker => self.skip_stern_marker(),
             pre::Shape::Blank => self.skip_blank(),
+            pre::Shape::OtherApp => self.skip_other_app(),
             content => {
                 let w = content.wrapped(raw).expect("a content shape unwraps");
                 let pos = SourcePos {
@@ -190,8 +193,7 @@ impl<'s, 'a> State<'s, 'a> {
         for (k, e) in entries.into_iter().enumerate() {
             self.acct.lines += 1;
             if !e.keep {
-                self.acct.skipped += 1;
-                self.acct.skipped_other_apps += 1;
+                self.skip_other_app();
                 continue;
             }
             self.exported = true;
@@ -206,6 +208,7 @@ impl<'s, 'a> State<'s, 'a> {
             };
             let w = transport::Wrapped {
                 pod: Some(&e.pod),
+                container: None,
                 ts: e.ts,
                 partial_ts: None,
                 body: &e.body,
@@ -222,6 +225,11 @@ impl<'s, 'a> State<'s, 'a> {
     fn skip_blank(&mut self) {
         self.acct.skipped += 1;
         self.acct.skipped_blank += 1;
+    }
+
+    fn skip_other_app(&mut self) {
+        self.acct.skipped += 1;
+        self.acct.skipped_other_apps += 1;
     }
 
     fn skip_stern_marker(&mut self) {

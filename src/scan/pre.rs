@@ -7,6 +7,7 @@
 
 use super::without_ansi;
 use crate::classify::Classifier;
+use crate::config::DEFAULT_APP;
 use crate::decode::{logdna, transport};
 use crate::time::{PartialTs, Ts};
 use std::borrow::Cow;
@@ -29,6 +30,8 @@ pub enum Pre {
 pub enum Shape {
     SternMarker,
     Blank,
+    /// A kubectl `--prefix` or stern line of a container other than the app.
+    OtherApp,
     Content {
         pod: Option<Range<usize>>,
         ts: Option<Ts>,
@@ -39,10 +42,12 @@ pub enum Shape {
 }
 
 impl Shape {
-    fn of(line: &[u8]) -> Shape {
-        match transport::unwrap(line) {
+    fn of(line: &[u8], app: Option<&str>) -> Shape {
+        let known = app.unwrap_or(DEFAULT_APP);
+        match transport::unwrap_for(line, Some(known)) {
             transport::Line::SternMarker => Shape::SternMarker,
             transport::Line::Blank => Shape::Blank,
+            transport::Line::Content(w) if !is_from(&w, app) => Shape::OtherApp,
             transport::Line::Content(w) => Shape::Content {
                 pod: w.pod.map(|p| offset(line, p)..offset(line, p) + p.len()),
                 ts: w.ts,
@@ -52,7 +57,8 @@ impl Shape {
         }
     }
 
-    /// The unwrapped line again, borrowing from `line`.
+    /// The unwrapped line again, borrowing from `line`. Its container has
+    /// done its work in the pre-pass and is not kept.
     pub fn wrapped<'l>(&self, line: &'l [u8]) -> Option<transport::Wrapped<'l>> {
         match self {
             Shape::Content {
@@ -62,12 +68,22 @@ impl Shape {
                 body,
             } => Some(transport::Wrapped {
                 pod: pod.clone().map(|r| &line[r]),
+                container: None,
                 ts: *ts,
                 partial_ts: *partial_ts,
                 body: &line[*body..],
             }),
             _ => None,
         }
+    }
+}
+
+/// Whether a line is from `app` (None: every app). A line that names no
+/// container is kept: there is nothing to filter it by.
+fn is_from(w: &transport::Wrapped<'_>, app: Option<&str>) -> bool {
+    match (app, w.container) {
+        (Some(a), Some(c)) => a.as_bytes() == c,
+        _ => true,
     }
 }
 
@@ -98,7 +114,7 @@ pub fn pre(line: &[u8], classifier: &Classifier, app: Option<&str>) -> Pre {
         }
     }
     let raw = without_ansi(line);
-    let shape = Shape::of(&raw);
+    let shape = Shape::of(&raw, app);
     let candidate = shape
         .wrapped(&raw)
         .is_some_and(|w| classifier.is_candidate(w.body));

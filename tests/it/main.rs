@@ -5,6 +5,7 @@ mod util;
 
 mod accounting;
 mod cli;
+mod decode_fixes;
 mod formats;
 mod fuzz_regressions;
 mod hostile;

@@ -1,0 +1,111 @@
+//! Decoding fixes of issue 10, item 6, and the container filter of item 5:
+//! each test fails on the decoder before its fix.
+
+use crate::util::*;
+
+/// A stern run over several pods: the other containers' lines (an apiserver
+/// and etcd erroring, a sidecar) are skipped and counted, like other apps in
+/// a LogDNA export, so their etcd errors cannot make a `hold`.
+#[test]
+fn other_containers_in_a_multi_pod_stern_run_are_skipped_and_counted() {
+    let f = "fixtures/incident/stern-multi-pod.log";
+    let (doc, code) = json(&[f]);
+    assert_eq!(code, 1);
+    assert_eq!(verdict(&doc), "recommended");
+    let input = &doc["input"];
+    assert_eq!(input["skipped_detail"]["other_apps"], 5);
+    assert_eq!(input["skipped_detail"]["stern_markers"], 4);
+    assert_eq!(input["unparsed"], 0, "every prefix was recognised");
+    assert!(doc["unattributed"].as_array().unwrap().is_empty());
+
+    // Every container read: their etcd errors are counted, as they were before.
+    let (all, _) = json(&["--all-apps", f]);
+    assert_eq!(all["input"]["skipped_detail"]["other_apps"], 0);
+    assert_eq!(verdict(&all), "hold");
+}
+
+/// kubectl `--prefix` names the container too.
+#[test]
+fn other_containers_behind_kubectl_prefix_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("prefix.log");
+    let ours =
+        std::fs::read_to_string(root().join("fixtures/incident/kubectl-prefix.log")).unwrap();
+    let mut text = String::new();
+    for (i, line) in ours.lines().enumerate() {
+        text.push_str(line);
+        text.push('\n');
+        if i == 8 {
+            text.push_str("[pod/etcd-0/etcd] {\"level\":\"error\",\"ts\":1795143604.5,\"msg\":\"failed to apply request\",\"error\":\"etcdserver: request timed out\"}\n");
+            text.push_str("[pod/armada-kp-events-7d9f8c6b5-x2x9z/istio-proxy] error: upstream connect error to 10.176.4.9:2379: connection refused\n");
+            text.push_str("[pod/armada-kp-events-7d9f8c6b5-x2x9z/] no container named: kept\n");
+        }
+    }
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap();
+    let (doc, _) = json(&[p]);
+    assert_eq!(doc["input"]["skipped_detail"]["other_apps"], 2);
+    assert_eq!(
+        essence(&doc),
+        essence(&json(&["fixtures/incident/kubectl-prefix.log"]).0)
+    );
+    let (etcd, _) = json(&["--app", "etcd", p]);
+    assert_eq!(
+        etcd["input"]["skipped_detail"]["other_apps"],
+        ours.lines().count() as u64 + 1
+    );
+}
+
+/// zap console pasted from a terminal, tabs expanded to spaces: every line a
+/// record, with the app's own times (not taken for kubelet timestamps).
+#[test]
+fn zap_console_with_spaces_for_tabs_is_read_as_zap_console() {
+    let (doc, code) = json(&["fixtures/incident/zap-console-spaces.log"]);
+    assert_eq!(code, 1);
+    let input = &doc["input"];
+    assert_eq!(
+        (input["records"].as_u64(), input["unparsed"].as_u64()),
+        (Some(39), Some(0))
+    );
+    assert_eq!(input["continuations"], 6);
+    assert_eq!(input["first_ts"], "2026-11-20T03:00:00Z");
+    assert_eq!(input["last_ts"], "2026-11-20T03:01:05Z");
+}
+
+/// Coloured stern around zap console: the colour goes, the tabs stay.
+#[test]
+fn zap_console_inside_coloured_stern_keeps_its_fields() {
+    let (doc, _) = json(&["fixtures/incident/stern-color-console.log"]);
+    assert_eq!(doc["input"]["unparsed"], 0);
+    assert_eq!(
+        essence(&doc),
+        essence(&json(&["fixtures/incident/zap-console.log"]).0)
+    );
+}
+
+/// Rewrites each line of a fixture into a temporary file.
+fn rewritten(fixture: &str, f: impl Fn(&str) -> String) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rewritten.log");
+    let text = std::fs::read_to_string(root().join(fixture)).unwrap();
+    let out: String = text.lines().map(|l| f(l) + "\n").collect();
+    std::fs::write(&path, out).unwrap();
+    let p = path.to_str().unwrap().to_string();
+    (dir, p)
+}
+
+/// glog's `ERROR: logging before flag.Parse: ` before an info line's header
+/// leaves it an info line: no start line becomes an unclassified error.
+#[test]
+fn glogs_prefix_does_not_make_info_lines_errors() {
+    let (_dir, p) = rewritten("fixtures/incident/klog.log", |l| match l.split_once(' ') {
+        Some((ts, body)) if body.starts_with('I') || body.starts_with('E') => {
+            format!("{ts} ERROR: logging before flag.Parse: {body}")
+        }
+        _ => l.to_string(),
+    });
+    let (doc, _) = json(&[&p]);
+    let (klog, _) = json(&["fixtures/incident/klog.log"]);
+    assert_eq!(essence(&doc), essence(&klog));
+    assert_eq!(doc["input"]["records"], klog["input"]["records"]);
+}
