@@ -335,9 +335,11 @@ fn failure(c: &mut Cluster, i: usize, e: &Event, pack: &Pack) {
     let exhausted = kinds.contains(&Kind::Exhausted);
     let closes = exhausted || kinds.contains(&Kind::AttemptFailed);
     let summary_only = kinds.iter().all(|k| *k == Kind::Exhausted);
+    let last_open = c.has_open();
     let has_attempt = c.last_in_round().is_some();
-    let a = if summary_only && has_attempt {
-        // The summary reports on the attempts before it; it starts none.
+    let a = if has_attempt && (summary_only || (exhausted && !last_open)) {
+        // The summary reports on the attempts before it, even when it
+        // repeats their cause; it starts none.
         c.last_in_round().expect("checked above")
     } else {
         c.attempt_for(e.who.attempt, e.ts)

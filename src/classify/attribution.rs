@@ -112,10 +112,15 @@ fn crn(spec: &AttributionSpec, text: &str) -> Option<String> {
     Some(String::from_utf8_lossy(c.name("id")?.as_bytes()).to_ascii_lowercase())
 }
 
+/// The first plausible id any text pattern finds, trying every match.
 fn cluster_in_text(spec: &AttributionSpec, text: &str) -> Option<String> {
-    first_capture(&spec.cluster_text, text, "id")
-        .filter(|id| plausible_id(spec, id))
-        .map(|id| id.to_ascii_lowercase())
+    spec.cluster_text.iter().find_map(|re| {
+        re.captures_iter(text.as_bytes())
+            .filter_map(|c| c.name("id"))
+            .map(|m| String::from_utf8_lossy(m.as_bytes()))
+            .find(|id| plausible_id(spec, id))
+            .map(|id| id.to_ascii_lowercase())
+    })
 }
 
 /// In free text an id must carry a digit; that keeps twenty-letter words out.

@@ -181,6 +181,17 @@ pub enum PatternsCommand {
     Default,
     /// Print the prefilter keywords, one a line (for `rg -i -F -f`).
     Keywords,
+    /// Show how log lines are read: wrapper, format, rules, words and
+    /// cluster, one JSON object per line. Lines come from the arguments, or
+    /// from stdin when there are none.
+    Explain {
+        /// Log lines to explain.
+        #[arg(value_name = "LINE")]
+        lines: Vec<String>,
+        /// Packs that extend the built-in one.
+        #[arg(long, value_name = "PATH")]
+        patterns: Vec<PathBuf>,
+    },
 }
 
 impl AnalyzeArgs {

@@ -4,8 +4,11 @@ use crate::cli::PatternsCommand;
 use crate::Exit;
 use kp_triage::analyze;
 use kp_triage::classify::pack::{Pack, Target, DEFAULT_PACK};
+use kp_triage::classify::Classifier;
 use kp_triage::config::Config;
-use std::io::{self, Write};
+use kp_triage::redact::Redactor;
+use kp_triage::scan::explain;
+use std::io::{self, BufRead, Write};
 
 pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -22,6 +25,29 @@ pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
                 ..Config::default()
             };
             list(&analyze::load_pack(&cfg)?, &mut out)?;
+        }
+        PatternsCommand::Explain { lines, patterns } => {
+            let cfg = Config {
+                pattern_files: patterns.clone(),
+                ..Config::default()
+            };
+            let classifier = Classifier::new(analyze::load_pack(&cfg)?);
+            let redactor = Redactor::default();
+            let mut explain = |line: &str| -> anyhow::Result<()> {
+                let e = explain::explain(&classifier, line);
+                let text = serde_json::to_string(&e)?;
+                writeln!(out, "{}", redactor.redact(&text))?;
+                Ok(())
+            };
+            if lines.is_empty() {
+                for line in io::stdin().lock().lines() {
+                    explain(&line?)?;
+                }
+            } else {
+                for line in lines {
+                    explain(line)?;
+                }
+            }
         }
         PatternsCommand::Check { files, standalone } => {
             for f in files {

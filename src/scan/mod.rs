@@ -23,6 +23,7 @@ const MAX_MESSAGE: usize = 480;
 /// Fields that describe the logger, not the failure.
 const NOT_TEXT: &[&str] = &["caller", "logger", "stacktrace"];
 
+pub mod explain;
 mod order;
 mod pipeline;
 mod pre;

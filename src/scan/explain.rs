@@ -1,0 +1,97 @@
+//! How one line is read, stage by stage: what `kp-triage patterns explain`
+//! prints, so an engineer can see why a line counted or did not.
+
+use super::text::classification_text;
+use crate::classify::{Classifier, Hint, IdSource, Target};
+use crate::decode::{self, ansi, transport};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct Explanation {
+    pub pod: Option<String>,
+    pub container: Option<String>,
+    pub format: Option<decode::Format>,
+    pub level: String,
+    pub message: String,
+    /// The prefilter lets the line through to full decoding.
+    pub candidate: bool,
+    /// Rule ids that match, with the category or marker they name.
+    pub rules: Vec<(String, String)>,
+    /// The categories kept for the line, most specific first.
+    pub categories: Vec<String>,
+    pub marker: Option<String>,
+    pub words: Option<Hint>,
+    pub topic: bool,
+    pub cluster: Option<String>,
+    pub cluster_source: Option<String>,
+    pub corr: Option<String>,
+    pub attempt: Option<u32>,
+    pub budget: Option<u32>,
+}
+
+pub fn explain(classifier: &Classifier, line: &str) -> Explanation {
+    let raw = ansi::strip(line.as_bytes());
+    let (pod, container, body) = match transport::unwrap(&raw) {
+        transport::Line::Content(w) => (
+            w.pod.map(|p| String::from_utf8_lossy(p).into_owned()),
+            w.container.map(|c| String::from_utf8_lossy(c).into_owned()),
+            String::from_utf8_lossy(w.body).into_owned(),
+        ),
+        _ => (None, None, String::new()),
+    };
+    let candidate = classifier.is_candidate(body.as_bytes());
+    let rec = decode::decode(&body);
+    let text = classification_text(&rec, "");
+    let mut class = classifier.classify(&text);
+    let fields: Vec<(&str, &str)> = rec
+        .fields
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .collect();
+    let reading = classifier.read(&rec.message, &fields);
+    let hint = classifier.combine(&mut class, reading);
+    let who = classifier.attribute(&fields, &text);
+    let pack = &classifier.pack;
+    let rules = pack
+        .rules
+        .iter()
+        .filter(|r| r.find(&text).is_some())
+        .map(|r| {
+            let target = match r.target {
+                Target::Category(c) => pack.category(c).id.clone(),
+                Target::Marker(m) => format!("{m:?}").to_lowercase(),
+            };
+            (r.id.clone(), target)
+        })
+        .collect();
+    Explanation {
+        pod,
+        container,
+        format: (!body.is_empty()).then_some(rec.format),
+        level: format!("{:?}", rec.level).to_lowercase(),
+        message: rec.message.to_string(),
+        candidate,
+        rules,
+        categories: class
+            .categories
+            .iter()
+            .map(|&c| pack.category(c).id.clone())
+            .collect(),
+        marker: class.marker.map(|m| format!("{m:?}").to_lowercase()),
+        words: hint.or(reading.hint),
+        topic: reading.topic,
+        cluster: who.cluster,
+        cluster_source: who.source.map(|s| {
+            match s {
+                IdSource::Field => "field",
+                IdSource::Crn => "crn",
+                IdSource::Text => "text",
+                IdSource::Known => "known",
+            }
+            .to_string()
+        }),
+        corr: who.corr,
+        attempt: who.attempt,
+        budget: who.budget,
+    }
+}
