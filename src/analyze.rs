@@ -41,6 +41,8 @@ pub struct Triage {
     pub verdict: Verdict,
     pub focus: Vec<String>,
     pub evidence: usize,
+    /// Style the terminal table (`Config::color`).
+    pub color: bool,
     pub pattern_origins: Vec<String>,
 }
 
@@ -148,6 +150,7 @@ pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
         verdict,
         focus: cfg.focus.clone(),
         evidence: cfg.evidence,
+        color: cfg.color,
         pattern_origins: pack.origins.clone(),
     })
 }

@@ -116,6 +116,7 @@ pub fn pipeline(data: &[u8]) {
         verdict,
         focus: Vec::new(),
         evidence: 5,
+        color: true, // the styled table, with escapes in its cells
         pattern_origins: Vec::new(),
     };
     for f in [
