@@ -29,7 +29,7 @@ impl Exit {
     /// One line for `--help` and the man page.
     pub fn meaning(self) -> &'static str {
         match self {
-            Exit::Clean => "nothing failing (verdict not_needed), or another command succeeded",
+            Exit::Clean => "nothing failing (verdict not_needed); or another command succeeded",
             Exit::Failures => "failures found (verdict hold, recommended or wait)",
             Exit::Error => {
                 "usage or input error; also when an input could not be read, whatever the rest shows"

@@ -722,6 +722,31 @@ mod exit_status {
         assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read no/such/new.log"));
     }
 
+    /// The statuses --help lists (from the enum) are the README's.
+    #[test]
+    fn the_readme_and_the_help_list_the_same_statuses() {
+        let out = kp().arg("--help").output().unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        let block = help.split("Exit status:\n").nth(1).unwrap();
+        let in_help: Vec<String> = block
+            .lines()
+            .map_while(|l| {
+                l.strip_prefix("  ")?
+                    .split_once("  ")
+                    .map(|(c, _)| c.to_string())
+            })
+            .collect();
+        assert_eq!(in_help, ["0", "1", "2", "3"]);
+        let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+        let section = readme.split("### Exit status\n").nth(1).unwrap();
+        let section = section.split("\n## ").next().unwrap();
+        let in_readme: Vec<&str> = section
+            .lines()
+            .filter_map(|l| l.strip_prefix("| **")?.split_once("** |").map(|(c, _)| c))
+            .collect();
+        assert_eq!(in_readme, in_help);
+    }
+
     #[test]
     fn nothing_failing_is_zero() {
         kp().args(["analyze", "fixtures/scenarios/all-rotated.log"])
