@@ -6,8 +6,8 @@
 #
 # Prints, per file, each pipeline stage's inclusive instruction count and its share of the run.
 # Stages nest (the pre-pass holds the prefilter), so shares do not add up to 100%. Builds the
-# release binary into $CARGO_TARGET_DIR (default target/bench); writes callgrind.out.* into
-# target/bench-data/.
+# `profiling` profile (the release build with line tables; see Cargo.toml) into
+# $CARGO_TARGET_DIR (default target/bench); writes callgrind.out.* into target/bench-data/.
 set -euo pipefail
 [ $# -gt 0 ] || { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,8 +19,8 @@ if ! command -v valgrind >/dev/null 2>&1; then
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq && $SUDO apt-get install -y -qq valgrind >/dev/null
 fi
-(cd "$ROOT" && cargo build --release --quiet --bin kp-triage)
-KP="$CARGO_TARGET_DIR/release/kp-triage"
+(cd "$ROOT" && cargo build --profile profiling --quiet --bin kp-triage)
+KP="$CARGO_TARGET_DIR/profiling/kp-triage"
 
 STAGES='
 kp_triage::analyze::load_pack                         start-up: load and check the pattern pack

@@ -24,6 +24,9 @@ pub struct Config {
     pub app: Option<String>,
     /// Threads for scanning; 0 means one per available core.
     pub threads: usize,
+    /// Colour the terminal table (verdict, statuses). The binary decides it
+    /// from --color, NO_COLOR, CLICOLOR and whether stdout is a terminal.
+    pub color: bool,
 }
 
 impl Config {

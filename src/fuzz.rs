@@ -99,6 +99,7 @@ pub fn pipeline(data: &[u8]) {
     }];
     let cfg = crate::config::Config {
         evidence: 5,
+        color: true, // the styled table, with escapes in its cells
         ..Default::default()
     };
     let triage = crate::analyze::assemble(&cfg, &c.pack, inputs, scanned.acct, scanned.events);

@@ -3,28 +3,18 @@
 mod cli;
 mod cmd;
 
-use clap::Parser;
-use cli::{Cli, Command};
+use cli::{Command, Invocation};
 use std::io;
 use std::process::ExitCode;
 
-/// Documented exit statuses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Exit {
-    /// Nothing failing (or a command other than analyze succeeded).
-    Clean = 0,
-    /// Failures found.
-    Failures = 1,
-    /// A usage or input error.
-    Error = 2,
-    /// No evidence: the input shows no key rotation outcome at all.
-    NoEvidence = 3,
-}
+pub use cli::exit::Exit;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let code = match run(&cli) {
+    let code = match cli::parse(std::env::args_os().collect()).and_then(run) {
         Ok(code) => code,
+        // `analyze` keeps its verdict's status through a closed pipe itself;
+        // for the other commands, a reader that stopped early (`| head`) is
+        // a normal end.
         Err(e) if is_broken_pipe(&e) => Exit::Clean,
         Err(e) => {
             // An error may quote a log line or a pack sample: redact it too.
@@ -36,14 +26,16 @@ fn main() -> ExitCode {
             Exit::Error
         }
     };
-    ExitCode::from(code as u8)
+    ExitCode::from(code.code())
 }
 
-fn run(cli: &Cli) -> anyhow::Result<Exit> {
-    match &cli.command {
-        Command::Analyze(args) => cmd::analyze::run(args),
+fn run(inv: Invocation) -> anyhow::Result<Exit> {
+    match &inv.command {
+        Command::Analyze(args) => cmd::analyze::run(args, inv.color),
         Command::Fetch(f) => cmd::fetch::run(f),
         Command::Patterns(p) => cmd::patterns::run(p),
+        Command::Completions { shell } => cmd::generate::completions(*shell),
+        Command::Man { command } => cmd::generate::man(command),
     }
 }
 

@@ -50,6 +50,8 @@ pub struct Triage {
     pub verdict: Verdict,
     pub focus: Vec<String>,
     pub evidence: usize,
+    /// Style the terminal table (`Config::color`).
+    pub color: bool,
     pub pattern_origins: Vec<String>,
 }
 
@@ -75,12 +77,6 @@ impl Triage {
     /// Inputs that could not be read, or not to their end.
     pub fn input_errors(&self) -> impl Iterator<Item = &str> {
         self.inputs.iter().filter_map(|i| i.error.as_deref())
-    }
-
-    /// True when something fails: a failing cluster in the report, or a
-    /// failure tied to no cluster.
-    pub fn has_failures(&self) -> bool {
-        self.clusters.iter().any(|c| c.status.is_failing()) || !self.unattributed.is_empty()
     }
 
     pub fn category(&self, id: crate::classify::CatId) -> &Category {
@@ -204,6 +200,7 @@ pub fn assemble(
         verdict,
         focus: cfg.focus.clone(),
         evidence: cfg.evidence,
+        color: cfg.color,
         pattern_origins: pack.origins.clone(),
     }
 }

@@ -1,13 +1,20 @@
 //! The command line (clap derive). Doc comments are the help text. Nothing
-//! here does work: `to_config` only validates and converts.
+//! here does work: `to_config` only validates and converts, and `parse` only
+//! layers the defaults (environment, config file) under the arguments.
 
+pub mod color;
+pub mod defaults;
+pub mod exit;
+pub mod help;
 pub mod logdna;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use kp_triage::config::{self, Config, WindowSpec};
 use kp_triage::report::OutputFormat;
 use kp_triage::source::InputSpec;
 use logdna::LogdnaArgs;
+use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Triage armada-kp-events service IAM API key rotation failures from its logs.
@@ -15,7 +22,8 @@ use std::path::PathBuf;
 /// Pipe the pod's logs in (`kubectl logs -n armada deploy/armada-kp-events`)
 /// or name the files. kp-triage rebuilds every rotation attempt per cluster,
 /// classifies each failure by the runbook, and says whether deleting the
-/// armada-kp-events pod is safe.
+/// armada-kp-events pod is safe. With no command and logs on stdin, it runs
+/// `analyze`.
 #[derive(Debug, Parser)]
 #[command(
     name = "kp-triage",
@@ -24,15 +32,19 @@ use std::path::PathBuf;
     max_term_width = 100
 )]
 pub struct Cli {
+    /// When to colour the verdict and statuses: auto colours a terminal unless
+    /// NO_COLOR is set (CLICOLOR=0 turns it off, CLICOLOR_FORCE=1 on).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto, global = true)]
+    pub color: ColorArg,
+
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyse logs and print the triage.
-    ///
-    /// Exit status: 0 nothing failing, 1 failures found, 2 usage or input error.
+    #[command(visible_alias = "analyse")]
     Analyze(AnalyzeArgs),
     /// Fetch logs from a log service, to share or to analyse later.
     #[command(subcommand)]
@@ -40,6 +52,89 @@ pub enum Command {
     /// Inspect or check pattern packs.
     #[command(subcommand)]
     Patterns(PatternsCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    ///
+    /// bash: `kp-triage completions bash > ~/.local/share/bash-completion/completions/kp-triage`;
+    /// zsh: write `_kp-triage` into a directory of your $fpath; fish: write
+    /// `~/.config/fish/completions/kp-triage.fish`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), of kp-triage or of one of its commands.
+    ///
+    /// `kp-triage man | man -l -` reads it; `kp-triage man analyze` is the
+    /// page of `analyze`.
+    Man {
+        /// A command (`analyze`, `fetch logdna`, ...) for its own page.
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+    },
+}
+
+/// When to colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The command line as run: the command, with the defaults from the
+/// environment and the config file filled in, and the colour decided.
+pub struct Invocation {
+    pub command: Command,
+    pub color: bool,
+}
+
+/// Parses the arguments (clap prints help, version and usage errors and
+/// exits), then layers the defaults under what the command line left unset.
+/// With no command, piped stdin means `analyze`.
+pub fn parse(mut args: Vec<OsString>) -> anyhow::Result<Invocation> {
+    let bin = help::bin_name(args.first().map(OsString::as_os_str));
+    let mut matches = help::command(&bin).get_matches_from(&args);
+    if matches.subcommand_name().is_none() {
+        if std::io::stdin().is_terminal() {
+            eprint!("{}", help::command(&bin).render_help());
+            std::process::exit(exit::Exit::Error.code().into());
+        }
+        args.push("analyze".into());
+        matches = help::command(&bin).get_matches_from(&args);
+    }
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut Cli::command()))?;
+    let mut command = cli.command.expect("a command, given or implied");
+    let needs_defaults = matches!(
+        command,
+        Command::Analyze(_) | Command::Patterns(PatternsCommand::List { .. })
+    );
+    let d = if needs_defaults {
+        defaults::Defaults::load()?
+    } else {
+        defaults::Defaults::default()
+    };
+    let sub = matches.subcommand().map(|(_, m)| m);
+    match (&mut command, sub) {
+        (Command::Analyze(a), Some(m)) => d.apply(a, m),
+        (Command::Patterns(PatternsCommand::List { patterns }), _) if patterns.is_empty() => {
+            *patterns = d.patterns.clone().unwrap_or_default();
+        }
+        _ => {}
+    }
+    let choice = if given(&matches, "color") {
+        cli.color
+    } else {
+        d.color.unwrap_or(cli.color)
+    };
+    Ok(Invocation {
+        command,
+        color: color::enabled(choice),
+    })
+}
+
+/// True when the user gave this argument on the command line.
+fn given(m: &ArgMatches, id: &str) -> bool {
+    m.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
 }
 
 #[derive(Debug, Args)]
@@ -51,15 +146,16 @@ pub struct AnalyzeArgs {
     pub files: Vec<String>,
 
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(short, long, value_enum, value_name = "FORMAT", visible_alias = "format", default_value_t = FormatArg::Table)]
+    pub output: FormatArg,
 
-    /// A pattern pack (TOML) that extends the built-in one. Repeatable.
+    /// A pattern pack (TOML) that extends the built-in one. Repeatable; replaces
+    /// the packs of KP_TRIAGE_PATTERNS and the config file.
     #[arg(long, value_name = "PATH")]
     pub patterns: Vec<PathBuf>,
 
-    /// Use only the --patterns packs, not the built-in one.
-    #[arg(long, requires = "patterns")]
+    /// Use only the --patterns packs (or KP_TRIAGE_PATTERNS), not the built-in one.
+    #[arg(long)]
     pub no_default_patterns: bool,
 
     /// Report only this cluster id. Repeatable.
@@ -150,7 +246,7 @@ pub struct FetchLogdnaArgs {
     pub output: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     /// Terminal tables.
     Table,
@@ -196,7 +292,7 @@ pub enum PatternsCommand {
 
 impl AnalyzeArgs {
     pub fn output_format(&self) -> OutputFormat {
-        match self.format {
+        match self.output {
             FormatArg::Table => OutputFormat::Table,
             FormatArg::Json => OutputFormat::Json,
             FormatArg::Markdown => OutputFormat::Markdown,
@@ -204,6 +300,12 @@ impl AnalyzeArgs {
     }
 
     pub fn to_config(&self) -> kp_triage::error::Result<Config> {
+        if self.no_default_patterns && self.patterns.is_empty() {
+            return Err(kp_triage::error::Error::option(
+                "--no-default-patterns",
+                "needs a pack: --patterns PATH, KP_TRIAGE_PATTERNS or patterns in the config file",
+            ));
+        }
         let focus = self
             .cluster
             .iter()
@@ -224,6 +326,7 @@ impl AnalyzeArgs {
             evidence: self.evidence,
             app: (!self.all_apps).then(|| self.app.clone()),
             threads: self.threads,
+            color: false,
         })
     }
 }

@@ -13,8 +13,9 @@ use kp_triage::source::InputSpec;
 use kp_triage::verdict::Decision;
 use std::io::{self, Write};
 
-pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Exit> {
+pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
     let mut cfg = args.to_config()?;
+    cfg.color = color;
     let mut secrets = Vec::new();
     // Keeps the spooled export alive until the analysis is done.
     let _spool = if args.logdna {
@@ -24,23 +25,35 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Exit> {
     };
     let redactor = Redactor::new(secrets);
     let triage = analyze::analyze(&cfg, &redactor)?;
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    report::render(&triage, args.output_format(), &mut out).context("writing the report")?;
-    out.flush().context("writing the report")?;
-    let mut unreadable = false;
+    match write_report(&triage, args.output_format()) {
+        // The reader stopped early (`| head`): the verdict stands all the same.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        written => written.context("writing the report")?,
+    }
     for e in triage.input_errors() {
         eprintln!("kp-triage: error: {e}");
-        unreadable = true;
     }
-    Ok(if unreadable {
-        Exit::Error
-    } else if triage.has_failures() {
-        Exit::Failures
-    } else if triage.verdict.verdict == Decision::NoEvidence {
-        Exit::NoEvidence
-    } else {
-        Exit::Clean
-    })
+    Ok(exit_status(&triage))
+}
+
+fn write_report(triage: &analyze::Triage, format: report::OutputFormat) -> io::Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    report::render(triage, format, &mut out)?;
+    out.flush()
+}
+
+/// The status for scripts: an unreadable input beats the verdict, because
+/// the part not read could change it (see `Exit`).
+fn exit_status(triage: &analyze::Triage) -> Exit {
+    // The verdict weighs every cluster, so the status does too, whatever
+    // --cluster/--crn narrowed the tables to.
+    match triage.verdict.verdict {
+        _ if triage.input_errors().next().is_some() => Exit::Error,
+        Decision::Hold | Decision::Recommended | Decision::Wait => Exit::Failures,
+        Decision::NotNeeded if !triage.unattributed.is_empty() => Exit::Failures,
+        Decision::NotNeeded => Exit::Clean,
+        Decision::NoEvidence => Exit::NoEvidence,
+    }
 }
 
 /// Fetches the export into a temporary file and points the config at it.

@@ -3,6 +3,7 @@
 
 pub mod analyze;
 pub mod fetch;
+pub mod generate;
 pub mod patterns;
 
 use indicatif::{ProgressBar, ProgressStyle};

@@ -31,7 +31,7 @@ fn verdict(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "POD RESTART: {} - {}",
-        v.name().to_uppercase(),
+        paint(t.color, v.name(), &v.name().to_uppercase()),
         v.headline()
     )?;
     for r in &t.verdict.reasons {
@@ -100,7 +100,7 @@ fn row(t: &Triage, c: &Cluster) -> [String; 7] {
         .map_or(String::new(), |&k| t.category(k).action.clone());
     [
         c.id.clone(),
-        super::status_label(c),
+        paint(t.color, c.status.name(), &super::status_label(c)),
         c.attempts.len().to_string(),
         c.failed_attempts().to_string(),
         c.root_cause
@@ -204,4 +204,21 @@ fn input(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// `text` in the colour of a verdict or status `name`, when colour is on.
+fn paint(on: bool, name: &str, text: &str) -> String {
+    use anstyle::{AnsiColor, Style};
+    let colour = match name {
+        "hold" | "exhausted" | "no_evidence" => AnsiColor::Red,
+        "recommended" | "retrying" => AnsiColor::Yellow,
+        "not_needed" | "rotated" => AnsiColor::Green,
+        _ => AnsiColor::Cyan, // wait, unknown
+    };
+    let style = Style::new().fg_color(Some(colour.into())).bold();
+    if on {
+        format!("{style}{text}{style:#}")
+    } else {
+        text.to_string()
+    }
 }

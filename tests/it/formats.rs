@@ -72,7 +72,7 @@ fn stdin_gives_the_same_triage_as_the_file() {
         assert_eq!(essence(&doc), essence(&json_of(&f).0), "{f:?} via stdin");
         assert_eq!(doc["input"]["files"][0]["name"], "<stdin>");
         let dash = kp()
-            .args(["analyze", "-f", "json", "-"])
+            .args(["analyze", "-o", "json", "-"])
             .write_stdin(std::fs::read(root().join(&f)).unwrap())
             .output()
             .unwrap();
@@ -91,7 +91,7 @@ fn gzip_is_recognised_by_content_whatever_the_name() {
     // Gzip through stdin, and a gzip of a format with continuation lines.
     let bytes = std::fs::read(root().join("fixtures/incident/klog.log.gz")).unwrap();
     let out = kp()
-        .args(["analyze", "-f", "json"])
+        .args(["analyze", "-o", "json"])
         .write_stdin(bytes)
         .output()
         .unwrap();

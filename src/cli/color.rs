@@ -1,0 +1,17 @@
+//! `--color`: decided once in the binary, handed to the engine as a bool.
+
+use super::ColorArg;
+
+/// Whether stdout gets colour. `auto` follows anstream: NO_COLOR (set and
+/// not empty) turns it off, then CLICOLOR_FORCE (not `0`) turns it on, then
+/// CLICOLOR=0 turns it off; otherwise a terminal whose TERM is not `dumb`.
+/// `always` and `never`, from the command line or the defaults, beat them.
+pub fn enabled(choice: ColorArg) -> bool {
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+        }
+    }
+}
