@@ -333,7 +333,8 @@ impl<'s, 'a> State<'s, 'a> {
         }
         self.acct.decoded += 1;
         let body = String::from_utf8_lossy(&g.body);
-        let rec = decode::decode(&body);
+        let cont = String::from_utf8_lossy(&g.cont);
+        let (rec, cont) = decode::decode_record(&body, &cont);
         if rec.format == Format::Plain {
             self.acct.unparsed += 1;
         } else {
@@ -347,9 +348,8 @@ impl<'s, 'a> State<'s, 'a> {
                 self.order.note(t);
             }
         }
-        let cont = String::from_utf8_lossy(&g.cont);
         let pos = g.pos.expect("an active group has a position");
-        if let Some(mut e) = self.event(&rec, &cont, ts, g.carry, pos) {
+        if let Some(mut e) = self.event(&rec, cont, ts, g.carry, pos) {
             e.seq = g.seq;
             self.events.push(e);
         }

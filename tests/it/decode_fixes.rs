@@ -109,3 +109,58 @@ fn glogs_prefix_does_not_make_info_lines_errors() {
     assert_eq!(essence(&doc), essence(&klog));
     assert_eq!(doc["input"]["records"], klog["input"]["records"]);
 }
+
+/// klog's multi-line value (`err=<`, tab-indented lines, ` >`) and a quoted
+/// value with raw newlines: the pairs after them still name the cluster and
+/// the attempt.
+#[test]
+fn multi_line_klog_values_keep_the_fields_after_them() {
+    const C1: &str = "c23h5icd0sr2mu96rcig";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("klog-multiline.log");
+    let lines = [
+        format!(r#"I1120 03:00:01.000000       1 rotate.go:98] "Starting rotation of service iam-api-key" CorrID="a1" cluster="{C1}" attempt=1"#),
+        r#"E1120 03:00:02.000000       1 rotate.go:142] "Rotation attempt failed" err=<"#.to_string(),
+        "\tfailed to update WDEK secret:".to_string(),
+        "\tetcdserver: request timed out".to_string(),
+        format!(r#" > cluster="{C1}" attempt=1"#),
+        format!(r#"I1120 03:00:31.000000       1 rotate.go:98] "Starting rotation of service iam-api-key" cluster="{C1}" attempt=2"#),
+        r#"E1120 03:00:32.000000       1 rotate.go:142] "Rotation attempt failed" err="failed to update WDEK secret:"#.to_string(),
+        format!(r#"	etcdserver: leader changed" cluster="{C1}" attempt=2"#),
+    ];
+    let text: String = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("2026-11-20T03:00:{:02}.{:09}Z {l}\n", i / 4, i))
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    let (doc, _) = json(&[path.to_str().unwrap()]);
+    assert_eq!(doc["input"]["continuations"], 4);
+    assert!(doc["unattributed"].as_array().unwrap().is_empty(), "{doc}");
+    let c = &doc["clusters"][0];
+    assert_eq!(c["cluster_id"], C1);
+    assert_eq!(
+        (c["attempts"].as_u64(), c["failed_attempts"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(c["root_cause"], "wdek_secret");
+    let history = c["attempt_history"].as_array().unwrap();
+    assert!(
+        history.iter().all(|a| a["outcome"] == "failed"),
+        "{history:?}"
+    );
+    // The evidence quotes the message and the error's first line, not `<`
+    // or the raw pairs.
+    let shown: Vec<&str> = c["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        shown
+            .iter()
+            .all(|m| *m == "Rotation attempt failed: failed to update WDEK secret:"),
+        "{shown:?}"
+    );
+}
