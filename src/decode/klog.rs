@@ -84,6 +84,16 @@ fn body(line: &str) -> Option<&str> {
     line.find("] ").map(|close| &line[close + 2..])
 }
 
+/// The header's time, glog's prefix allowed; None when there is no header.
+pub fn header_partial(b: &[u8]) -> Option<PartialTs> {
+    let b = without_glog_prefix(b);
+    if has_header(b) {
+        header_time(b)
+    } else {
+        None
+    }
+}
+
 fn header_time(b: &[u8]) -> Option<PartialTs> {
     let month = time::two_digits(&b[1..3])?;
     let day = time::two_digits(&b[3..5])?;

@@ -135,6 +135,11 @@ pub fn decode_record<'a>(body: &'a str, cont: &'a str) -> (Record<'a>, &'a str) 
     (decode(body), cont)
 }
 
+/// The year-less time of a klog header, judged as cheaply as the shape.
+pub fn klog_time(body: &[u8]) -> Option<PartialTs> {
+    klog::header_partial(body.trim_ascii_start())
+}
+
 /// Whether a line looks like a known format, judged by shape alone. Used to
 /// account for lines that the prefilter lets skip full decoding.
 pub fn looks_structured(body: &[u8]) -> bool {

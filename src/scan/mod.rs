@@ -28,7 +28,7 @@ mod pipeline;
 mod pre;
 mod text;
 
-use order::Order;
+use order::{Order, Years};
 use pre::Pre;
 use text::{classification_text, one_line, summary};
 
@@ -129,6 +129,7 @@ struct State<'s, 'a> {
     last_ts: Option<Ts>,
     seq: i64,
     order: Order,
+    years: Years,
     /// The input holds LogDNA export lines.
     exported: bool,
 }
@@ -154,6 +155,7 @@ impl<'s, 'a> State<'s, 'a> {
             last_ts: None,
             seq: 0,
             order: Order::default(),
+            years: Years::default(),
             exported: false,
         }
     }
@@ -242,6 +244,7 @@ impl<'s, 'a> State<'s, 'a> {
             self.acct.see_ts(Some(ts));
             self.last_ts = Some(ts);
             self.order.note(ts);
+            self.years.see_full(ts);
         }
         let gi = self.group_for(w.pod.unwrap_or_default());
         if continuation::is_continuation(w.body)
@@ -301,6 +304,7 @@ impl<'s, 'a> State<'s, 'a> {
         for gi in 0..self.groups.len() {
             self.flush(gi, true);
         }
+        std::mem::take(&mut self.years).settle(&mut self.events, &mut self.acct);
         self.acct.newest_first = self.order.newest_first();
         if self.acct.newest_first {
             for e in &mut self.events {
@@ -312,22 +316,36 @@ impl<'s, 'a> State<'s, 'a> {
 
     /// Ends the record of group `gi`. Only candidates are decoded in full; the
     /// others are counted by shape, and timed only when the input's first or
-    /// last time is still unknown.
+    /// last time is still unknown, or when they may hold the year that
+    /// year-less times wait for.
     fn flush(&mut self, gi: usize, last: bool) {
         if !std::mem::take(&mut self.groups[gi].active) {
             return;
         }
         let g = &self.groups[gi];
         if !g.candidate {
-            if decode::looks_structured(&g.body) {
+            let structured = decode::looks_structured(&g.body);
+            if structured {
                 self.acct.records += 1;
             } else {
                 self.acct.unparsed += 1;
             }
-            if (last || self.acct.first_ts.is_none()) && g.transport_ts.is_none() {
-                let body = String::from_utf8_lossy(&g.body);
-                let ts = record_ts(&decode::decode(&body), g);
-                self.acct.see_ts(ts);
+            if g.transport_ts.is_none() {
+                let klog_time = decode::klog_time(&g.body);
+                if let Some(p) = klog_time.or(g.partial_ts) {
+                    self.order.note_partial(p);
+                }
+                let untimed = self.acct.first_ts.is_none() && !self.years.guessing();
+                let year = self.years.wants_year() && structured && klog_time.is_none();
+                if last || untimed || year {
+                    let body = String::from_utf8_lossy(&g.body);
+                    let rec = decode::decode(&body);
+                    let (ts, guessed) = record_ts(&rec, g, self.years.hint());
+                    if let Some(t) = rec.ts {
+                        self.years.see_full(t);
+                    }
+                    self.years.see(&mut self.acct, ts, guessed);
+                }
             }
             return;
         }
@@ -340,17 +358,25 @@ impl<'s, 'a> State<'s, 'a> {
         } else {
             self.acct.records += 1;
         }
-        let ts = record_ts(&rec, g);
-        self.acct.see_ts(ts);
+        let (ts, guessed) = record_ts(&rec, g, self.years.hint());
+        self.years.see(&mut self.acct, ts, guessed);
         if let Some(t) = rec.ts {
             self.last_ts = Some(t);
+            self.years.see_full(t);
             if g.transport_ts.is_none() {
                 self.order.note(t);
+            }
+        } else if let Some(p) = rec.partial_ts.or(g.partial_ts) {
+            if g.transport_ts.is_none() {
+                self.order.note_partial(p);
             }
         }
         let pos = g.pos.expect("an active group has a position");
         if let Some(mut e) = self.event(&rec, cont, ts, g.carry, pos) {
             e.seq = g.seq;
+            if let Some(p) = guessed {
+                self.years.guessed_event(self.events.len(), p);
+            }
             self.events.push(e);
         }
     }
@@ -404,11 +430,30 @@ impl<'s, 'a> State<'s, 'a> {
     }
 }
 
-/// The record's own time, completing a year-less one from the kubelet's time
-/// or the last full time seen; the kubelet's time when the record has none.
-fn record_ts(rec: &Record<'_>, g: &Group) -> Option<Ts> {
-    let hint = g.transport_ts.or(g.carry);
-    rec.timestamp(hint)
-        .or(g.transport_ts)
-        .or_else(|| g.partial_ts.and_then(|p| p.complete(g.carry)))
+/// The record's own time, completing a year-less one from the kubelet's time,
+/// the last full time seen before it or else the input's first full time; the
+/// kubelet's time when the record has none. With no full time anywhere so
+/// far, the year comes from the clock, and the year-less time comes back too
+/// so that a full time later in the input can correct it.
+fn record_ts(
+    rec: &Record<'_>,
+    g: &Group,
+    first_full: Option<Ts>,
+) -> (Option<Ts>, Option<PartialTs>) {
+    if rec.ts.is_some() {
+        return (rec.ts, None);
+    }
+    let partial = rec
+        .partial_ts
+        .or(g.partial_ts.filter(|_| g.transport_ts.is_none()));
+    let Some(p) = partial else {
+        return (g.transport_ts, None);
+    };
+    match g.transport_ts.or(g.carry).or(first_full) {
+        Some(hint) => (p.complete(Some(hint)).or(g.transport_ts), None),
+        None => match p.complete(None) {
+            Some(t) => (Some(t), Some(p)),
+            None => (None, None),
+        },
+    }
 }
