@@ -314,41 +314,47 @@ impl<'s, 'a> State<'s, 'a> {
         self.events.sort_by_key(|e| e.pos);
     }
 
+    /// Counts a record the prefilter let skip decoding, by its shape. It is
+    /// decoded only for the input's first or last time, or when it may hold
+    /// the year that year-less times wait for.
+    fn count_by_shape(&mut self, gi: usize, last: bool) {
+        let g = &self.groups[gi];
+        let structured = decode::looks_structured(&g.body);
+        if structured {
+            self.acct.records += 1;
+        } else {
+            self.acct.unparsed += 1;
+        }
+        if g.transport_ts.is_some() {
+            return;
+        }
+        let klog_time = decode::klog_time(&g.body);
+        if let Some(p) = klog_time.or(g.partial_ts) {
+            self.order.note_partial(p);
+        }
+        let untimed = self.acct.first_ts.is_none() && !self.years.guessing();
+        let year = self.years.wants_year() && structured && klog_time.is_none();
+        if last || untimed || year {
+            let body = String::from_utf8_lossy(&g.body);
+            let rec = decode::decode(&body);
+            let (ts, guessed) = record_ts(&rec, g, self.years.hint());
+            if let Some(t) = rec.ts {
+                self.years.see_full(t);
+            }
+            self.years.see(&mut self.acct, ts, guessed);
+        }
+    }
+
     /// Ends the record of group `gi`. Only candidates are decoded in full; the
-    /// others are counted by shape, and timed only when the input's first or
-    /// last time is still unknown, or when they may hold the year that
-    /// year-less times wait for.
+    /// others are counted by shape.
     fn flush(&mut self, gi: usize, last: bool) {
         if !std::mem::take(&mut self.groups[gi].active) {
             return;
         }
-        let g = &self.groups[gi];
-        if !g.candidate {
-            let structured = decode::looks_structured(&g.body);
-            if structured {
-                self.acct.records += 1;
-            } else {
-                self.acct.unparsed += 1;
-            }
-            if g.transport_ts.is_none() {
-                let klog_time = decode::klog_time(&g.body);
-                if let Some(p) = klog_time.or(g.partial_ts) {
-                    self.order.note_partial(p);
-                }
-                let untimed = self.acct.first_ts.is_none() && !self.years.guessing();
-                let year = self.years.wants_year() && structured && klog_time.is_none();
-                if last || untimed || year {
-                    let body = String::from_utf8_lossy(&g.body);
-                    let rec = decode::decode(&body);
-                    let (ts, guessed) = record_ts(&rec, g, self.years.hint());
-                    if let Some(t) = rec.ts {
-                        self.years.see_full(t);
-                    }
-                    self.years.see(&mut self.acct, ts, guessed);
-                }
-            }
-            return;
+        if !self.groups[gi].candidate {
+            return self.count_by_shape(gi, last);
         }
+        let g = &self.groups[gi];
         self.acct.decoded += 1;
         let body = String::from_utf8_lossy(&g.body);
         let cont = String::from_utf8_lossy(&g.cont);
