@@ -104,7 +104,8 @@ pub fn parse_iso(s: &str) -> Option<Ts> {
 }
 
 /// A time of day with month and day but no year (klog, stern's short form).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Ordered within a year: month, day, then time of day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PartialTs {
     pub month: u32,
     pub day: u32,
@@ -113,13 +114,25 @@ pub struct PartialTs {
 }
 
 impl PartialTs {
-    /// Completes the date with the year of `hint`, stepping back a year when that
-    /// would put the line more than a day after the hint (a log read across New Year).
+    /// Completes the date with the year that puts it nearest `hint`, another
+    /// time from the same input, before or after it (a log read across New
+    /// Year takes the right side). With no hint, the clock's year, stepping
+    /// back a year when that would put the line more than a day in the future.
     pub fn complete(self, hint: Option<Ts>) -> Option<Ts> {
-        let hint = hint.unwrap_or_else(now);
+        let Some(hint) = hint else {
+            return self.complete_from_clock(now());
+        };
         let year = hint.year();
+        [year - 1, year, year + 1]
+            .into_iter()
+            .filter_map(|y| self.with_year(y))
+            .min_by_key(|t| t.nanos().abs_diff(hint.nanos()))
+    }
+
+    fn complete_from_clock(self, now: Ts) -> Option<Ts> {
+        let year = now.year();
         let this = self.with_year(year)?;
-        if this.nanos() > hint.nanos().saturating_add(86_400 * NANOS) {
+        if this.nanos() > now.nanos().saturating_add(86_400 * NANOS) {
             return self.with_year(year - 1);
         }
         Some(this)
@@ -253,6 +266,48 @@ mod tests {
             q.complete(hint).unwrap().rfc3339(),
             "2027-01-02T00:00:00.000000005Z"
         );
+    }
+
+    #[test]
+    fn partial_dates_take_the_year_nearest_a_hint_before_or_after_them() {
+        let p = |month, day| PartialTs {
+            month,
+            day,
+            secs_of_day: 0,
+            nanos: 0,
+        };
+        // A hint from earlier in the input: days later, not a year back.
+        let before = parse_iso("2026-11-20T03:00:00Z");
+        assert_eq!(
+            p(11, 25).complete(before).unwrap().rfc3339(),
+            "2026-11-25T00:00:00Z"
+        );
+        // New Year after the hint, and before it.
+        assert_eq!(
+            p(1, 2)
+                .complete(parse_iso("2026-12-30T00:00:00Z"))
+                .unwrap()
+                .rfc3339(),
+            "2027-01-02T00:00:00Z"
+        );
+        assert_eq!(
+            p(12, 30)
+                .complete(parse_iso("2027-01-02T00:00:00Z"))
+                .unwrap()
+                .rfc3339(),
+            "2026-12-30T00:00:00Z"
+        );
+        // The clock: never more than a day in the future.
+        let now = parse_iso("2026-03-01T00:00:00Z").unwrap();
+        assert_eq!(
+            p(11, 20).complete_from_clock(now).unwrap().rfc3339(),
+            "2025-11-20T00:00:00Z"
+        );
+        // 29 February exists only in some years.
+        let leap = p(2, 29)
+            .complete(parse_iso("2028-03-01T00:00:00Z"))
+            .unwrap();
+        assert_eq!(leap.rfc3339(), "2028-02-29T00:00:00Z");
     }
 
     #[test]

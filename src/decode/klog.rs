@@ -1,6 +1,8 @@
 //! klog/glog: `Lmmdd hh:mm:ss.uuuuuu THREADID file:line] msg`, plain or
 //! structured (`"msg" err="..." key="value"`).
 
+mod multiline;
+
 use super::{kv, Format, Level, Record};
 use crate::time::{self, PartialTs};
 use std::borrow::Cow;
@@ -45,6 +47,51 @@ pub fn decode(line: &str) -> Option<Record<'_>> {
             .push((Cow::Borrowed("caller"), Cow::Borrowed(caller)));
     }
     Some(rec)
+}
+
+/// A klog record whose structured values may go on into `cont`, the
+/// continuation lines under it (each after a `\n`): klog's multi-line form
+/// (`key=<`, tab-indented lines, then ` >` and the pairs that follow) or a
+/// quoted value with raw newlines. Returns the record and the continuation
+/// lines its values did not take.
+pub fn decode_lines<'a>(line: &'a str, cont: &'a str) -> Option<(Record<'a>, &'a str)> {
+    let mut rec = decode(line)?;
+    let body = body(line)?;
+    let open =
+        body.starts_with('"') && (body.trim_end().ends_with("=<") || structured(body).is_none());
+    if cont.is_empty() || !open {
+        return Some((rec, cont));
+    }
+    let text = format!("{body}{cont}");
+    let parsed = multiline::structured(&text).filter(|p| p.end >= body.len());
+    let Some(p) = parsed else {
+        return Some((rec, cont));
+    };
+    rec.message = Cow::Owned(p.message);
+    let caller = rec.fields.pop().filter(|(k, _)| k == "caller");
+    rec.fields = p
+        .fields
+        .into_iter()
+        .map(|(k, v)| (Cow::Owned(k), Cow::Owned(v)))
+        .chain(caller)
+        .collect();
+    Some((rec, &cont[p.end - body.len()..]))
+}
+
+/// The text after the header's `] `.
+fn body(line: &str) -> Option<&str> {
+    let line = line.strip_prefix(BEFORE_FLAG_PARSE).unwrap_or(line);
+    line.find("] ").map(|close| &line[close + 2..])
+}
+
+/// The header's time, glog's prefix allowed; None when there is no header.
+pub fn header_partial(b: &[u8]) -> Option<PartialTs> {
+    let b = without_glog_prefix(b);
+    if has_header(b) {
+        header_time(b)
+    } else {
+        None
+    }
 }
 
 fn header_time(b: &[u8]) -> Option<PartialTs> {
@@ -111,6 +158,52 @@ mod tests {
                 .unwrap();
         assert_eq!(r.level, Level::Error);
         assert!(decode("ERROR: logging before flag.Parse: no header").is_none());
+    }
+
+    #[test]
+    fn multi_line_values_keep_the_fields_after_them() {
+        let head =
+            r#"E1120 03:00:04.000000       1 rotate.go:142] "Rotation attempt failed" err=<"#;
+        let cont = "\n\tfailed to update WDEK secret:\n\tetcdserver: request timed out\n > clusterID=\"c1\" attempt=2\ngoroutine 1 [running]:";
+        let (r, rest) = decode_lines(head, cont).unwrap();
+        assert_eq!(r.message, "Rotation attempt failed");
+        assert_eq!(
+            r.error(),
+            Some("failed to update WDEK secret:\netcdserver: request timed out")
+        );
+        assert_eq!(r.field("clusterID"), Some("c1"));
+        assert_eq!(r.field("attempt"), Some("2"));
+        assert_eq!(r.field("caller"), Some("rotate.go:142"));
+        assert_eq!(r.level, Level::Error);
+        assert_eq!(rest, "\ngoroutine 1 [running]:");
+    }
+
+    #[test]
+    fn quoted_values_with_raw_newlines_keep_the_fields_after_them() {
+        let head = r#"E1120 03:00:04.000000       1 rotate.go:142] "Rotation attempt failed" err="failed to update WDEK secret:"#;
+        let cont = "\n\tetcdserver: leader changed\" clusterID=\"c1\"\n\tat frame";
+        let (r, rest) = decode_lines(head, cont).unwrap();
+        assert_eq!(
+            r.error(),
+            Some("failed to update WDEK secret:\n\tetcdserver: leader changed")
+        );
+        assert_eq!(r.field("clusterID"), Some("c1"));
+        assert_eq!(rest, "\n\tat frame");
+    }
+
+    #[test]
+    fn single_line_records_leave_continuations_alone() {
+        let head = r#"E1120 03:00:04.000000       1 x.go:1] "m" err="e" a="b""#;
+        let (r, rest) = decode_lines(head, "\n\tframe").unwrap();
+        assert_eq!((r.error(), rest), (Some("e"), "\n\tframe"));
+        // An unclosed value with nothing to close it stays as it was.
+        let head = r#"E1120 03:00:04.000000       1 x.go:1] "m" err=<"#;
+        let (r, rest) = decode_lines(head, "\nunrelated").unwrap();
+        assert_eq!((r.error(), rest), (Some("<"), "\nunrelated"));
+        let head = r#"E1120 03:00:04.000000       1 x.go:1] "m" err="never"#;
+        let (r, rest) = decode_lines(head, "\n\tclosed").unwrap();
+        assert_eq!(rest, "\n\tclosed");
+        assert!(r.message.starts_with('"'));
     }
 
     #[test]

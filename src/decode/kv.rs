@@ -34,7 +34,7 @@ fn pair(s: &str) -> Option<(&str, Cow<'_, str>, &str)> {
     Some((key, value, rest))
 }
 
-fn is_key_byte(b: u8) -> bool {
+pub(super) fn is_key_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'@' | b'/')
 }
 

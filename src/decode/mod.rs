@@ -122,6 +122,24 @@ pub fn decode(body: &str) -> Record<'_> {
     decoded.unwrap_or_else(|| Record::plain(body))
 }
 
+/// Decodes a record: its head line and `cont`, the continuation lines under
+/// it (each after a `\n`). A klog value that spans lines takes the lines it
+/// needs; the lines left come back, for the record's text.
+pub fn decode_record<'a>(body: &'a str, cont: &'a str) -> (Record<'a>, &'a str) {
+    let trimmed = body.trim_start();
+    if !cont.is_empty() && matches!(trimmed.as_bytes().first(), Some(b'I' | b'W' | b'E' | b'F')) {
+        if let Some(decoded) = klog::decode_lines(trimmed, cont) {
+            return decoded;
+        }
+    }
+    (decode(body), cont)
+}
+
+/// The year-less time of a klog header, judged as cheaply as the shape.
+pub fn klog_time(body: &[u8]) -> Option<PartialTs> {
+    klog::header_partial(body.trim_ascii_start())
+}
+
 /// Whether a line looks like a known format, judged by shape alone. Used to
 /// account for lines that the prefilter lets skip full decoding.
 pub fn looks_structured(body: &[u8]) -> bool {

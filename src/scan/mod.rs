@@ -29,7 +29,7 @@ mod pipeline;
 mod pre;
 mod text;
 
-use order::Order;
+use order::{Order, Years};
 use pre::Pre;
 use text::{classification_text, one_line, summary};
 
@@ -130,6 +130,7 @@ struct State<'s, 'a> {
     last_ts: Option<Ts>,
     seq: i64,
     order: Order,
+    years: Years,
     /// The input holds LogDNA export lines.
     exported: bool,
 }
@@ -155,6 +156,7 @@ impl<'s, 'a> State<'s, 'a> {
             last_ts: None,
             seq: 0,
             order: Order::default(),
+            years: Years::default(),
             exported: false,
         }
     }
@@ -243,6 +245,7 @@ impl<'s, 'a> State<'s, 'a> {
             self.acct.see_ts(Some(ts));
             self.last_ts = Some(ts);
             self.order.note(ts);
+            self.years.see_full(ts);
         }
         let gi = self.group_for(w.pod.unwrap_or_default());
         if continuation::is_continuation(w.body)
@@ -302,6 +305,7 @@ impl<'s, 'a> State<'s, 'a> {
         for gi in 0..self.groups.len() {
             self.flush(gi, true);
         }
+        std::mem::take(&mut self.years).settle(&mut self.events, &mut self.acct);
         self.acct.newest_first = self.order.newest_first();
         if self.acct.newest_first {
             for e in &mut self.events {
@@ -311,52 +315,80 @@ impl<'s, 'a> State<'s, 'a> {
         self.events.sort_by_key(|e| e.pos);
     }
 
+    /// Counts a record the prefilter let skip decoding, by its shape. It is
+    /// decoded only for the input's first or last time, or when it may hold
+    /// the year that year-less times wait for.
+    fn count_by_shape(&mut self, gi: usize, last: bool) {
+        let g = &self.groups[gi];
+        let structured = decode::looks_structured(&g.body);
+        if structured {
+            self.acct.records += 1;
+        } else {
+            self.acct.unparsed += 1;
+        }
+        if g.transport_ts.is_some() {
+            return;
+        }
+        let klog_time = decode::klog_time(&g.body);
+        if let Some(p) = klog_time.or(g.partial_ts) {
+            self.order.note_partial(p);
+        }
+        let untimed = self.acct.first_ts.is_none() && !self.years.guessing();
+        let year = self.years.wants_year() && structured && klog_time.is_none();
+        if last || untimed || year {
+            let body = String::from_utf8_lossy(&g.body);
+            let rec = decode::decode(&body);
+            let (ts, guessed) = record_ts(&rec, g, self.years.hint());
+            if let Some(t) = rec.ts {
+                self.years.see_full(t);
+            }
+            self.years.see(&mut self.acct, ts, guessed);
+        }
+    }
+
     /// Ends the record of group `gi`. Only candidates are decoded in full; the
-    /// others are counted by shape, and timed only when the input's first or
-    /// last time is still unknown.
+    /// others are counted by shape.
     fn flush(&mut self, gi: usize, last: bool) {
         if !std::mem::take(&mut self.groups[gi].active) {
             return;
         }
-        let g = &self.groups[gi];
-        if !g.candidate {
-            if decode::looks_structured(&g.body) {
-                self.acct.records += 1;
-            } else {
-                self.acct.unparsed += 1;
-            }
-            if (last || self.acct.first_ts.is_none()) && g.transport_ts.is_none() {
-                let body = String::from_utf8_lossy(&g.body);
-                let ts = record_ts(&decode::decode(&body), g);
-                self.acct.see_ts(ts);
-            }
-            return;
+        if !self.groups[gi].candidate {
+            return self.count_by_shape(gi, last);
         }
+        let g = &self.groups[gi];
         self.acct.decoded += 1;
         let body = String::from_utf8_lossy(&g.body);
-        let rec = decode::decode(&body);
+        let cont = String::from_utf8_lossy(&g.cont);
+        let (rec, cont) = decode::decode_record(&body, &cont);
         if rec.format == Format::Plain {
             self.acct.unparsed += 1;
         } else {
             self.acct.records += 1;
         }
-        let ts = record_ts(&rec, g);
-        self.acct.see_ts(ts);
+        let (ts, guessed) = record_ts(&rec, g, self.years.hint());
+        self.years.see(&mut self.acct, ts, guessed);
         if let Some(t) = rec.ts {
             self.last_ts = Some(t);
+            self.years.see_full(t);
             if g.transport_ts.is_none() {
                 self.order.note(t);
             }
+        } else if let Some(p) = rec.partial_ts.or(g.partial_ts) {
+            if g.transport_ts.is_none() {
+                self.order.note_partial(p);
+            }
         }
-        let cont = String::from_utf8_lossy(&g.cont);
         let pos = g.pos.expect("an active group has a position");
         let at = At {
             ts,
             carry: g.carry,
             pos,
         };
-        if let Some(mut e) = self.event(&rec, &cont, at, &g.pod) {
+        if let Some(mut e) = self.event(&rec, cont, at, &g.pod) {
             e.seq = g.seq;
+            if let Some(p) = guessed {
+                self.years.guessed_event(self.events.len(), p);
+            }
             self.events.push(e);
         }
     }
@@ -425,11 +457,30 @@ struct At {
     pos: SourcePos,
 }
 
-/// The record's own time, completing a year-less one from the kubelet's time
-/// or the last full time seen; the kubelet's time when the record has none.
-fn record_ts(rec: &Record<'_>, g: &Group) -> Option<Ts> {
-    let hint = g.transport_ts.or(g.carry);
-    rec.timestamp(hint)
-        .or(g.transport_ts)
-        .or_else(|| g.partial_ts.and_then(|p| p.complete(g.carry)))
+/// The record's own time, completing a year-less one from the kubelet's time,
+/// the last full time seen before it or else the input's first full time; the
+/// kubelet's time when the record has none. With no full time anywhere so
+/// far, the year comes from the clock, and the year-less time comes back too
+/// so that a full time later in the input can correct it.
+fn record_ts(
+    rec: &Record<'_>,
+    g: &Group,
+    first_full: Option<Ts>,
+) -> (Option<Ts>, Option<PartialTs>) {
+    if rec.ts.is_some() {
+        return (rec.ts, None);
+    }
+    let partial = rec
+        .partial_ts
+        .or(g.partial_ts.filter(|_| g.transport_ts.is_none()));
+    let Some(p) = partial else {
+        return (g.transport_ts, None);
+    };
+    match g.transport_ts.or(g.carry).or(first_full) {
+        Some(hint) => (p.complete(Some(hint)).or(g.transport_ts), None),
+        None => match p.complete(None) {
+            Some(t) => (Some(t), Some(p)),
+            None => (None, None),
+        },
+    }
 }

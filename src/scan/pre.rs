@@ -144,3 +144,38 @@ fn entry(e: &logdna::Entry<'_>, classifier: &Classifier, app: Option<&str>) -> E
         body,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn other_app(line: &str, app: Option<&str>) -> bool {
+        matches!(Shape::of(line.as_bytes(), app), Shape::OtherApp)
+    }
+
+    #[test]
+    fn only_the_apps_container_is_read() {
+        let ours = Some("armada-kp-events");
+        for line in [
+            "[pod/etcd-0/etcd] etcdserver: request timed out",
+            "[pod/armada-kp-events-7d9f8c6b5-x2x9z/istio-proxy] upstream reset",
+            "kube-system kube-apiserver-10.176.4.5 kube-apiserver E1120 x",
+            "armada-kp-events-0 istio-proxy upstream reset",
+        ] {
+            assert!(other_app(line, ours), "{line}");
+            assert!(!other_app(line, None), "--all-apps keeps {line}");
+        }
+        for line in [
+            "[pod/armada-kp-events-7d9f8c6b5-x2x9z/armada-kp-events] hi",
+            "armada armada-kp-events-0 armada-kp-events hi",
+            "[pod/armada-kp-events-7d9f8c6b5-x2x9z/] no container named",
+            "a bare line names no container",
+        ] {
+            assert!(!other_app(line, ours), "{line}");
+        }
+        assert!(other_app(
+            "[pod/armada-kp-events-0/armada-kp-events] hi",
+            Some("etcd")
+        ));
+    }
+}

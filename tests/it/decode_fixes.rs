@@ -111,3 +111,125 @@ fn glogs_prefix_does_not_make_info_lines_errors() {
     assert_eq!(essence(&doc), essence(&klog));
     assert_eq!(doc["input"]["records"], klog["input"]["records"]);
 }
+
+/// klog's multi-line value (`err=<`, tab-indented lines, ` >`) and a quoted
+/// value with raw newlines: the pairs after them still name the cluster and
+/// the attempt.
+#[test]
+fn multi_line_klog_values_keep_the_fields_after_them() {
+    const C1: &str = "c23h5icd0sr2mu96rcig";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("klog-multiline.log");
+    let lines = [
+        format!(r#"I1120 03:00:01.000000       1 rotate.go:98] "Starting rotation of service iam-api-key" CorrID="a1" cluster="{C1}" attempt=1"#),
+        r#"E1120 03:00:02.000000       1 rotate.go:142] "Rotation attempt failed" err=<"#.to_string(),
+        "\tfailed to update WDEK secret:".to_string(),
+        "\tetcdserver: request timed out".to_string(),
+        format!(r#" > cluster="{C1}" attempt=1"#),
+        format!(r#"I1120 03:00:31.000000       1 rotate.go:98] "Starting rotation of service iam-api-key" cluster="{C1}" attempt=2"#),
+        r#"E1120 03:00:32.000000       1 rotate.go:142] "Rotation attempt failed" err="failed to update WDEK secret:"#.to_string(),
+        format!(r#"	etcdserver: leader changed" cluster="{C1}" attempt=2"#),
+    ];
+    let text: String = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("2026-11-20T03:00:{:02}.{:09}Z {l}\n", i / 4, i))
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    let (doc, _) = json(&[path.to_str().unwrap()]);
+    assert_eq!(doc["input"]["continuations"], 4);
+    assert!(doc["unattributed"].as_array().unwrap().is_empty(), "{doc}");
+    let c = &doc["clusters"][0];
+    assert_eq!(c["cluster_id"], C1);
+    assert_eq!(
+        (c["attempts"].as_u64(), c["failed_attempts"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(c["root_cause"], "wdek_secret");
+    let history = c["attempt_history"].as_array().unwrap();
+    assert!(
+        history.iter().all(|a| a["outcome"] == "failed"),
+        "{history:?}"
+    );
+    // The evidence quotes the message and the error's first line, not `<`
+    // or the raw pairs.
+    let shown: Vec<&str> = c["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        shown
+            .iter()
+            .all(|m| *m == "Rotation attempt failed: failed to update WDEK secret:"),
+        "{shown:?}"
+    );
+}
+
+/// klog has no year. A full time anywhere in the input gives it, even one
+/// that comes after every klog line (here a zap JSON line of 2023, a year
+/// the clock would never guess).
+#[test]
+fn klogs_year_comes_from_a_full_time_later_in_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("klog-then-zap.log");
+    let mut text =
+        std::fs::read_to_string(root().join("fixtures/incident/klog-structured.log")).unwrap();
+    text.push_str(
+        r#"{"level":"info","ts":1700449320.0,"msg":"Handled request","path":"/healthz"}"#,
+    );
+    text.push('\n');
+    std::fs::write(&path, text).unwrap();
+    let (doc, _) = json(&[path.to_str().unwrap()]);
+    assert_eq!(doc["input"]["first_ts"], "2023-11-20T03:00:00Z");
+    assert_eq!(doc["input"]["last_ts"], "2023-11-20T03:02:00Z");
+    for c in doc["clusters"].as_array().unwrap() {
+        let first_seen = c["first_seen"].as_str().unwrap();
+        assert!(first_seen.starts_with("2023-11-20T03:0"), "{first_seen}");
+    }
+    assert_eq!(
+        essence(&doc),
+        essence(&json(&["fixtures/incident/klog-structured.log"]).0)
+    );
+}
+
+/// A full time before the klog lines gives the year too, even from a
+/// line with no rotation words.
+#[test]
+fn klogs_year_comes_from_a_full_time_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zap-then-klog.log");
+    let mut text =
+        r#"{"level":"info","ts":1700449320.0,"msg":"Handled request","path":"/healthz"}"#
+            .to_string();
+    text.push('\n');
+    text.push_str(
+        &std::fs::read_to_string(root().join("fixtures/incident/klog-structured.log")).unwrap(),
+    );
+    std::fs::write(&path, text).unwrap();
+    let (doc, _) = json(&[path.to_str().unwrap()]);
+    assert_eq!(doc["input"]["first_ts"], "2023-11-20T03:00:00Z");
+    assert_eq!(doc["input"]["last_ts"], "2023-11-20T03:02:00Z");
+}
+
+/// A klog-only input listed newest first is noticed, from its year-less
+/// times alone.
+#[test]
+fn newest_first_klog_is_noticed_without_full_times() {
+    let (_dir, p) = {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reversed.log");
+        let text =
+            std::fs::read_to_string(root().join("fixtures/incident/klog-structured.log")).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.reverse();
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let p = path.to_str().unwrap().to_string();
+        (dir, p)
+    };
+    let (doc, _) = json(&[&p]);
+    assert_eq!(doc["input"]["files"][0]["newest_first"], true);
+    let (forward, _) = json(&["fixtures/incident/klog-structured.log"]);
+    assert_eq!(forward["input"]["files"][0]["newest_first"], false);
+}
