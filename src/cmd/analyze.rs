@@ -28,7 +28,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Exit> {
     out.flush().context("writing the report")?;
     let mut unreadable = false;
     for e in triage.input_errors() {
-        eprintln!("kp-triage: error: {e}");
+        kp_triage::term::eprint_error(e);
         unreadable = true;
     }
     Ok(if unreadable {
