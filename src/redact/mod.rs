@@ -15,9 +15,13 @@
 
 mod fields;
 mod known;
+mod planted;
 mod shapes;
 #[cfg(test)]
 mod tests;
+
+#[doc(hidden)]
+pub use planted::check_planted;
 
 use regex::{Captures, Regex};
 use std::borrow::Cow;
