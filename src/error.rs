@@ -19,6 +19,12 @@ pub enum Error {
         cause: std::io::Error,
     },
 
+    #[error("standard input is closed (or /dev/null): pipe the log in, or name the files")]
+    StdinClosed,
+
+    #[error("service key file {path}: {message}")]
+    KeyFile { path: String, message: String },
+
     #[error("pattern pack {origin}: {message}")]
     PackSyntax { origin: String, message: String },
 

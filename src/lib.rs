@@ -19,5 +19,6 @@ pub mod redact;
 pub mod report;
 pub mod scan;
 pub mod source;
+pub mod term;
 pub mod time;
 pub mod verdict;

@@ -17,16 +17,27 @@ fn main() -> ExitCode {
         // a normal end.
         Err(e) if is_broken_pipe(&e) => Exit::Clean,
         Err(e) => {
-            // An error may quote a log line or a pack sample: redact it too.
-            let msg = format!("{e:#}");
-            eprintln!(
-                "kp-triage: error: {}",
-                kp_triage::redact::Redactor::default().redact(&msg)
-            );
+            // An error may quote a log line, a pack sample or a server's
+            // reply: redacted and neutralised like everything on stderr.
+            kp_triage::term::eprint_error(&format!("{e:#}"));
             Exit::Error
         }
     };
     ExitCode::from(code.code())
+}
+
+/// clap's errors quote the arguments, which may hold anything: each line
+/// goes through the same redactor and neutraliser as every other stderr
+/// line. Help and version are not errors and print as clap prints them.
+pub fn usage_exit(e: clap::Error) -> ! {
+    if !e.use_stderr() {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    for line in text.trim_end().lines() {
+        eprintln!("{}", kp_triage::term::stderr_line(line));
+    }
+    std::process::exit(e.exit_code())
 }
 
 fn run(inv: Invocation) -> anyhow::Result<Exit> {

@@ -91,13 +91,14 @@ impl LogdnaArgs {
     /// The key from --logdna-key-file, else from the environment.
     pub fn key(&self) -> anyhow::Result<ServiceKey> {
         let raw = match &self.logdna_key_file {
-            Some(p) => std::fs::read_to_string(p)
-                .with_context(|| format!("reading the service key file {}", p.display()))?,
+            Some(p) => kp_triage::source::read_key_file(p)?,
             None => std::env::var(KEY_ENV).unwrap_or_default(),
         };
-        ServiceKey::new(&raw).with_context(|| {
+        let key = ServiceKey::new(&raw).with_context(|| {
             format!("no LogDNA service key: set {KEY_ENV} or give --logdna-key-file PATH")
-        })
+        })?;
+        kp_triage::redact::remember(key.expose());
+        Ok(key)
     }
 }
 

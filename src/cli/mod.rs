@@ -93,14 +93,18 @@ pub struct Invocation {
 /// With no command, piped stdin means `analyze`.
 pub fn parse(mut args: Vec<OsString>) -> anyhow::Result<Invocation> {
     let bin = help::bin_name(args.first().map(OsString::as_os_str));
-    let mut matches = help::command(&bin).get_matches_from(&args);
+    let mut matches = help::command(&bin)
+        .try_get_matches_from(&args)
+        .unwrap_or_else(|e| crate::usage_exit(e));
     if matches.subcommand_name().is_none() {
         if std::io::stdin().is_terminal() {
             eprint!("{}", help::command(&bin).render_help());
             std::process::exit(exit::Exit::Error.code().into());
         }
         args.push("analyze".into());
-        matches = help::command(&bin).get_matches_from(&args);
+        matches = help::command(&bin)
+            .try_get_matches_from(&args)
+            .unwrap_or_else(|e| crate::usage_exit(e));
     }
     let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut Cli::command()))?;
     let mut command = cli.command.expect("a command, given or implied");

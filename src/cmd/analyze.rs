@@ -31,7 +31,7 @@ pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
         written => written.context("writing the report")?,
     }
     for e in triage.input_errors() {
-        eprintln!("kp-triage: error: {e}");
+        kp_triage::term::eprint_error(e);
     }
     Ok(exit_status(&triage))
 }

@@ -3,15 +3,26 @@
 //! Lines borrow from one buffer that is reused for the whole input, so memory
 //! stays at the buffer size however long the input is. A line longer than the
 //! buffer grows it, up to `MAX_LINE`; past that the line is cut there, the
-//! rest of it is read and dropped, and `truncated()` says so. That bounds
-//! memory on a newline-free stream (a gzip bomb of zeros) while a LogDNA page
-//! of 10,000 lines still fits whole.
+//! rest of it is read and dropped, and `truncated()` says so. Its head (the
+//! first `MAX_LINE` bytes) is still returned, so it is still classified.
+//!
+//! One kind of line may be longer: a LogDNA v2 page (`{"pagination_id":
+//! ..., "lines": [...]}`), which only parses whole, is kept up to `MAX_PAGE`
+//! (a page of 10,000 exported lines is about 12 MB). Past that it is cut to
+//! its head like any other line. So the buffer never exceeds `MAX_PAGE`, and
+//! a line passed on never exceeds `MAX_LINE` unless it is a page: a 50 MB
+//! line (or a newline-free gzip bomb) costs a few MiB, not its size.
 
 use memchr::memchr;
 use std::io::{self, Read};
 
 const INITIAL: usize = 256 * 1024;
-pub const MAX_LINE: usize = 64 * 1024 * 1024;
+/// The longest ordinary line kept whole, and the head kept of a longer one.
+pub const MAX_LINE: usize = 1024 * 1024;
+/// The longest LogDNA v2 page kept whole.
+pub const MAX_PAGE: usize = 16 * 1024 * 1024;
+/// How much of a line's head decides whether it is a page.
+const SNIFF: usize = 64 * 1024;
 
 pub struct LineReader<R> {
     rdr: R,
@@ -22,6 +33,9 @@ pub struct LineReader<R> {
     scanned: usize,
     eof: bool,
     max_line: usize,
+    max_page: usize,
+    /// The current line's limit, once it has outgrown `max_line`.
+    limit: Option<usize>,
     /// Dropping the rest of a line that was cut.
     discarding: bool,
     truncated: bool,
@@ -29,10 +43,15 @@ pub struct LineReader<R> {
 
 impl<R: Read> LineReader<R> {
     pub fn new(rdr: R) -> Self {
-        Self::with_max_line(rdr, MAX_LINE)
+        Self::with_limits(rdr, MAX_LINE, MAX_PAGE)
     }
 
     pub fn with_max_line(rdr: R, max_line: usize) -> Self {
+        Self::with_limits(rdr, max_line, max_line)
+    }
+
+    pub fn with_limits(rdr: R, max_line: usize, max_page: usize) -> Self {
+        let max_page = max_page.max(max_line);
         LineReader {
             rdr,
             buf: vec![0; INITIAL.min(max_line.next_power_of_two())],
@@ -41,9 +60,28 @@ impl<R: Read> LineReader<R> {
             scanned: 0,
             eof: false,
             max_line,
+            max_page,
+            limit: None,
             discarding: false,
             truncated: false,
         }
+    }
+
+    /// How long the pending line may grow: `max_page` for a LogDNA page,
+    /// judged once from its head, else `max_line`.
+    fn limit(&mut self) -> usize {
+        let pending = self.end - self.start;
+        if pending < self.max_line || self.max_page == self.max_line {
+            return self.max_line;
+        }
+        if let Some(l) = self.limit {
+            return l;
+        }
+        let head = &self.buf[self.start..self.start + pending.min(SNIFF)];
+        let page = crate::decode::logdna::sniff(head) == Some(crate::decode::logdna::Shape::Pages);
+        let l = if page { self.max_page } else { self.max_line };
+        self.limit = Some(l);
+        l
     }
 
     /// Whether the line last returned was cut at the maximum length.
@@ -62,6 +100,7 @@ impl<R: Read> LineReader<R> {
                 let line_start = self.start;
                 self.start = line_end + 1;
                 self.scanned = 0;
+                self.limit = None;
                 if std::mem::take(&mut self.discarding) {
                     continue;
                 }
@@ -72,7 +111,7 @@ impl<R: Read> LineReader<R> {
                 self.scanned = 0;
             } else {
                 self.scanned = self.end - self.start;
-                if self.scanned >= self.max_line {
+                if self.scanned >= self.limit() {
                     return Ok(Some(self.cut()));
                 }
             }
@@ -83,10 +122,13 @@ impl<R: Read> LineReader<R> {
         }
     }
 
+    /// Returns the head of an overlong line and drops what is buffered of
+    /// the rest; the rest still to come is dropped as it arrives.
     fn cut(&mut self) -> &[u8] {
         let s = self.start;
-        self.start += self.max_line;
+        self.start = self.end;
         self.scanned = 0;
+        self.limit = None;
         self.discarding = true;
         self.truncated = true;
         &self.buf[s..s + self.max_line]
@@ -111,9 +153,8 @@ impl<R: Read> LineReader<R> {
             self.start = 0;
         }
         if self.end == self.buf.len() {
-            let grown = (self.buf.len() * 2)
-                .min(self.max_line + 1)
-                .max(self.buf.len() + 1);
+            let limit = self.limit();
+            let grown = (self.buf.len() * 2).min(limit + 1).max(self.buf.len() + 1);
             self.buf.resize(grown, 0);
         }
         loop {
@@ -192,6 +233,34 @@ mod tests {
         );
         assert!(r.truncated());
         assert_eq!(r.next_line().unwrap(), None);
+    }
+
+    #[test]
+    fn a_logdna_page_may_be_longer_than_a_line_but_is_cut_past_its_own_cap() {
+        let page =
+            br#"{"pagination_id":"p1","lines":[{"_line":"Rotation attempt failed","_ts":1}]}"#;
+        let plain = [b'x'; 100];
+        let mut data = page.to_vec();
+        data.push(b'\n');
+        data.extend_from_slice(&plain);
+        data.push(b'\n');
+        let mut r = LineReader::with_limits(&data[..], 40, 4096);
+        assert_eq!(r.next_line().unwrap().unwrap(), page, "kept whole");
+        assert!(!r.truncated());
+        assert_eq!(
+            r.next_line().unwrap().unwrap(),
+            &plain[..40],
+            "the head only"
+        );
+        assert!(r.truncated());
+        let mut r = LineReader::with_limits(&data[..], 40, 64);
+        assert_eq!(
+            r.next_line().unwrap().unwrap(),
+            &page[..40],
+            "past the page cap: its head"
+        );
+        assert!(r.truncated());
+        assert_eq!(r.next_line().unwrap().unwrap().len(), 40);
     }
 
     /// A reader that returns one byte at a time exercises every refill path.

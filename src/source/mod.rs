@@ -1,18 +1,21 @@
-//! Source stage: opens each input (a file or standard input), recognises gzip by
-//! its magic bytes, and hands out lines from a rolling buffer.
+//! Source stage: opens each input (a file or standard input), recognises
+//! compression and text encoding by their first bytes, and hands out lines
+//! from a rolling buffer.
 
+mod keyfile;
 mod lines;
+mod unpack;
+mod utf16;
 
-pub use lines::{LineReader, MAX_LINE};
+pub use keyfile::{read_key_file, KEY_FILE_MAX};
+pub use lines::{LineReader, MAX_LINE, MAX_PAGE};
+pub use unpack::Compression;
+pub use utf16::ByteOrder;
 
 use crate::error::{Error, Result};
-use flate2::bufread::MultiGzDecoder;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-const READ_BUFFER: usize = 256 * 1024;
 
 /// Where one input comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,37 +38,46 @@ impl InputSpec {
         }
     }
 
-    /// The name used in evidence sources (`file:line`).
+    /// The name used in evidence sources (`file:line`) and errors. It reaches
+    /// every report and stderr, so it is redacted and neutralised: a file
+    /// name or a label can hold a token, or an escape sequence.
     pub fn name(&self) -> String {
-        match self {
-            InputSpec::Stdin => "<stdin>".to_string(),
+        let raw = match self {
+            InputSpec::Stdin => return "<stdin>".to_string(),
             InputSpec::Path(p) => p.display().to_string(),
             InputSpec::Labeled { label, .. } => label.clone(),
-        }
+        };
+        let redacted = crate::redact::shared().redact_name(&raw);
+        crate::term::safe(&redacted).into_owned()
     }
 }
 
-/// An opened input, decompressed if it was gzip.
+/// An opened input, decompressed and decoded to UTF-8 bytes.
 pub struct Input {
     pub name: String,
     pub gzip: bool,
+    pub compression: Option<Compression>,
     pub reader: Box<dyn Read + Send>,
 }
 
 pub fn open(spec: &InputSpec) -> Result<Input> {
     let name = spec.name();
     let raw: Box<dyn Read + Send> = match spec {
-        InputSpec::Stdin => Box::new(io::stdin()),
+        InputSpec::Stdin => {
+            if stdin_is_closed() {
+                return Err(Error::StdinClosed);
+            }
+            Box::new(io::stdin())
+        }
         InputSpec::Path(p) | InputSpec::Labeled { path: p, .. } => Box::new(open_file(p, &name)?),
     };
-    let mut buffered = BufReader::with_capacity(READ_BUFFER, raw);
-    let gzip = starts_with_gzip_magic(&mut buffered).map_err(|e| Error::read(&name, e))?;
-    let reader: Box<dyn Read + Send> = if gzip {
-        Box::new(MultiGzDecoder::new(buffered))
-    } else {
-        Box::new(buffered)
-    };
-    Ok(Input { name, gzip, reader })
+    let u = unpack::unpack(raw).map_err(|e| Error::read(&name, e))?;
+    Ok(Input {
+        name,
+        gzip: u.compression == Some(Compression::Gzip),
+        compression: u.compression,
+        reader: u.reader,
+    })
 }
 
 fn open_file(path: &Path, name: &str) -> Result<File> {
@@ -78,15 +90,27 @@ fn open_file(path: &Path, name: &str) -> Result<File> {
     File::open(path).map_err(|e| Error::read(name, e))
 }
 
-/// Peeks without consuming, so a short first read cannot hide the magic.
-fn starts_with_gzip_magic(r: &mut impl BufRead) -> io::Result<bool> {
-    loop {
-        match r.fill_buf() {
-            Ok(buf) => return Ok(buf.len() >= 2 && buf[..2] == GZIP_MAGIC),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-    }
+/// A closed standard input (`<&-`) reads as empty, which would triage to
+/// "nothing failing". Rust's runtime reopens a closed descriptor 0 on
+/// /dev/null before `main`, so /dev/null is what a closed stdin looks like;
+/// there is no log to read from either.
+#[cfg(unix)]
+fn stdin_is_closed() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let Ok(fd) = io::stdin().as_fd().try_clone_to_owned() else {
+        return true;
+    };
+    let Ok(meta) = File::from(fd).metadata() else {
+        return true;
+    };
+    let null = std::fs::metadata("/dev/null").map(|m| m.rdev()).ok();
+    meta.file_type().is_char_device() && Some(meta.rdev()) == null
+}
+
+#[cfg(not(unix))]
+fn stdin_is_closed() -> bool {
+    false
 }
 
 #[cfg(test)]
@@ -100,6 +124,76 @@ mod tests {
         let mut s = String::new();
         input.reader.read_to_string(&mut s).unwrap();
         (input.gzip, s)
+    }
+
+    fn read_bytes(bytes: &[u8]) -> (Option<Compression>, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.log");
+        std::fs::write(&path, bytes).unwrap();
+        let mut input = open(&InputSpec::Path(path)).unwrap();
+        let mut s = String::new();
+        input.reader.read_to_string(&mut s).unwrap();
+        (input.compression, s)
+    }
+
+    const TEXT: &str = "Rotation attempt failed for cluster c23h5icd0sr2mu96rcig\nnext line\n";
+
+    #[test]
+    fn bzip2_xz_and_zstd_like_gzip() {
+        let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+        bz.write_all(TEXT.as_bytes()).unwrap();
+        let bz = bz.finish().unwrap();
+        let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 1);
+        xz.write_all(TEXT.as_bytes()).unwrap();
+        let xz = xz.finish().unwrap();
+        let zst = zstd::encode_all(TEXT.as_bytes(), 1).unwrap();
+        for (bytes, c) in [
+            (bz, Compression::Bzip2),
+            (xz, Compression::Xz),
+            (zst, Compression::Zstd),
+        ] {
+            assert_eq!(read_bytes(&bytes), (Some(c), TEXT.to_string()));
+        }
+    }
+
+    #[test]
+    fn byte_order_marks() {
+        let mut utf8 = vec![0xef, 0xbb, 0xbf];
+        utf8.extend_from_slice(TEXT.as_bytes());
+        assert_eq!(read_bytes(&utf8), (None, TEXT.to_string()));
+        let le: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(TEXT.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xfe, 0xff]
+            .into_iter()
+            .chain(TEXT.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(read_bytes(&le), (None, TEXT.to_string()));
+        assert_eq!(read_bytes(&be), (None, TEXT.to_string()));
+        // Compressed UTF-16: decompressed first, then decoded.
+        let mut enc = GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(&le).unwrap();
+        let (c, s) = read_bytes(&enc.finish().unwrap());
+        assert_eq!((c, s.as_str()), (Some(Compression::Gzip), TEXT));
+        // Short inputs are still read whole.
+        assert_eq!(read_bytes(b"ab").1, "ab");
+        assert_eq!(read_bytes(b"").1, "");
+    }
+
+    #[test]
+    fn names_are_redacted_and_neutralised() {
+        let spec = InputSpec::Path(PathBuf::from("token=Zx9Qw8Er7Ty6\u{1b}]52;c;x\u{7}.log"));
+        let name = spec.name();
+        assert!(
+            !name.contains("Zx9Qw8Er7Ty6") && !name.contains('\u{1b}'),
+            "{name:?}"
+        );
+        let label = InputSpec::Labeled {
+            path: PathBuf::from("/tmp/x"),
+            label: "logdna:user:s3cr3tT0ken@api.example.com".into(),
+        };
+        assert!(!label.name().contains("s3cr3tT0ken"), "{}", label.name());
     }
 
     #[test]

@@ -65,18 +65,31 @@ fn binary_garbage_invalid_utf8_and_nul_bytes() {
 }
 
 #[test]
-fn a_fifty_megabyte_line() {
-    let mut line = b"2026-11-20T03:00:00.000000000Z ".to_vec();
+fn a_fifty_megabyte_line_is_cut_counted_and_its_head_still_classified() {
+    let mut line =
+        b"2026-11-20T03:00:00.000000000Z Rotation attempt failed for cluster bm64u3ed02o93vv36hb0 "
+            .to_vec();
     line.resize(50 * 1024 * 1024, b'a');
     line.extend_from_slice(b"\nRotation attempt failed for cluster c23h5icd0sr2mu96rcig\n");
     let case = file("long.log", &line);
     let (doc, _, _) = analyze(&case.path);
     assert_eq!(doc["input"]["lines"], 2);
     assert_eq!(
-        doc["input"]["truncated_lines"], 0,
-        "50 MB is under the cap, kept whole"
+        doc["input"]["truncated_lines"], 1,
+        "cut at the cap, counted"
     );
-    assert_eq!(doc["clusters"][0]["status"], "retrying");
+    let mut ids: Vec<&str> = doc["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["cluster_id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        ["bm64u3ed02o93vv36hb0", "c23h5icd0sr2mu96rcig"],
+        "the cut line's head is classified, and the next line is whole"
+    );
 }
 
 #[test]

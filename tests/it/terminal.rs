@@ -1,0 +1,75 @@
+//! Terminal safety on stderr: file names, arguments and quoted text reach the
+//! terminal only through the same neutraliser as the table.
+
+use crate::util::*;
+
+/// Every class the neutraliser removes: OSC 52 (clipboard), CSI, C1 CSI,
+/// BEL, CR, a right-to-left override, U+061C, zero-width and tag characters.
+const HOSTILE: &str =
+    "x\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{1b}[2J\u{9b}31m\r\u{202e}\u{61c}\u{200b}\u{2066}\u{e0041}\u{feff}y";
+const BAD: &[char] = &[
+    '\u{1b}',
+    '\u{7}',
+    '\u{9b}',
+    '\r',
+    '\u{202e}',
+    '\u{61c}',
+    '\u{200b}',
+    '\u{2066}',
+    '\u{e0041}',
+    '\u{feff}',
+];
+
+fn assert_neutral(what: &str, err: &str) {
+    for c in BAD {
+        assert!(!err.contains(*c), "{what}: {c:?} reaches stderr: {err:?}");
+    }
+}
+
+#[test]
+fn a_hostile_file_name_is_neutralised_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    // Missing: the error quotes the name.
+    let missing = dir.path().join(format!("{HOSTILE}.log"));
+    let out = kp().arg("analyze").arg(&missing).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot read") && err.contains("cm0gLXJmIH4"),
+        "{err:?}"
+    );
+    assert_neutral("missing file", &err);
+    // Present but corrupt: the input error is printed after the report.
+    let corrupt = dir.path().join(format!("{HOSTILE}.gz"));
+    std::fs::write(&corrupt, b"\x1f\x8b\x08\x00garbage that is not deflate").unwrap();
+    let out = kp().arg("analyze").arg(&corrupt).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("gzip"), "{err:?}");
+    assert_neutral("corrupt file", &err);
+    assert_neutral("its report", &String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn a_hostile_argument_is_neutralised_in_usage_errors() {
+    let out = kp()
+        .args(["analyze", "--since", HOSTILE, "fixtures/incident/plain.log"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--since"), "{err:?}");
+    assert_neutral("--since", &err);
+    let out = kp()
+        .args([
+            "analyze",
+            "--logdna",
+            "--region",
+            "us-south",
+            "--logdna-key-file",
+            HOSTILE,
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_neutral("--logdna-key-file", &err);
+}
