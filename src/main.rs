@@ -31,6 +31,10 @@ fn main() -> ExitCode {
                 "kp-triage: error: {}",
                 kp_triage::redact::Redactor::default().redact(&msg)
             );
+            // A fetch ended by SIGINT or SIGTERM exits 130 or 143, as a shell expects.
+            if let Some(code) = kp_triage::fetch::signal_exit(&e) {
+                return ExitCode::from(code);
+            }
             Exit::Error
         }
     };
