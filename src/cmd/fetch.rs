@@ -80,7 +80,11 @@ fn to_file(
         Ok(p) => {
             return match out.commit() {
                 Ok(()) => Ok(p),
-                Err(e) => Err(FetchError::write(e).kept(unchanged(path))),
+                Err(e) => Err(FetchError {
+                    progress: p,
+                    ..FetchError::write(e)
+                }
+                .kept(format!("they could not be moved onto {}", shown(path)))),
             }
         }
         Err(e) => e,
