@@ -20,6 +20,10 @@ fn main() -> ExitCode {
             // An error may quote a log line, a pack sample or a server's
             // reply: redacted and neutralised like everything on stderr.
             kp_triage::term::eprint_error(&format!("{e:#}"));
+            // A fetch ended by SIGINT or SIGTERM exits 130 or 143, as a shell expects.
+            if let Some(code) = kp_triage::fetch::signal_exit(&e) {
+                return ExitCode::from(code);
+            }
             Exit::Error
         }
     };

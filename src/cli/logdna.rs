@@ -2,8 +2,9 @@
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use kp_triage::fetch::logdna::{self, Api, Net, Request};
-use kp_triage::fetch::ServiceKey;
+use kp_triage::fetch::http::{check_base_url, Net};
+use kp_triage::fetch::logdna::{self, Api, Request};
+use kp_triage::fetch::{Limits, ServiceKey};
 use kp_triage::time::{self, Ts};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -38,9 +39,27 @@ pub struct LogdnaArgs {
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub retries: u32,
 
-    /// Seconds to wait for a connection, and for each read.
+    /// Seconds for each request, from connecting to the last byte of its
+    /// answer; also the longest wait a server's Retry-After gets.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub timeout: u64,
+
+    /// Stop with an error after this many pages (v2), keeping what was fetched.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_pages)]
+    pub max_pages: u64,
+
+    /// Stop with an error after this many lines, keeping what was fetched.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_lines)]
+    pub max_lines: u64,
+
+    /// Refuse a page (or a v1 answer) larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = Net::default().max_body >> 20)]
+    pub max_page_mib: u64,
+
+    /// Allow a plain http:// --logdna-url to a host other than this machine
+    /// (the key then crosses the network unencrypted).
+    #[arg(long)]
+    pub allow_http: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -60,7 +79,17 @@ impl LogdnaArgs {
     pub fn request(&self, w: &FetchWindow<'_>, app: Option<String>) -> anyhow::Result<Request> {
         let base_url = match (&self.region, &self.logdna_url) {
             (Some(r), _) => logdna::region_url(r).map_err(anyhow::Error::msg)?,
-            (None, Some(u)) => u.clone(),
+            (None, Some(u)) => {
+                let (url, userinfo) = check_base_url(u, self.allow_http)
+                    .map_err(|e| anyhow::anyhow!("--logdna-url: {e}"))?;
+                if userinfo.is_some() {
+                    eprintln!(
+                        "kp-triage: the user part of --logdna-url is not sent; \
+                         the key comes from {KEY_ENV} or --logdna-key-file"
+                    );
+                }
+                url.as_str().trim_end_matches('/').to_string()
+            }
             (None, None) => bail!("give --region REGION (e.g. us-south) or --logdna-url URL"),
         };
         let (from, to) = window(w)?;
@@ -79,13 +108,26 @@ impl LogdnaArgs {
     }
 
     pub fn net(&self) -> Net {
-        let t = Duration::from_secs(self.timeout.max(1));
         Net {
-            connect_timeout: t.min(Duration::from_secs(30)),
-            read_timeout: t,
+            timeout: Duration::from_secs(self.timeout.max(1)),
             retries: self.retries,
+            max_body: self.max_page_mib.max(1).saturating_mul(1 << 20),
             ..Net::default()
         }
+    }
+
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_pages: self.max_pages.max(1),
+            max_lines: self.max_lines.max(1),
+        }
+    }
+
+    /// The user part of --logdna-url, which is never sent but must be
+    /// redacted wherever it could show.
+    pub fn url_secret(&self) -> Option<String> {
+        let u = self.logdna_url.as_deref()?;
+        check_base_url(u, true).ok()?.1
     }
 
     /// The key from --logdna-key-file, else from the environment.

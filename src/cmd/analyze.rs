@@ -6,7 +6,8 @@ use crate::Exit;
 use anyhow::Context;
 use kp_triage::analyze;
 use kp_triage::config::{Config, WindowSpec};
-use kp_triage::fetch::logdna;
+use kp_triage::fetch::interrupt::Interrupt;
+use kp_triage::fetch::{logdna, neutralise};
 use kp_triage::redact::Redactor;
 use kp_triage::report;
 use kp_triage::source::InputSpec;
@@ -58,6 +59,8 @@ fn exit_status(triage: &analyze::Triage) -> Exit {
 
 /// Fetches the export into a temporary file and points the config at it.
 /// --since/--from/--to chose what to fetch, so the analysis takes all of it.
+/// A fetch that fails after some pages keeps the file and names it; one
+/// that is interrupted removes it.
 fn fetch_into(
     args: &AnalyzeArgs,
     cfg: &mut Config,
@@ -65,27 +68,55 @@ fn fetch_into(
 ) -> anyhow::Result<tempfile::NamedTempFile> {
     let o = &args.logdna_opts;
     let key = o.key()?;
-    secrets.push(key.expose().to_string());
+    secrets.extend(key.wire_forms());
+    if let Some(userinfo) = o.url_secret() {
+        secrets.extend(userinfo.split(':').map(String::from));
+        secrets.push(userinfo);
+    }
     let window = FetchWindow {
         since: args.since.as_deref(),
         from: args.from.as_deref(),
         to: args.to.as_deref(),
     };
     let req = o.request(&window, cfg.app.clone())?;
-    let mut spool =
-        tempfile::NamedTempFile::new().context("creating a temporary file for the export")?;
-    let (bar, mut progress) = super::fetch_progress();
+    let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
+    let mut spool = tempfile::Builder::new()
+        .prefix("kp-triage-logdna-")
+        .suffix(".jsonl")
+        .tempfile()
+        .context("creating a temporary file for the export")?;
+    interrupt.remove_on_exit(spool.path().to_path_buf());
+    let (bar, mut events) = super::fetch::reporter();
     let fetched = logdna::fetch(
         &req,
         &key,
         &o.net(),
+        &o.limits(),
         &mut io::BufWriter::new(spool.as_file_mut()),
-        &mut progress,
+        &interrupt,
+        &mut events,
     );
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    fetched.map_err(|e| super::without_key(e, key.expose()))?;
+    if let Err(e) = fetched {
+        let e = if e.progress.lines == 0 {
+            e
+        } else if e.signal().is_some() {
+            e.kept("the temporary export holding them was removed")
+        } else {
+            match spool.keep() {
+                Ok((_, path)) => {
+                    let p = neutralise(&path.display().to_string()).into_owned();
+                    e.kept(format!(
+                        "nothing was analysed, and they are kept in {p} (analyse them with `kp-triage analyze {p}`)"
+                    ))
+                }
+                Err(k) => e.kept(format!("they could not be kept ({})", k.error)),
+            }
+        };
+        return Err(super::without_key(e, key.expose()));
+    }
     cfg.inputs = vec![InputSpec::Labeled {
         path: spool.path().to_path_buf(),
         label: format!("logdna:{}", host_of(&req.base_url)),
@@ -99,6 +130,9 @@ fn host_of(url: &str) -> &str {
         .nth(1)
         .unwrap_or(url)
         .split('/')
+        .next()
+        .unwrap_or(url)
+        .rsplit('@')
         .next()
         .unwrap_or(url)
 }

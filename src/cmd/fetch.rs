@@ -4,9 +4,12 @@ use crate::cli::logdna::FetchWindow;
 use crate::cli::{FetchCommand, FetchLogdnaArgs};
 use crate::Exit;
 use anyhow::Context;
-use kp_triage::fetch::logdna;
-use std::fs::File;
+use indicatif::ProgressBar;
+use kp_triage::fetch::interrupt::Interrupt;
+use kp_triage::fetch::output::AtomicFile;
+use kp_triage::fetch::{logdna, neutralise, plural, Event, FetchError, Progress};
 use std::io::{self, BufWriter, Write};
+use std::path::Path;
 
 pub fn run(cmd: &FetchCommand) -> anyhow::Result<Exit> {
     match cmd {
@@ -23,24 +26,93 @@ fn logdna_export(args: &FetchLogdnaArgs) -> anyhow::Result<Exit> {
         to: args.to.as_deref(),
     };
     let req = o.request(&window, Some(args.app.clone()))?;
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(p) => Box::new(BufWriter::new(
-            File::create(p).with_context(|| format!("creating {}", p.display()))?,
-        )),
-        None => Box::new(BufWriter::new(io::stdout().lock())),
+    let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
+    let (bar, mut events) = reporter();
+    let mut fetch = |out: &mut dyn Write| {
+        logdna::fetch(
+            &req,
+            &key,
+            &o.net(),
+            &o.limits(),
+            out,
+            &interrupt,
+            &mut events,
+        )
     };
-    let (bar, mut progress) = super::fetch_progress();
-    let fetched = logdna::fetch(&req, &key, &o.net(), &mut out, &mut progress);
+    let fetched = match &args.output {
+        Some(path) => to_file(path, &interrupt, &mut fetch),
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            fetch(&mut out).map_err(|e| e.kept("they were written to stdout"))
+        }
+    };
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     let p = fetched.map_err(|e| super::without_key(e, key.expose()))?;
-    out.flush()?;
     if args.output.is_some() {
         eprintln!(
-            "kp-triage: fetched {} lines in {} pages ({} retries)",
-            p.lines, p.pages, p.retries
+            "kp-triage: fetched {} in {} ({})",
+            plural(p.lines, "line", "lines"),
+            plural(p.pages, "page", "pages"),
+            plural(p.retries, "retry", "retries")
         );
     }
     Ok(Exit::Clean)
+}
+
+/// Fetches into a temporary file beside `path` and renames it over `path`
+/// on success. On failure `path` is untouched, and the lines fetched, if
+/// any, are kept in `path.partial`; the error says which.
+fn to_file(
+    path: &Path,
+    interrupt: &Interrupt,
+    fetch: &mut dyn FnMut(&mut dyn Write) -> Result<Progress, FetchError>,
+) -> Result<Progress, FetchError> {
+    let shown = |p: &Path| neutralise(&p.display().to_string()).into_owned();
+    let unchanged = |p: &Path| format!("Nothing was fetched, and {} is unchanged.", shown(p));
+    let mut out = match AtomicFile::create(path) {
+        Ok(out) => out,
+        Err(e) => return Err(FetchError::write(e).kept(unchanged(path))),
+    };
+    interrupt.remove_on_exit(out.temp_path().to_path_buf());
+    let e = match fetch(&mut out) {
+        Ok(p) => {
+            return match out.commit() {
+                Ok(()) => Ok(p),
+                Err(e) => Err(FetchError {
+                    progress: p,
+                    ..FetchError::write(e)
+                }
+                .kept(format!("they could not be moved onto {}", shown(path)))),
+            }
+        }
+        Err(e) => e,
+    };
+    if e.progress.lines == 0 {
+        return Err(e.kept(unchanged(path)));
+    }
+    let note = match out.keep_partial() {
+        Ok(partial) => format!("they are kept in {}", shown(&partial)),
+        Err(io) => format!("they could not be kept ({io})"),
+    };
+    Err(e.kept(note))
+}
+
+/// Progress on a terminal spinner, and notices (waits, retries, doubtful
+/// lines) on stderr above it, neutralised: they may quote the server.
+pub fn reporter() -> (Option<ProgressBar>, impl FnMut(Event<'_>)) {
+    let (bar, mut progress) = super::fetch_progress();
+    let shown = bar.clone();
+    let report = move |e: Event<'_>| match e {
+        Event::Page(p) => progress(p),
+        Event::Notice(m) => {
+            let line = format!("kp-triage: {}", neutralise(m));
+            match &shown {
+                Some(b) => b.suspend(|| eprintln!("{line}")),
+                None => eprintln!("{line}"),
+            }
+        }
+    };
+    (bar, report)
 }

@@ -4,15 +4,25 @@
 //! Query parameters go out sorted, because the v2 cursor is sensitive to
 //! their order (Mezmo's own CLI sorts them too). Every request retries with
 //! backoff and jitter on 429 (honouring Retry-After), 5xx and dropped
-//! connections; a page that still fails stops the run with what was fetched
-//! and how to resume. Never a silent partial result.
+//! connections ([`super::http`]); a page that still fails stops the run with
+//! what was fetched and how to resume. Never a silent partial result.
+//!
+//! A hostile or broken server cannot keep it going: a cursor seen before is
+//! an error, pages and lines are capped ([`Limits`]), and `_ts` is checked
+//! against the window and the newest-first order.
 
-use super::ServiceKey;
+use super::http::{Failure, Http, Net};
+use super::interrupt::Interrupt;
+use super::text::{clip, neutralise};
+use super::{plural, Event, Limits, ServiceKey, Stop};
+// The shared types, where callers of this module have always found them.
+pub use super::{FetchError, Progress};
 use crate::time::Ts;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::io::Write;
-use std::time::Duration;
 
 /// IBM Log Analysis regions (FORMATS.md section 3).
 pub const REGIONS: &[&str] = &[
@@ -59,97 +69,58 @@ pub struct Request {
     pub page_size: u32,
 }
 
-#[derive(Clone, Debug)]
-pub struct Net {
-    pub connect_timeout: Duration,
-    pub read_timeout: Duration,
-    /// Retries per request after the first try.
-    pub retries: u32,
-    pub backoff: Duration,
-    pub max_backoff: Duration,
-}
-
-impl Default for Net {
-    fn default() -> Self {
-        Net {
-            connect_timeout: Duration::from_secs(10),
-            read_timeout: Duration::from_secs(60),
-            retries: 5,
-            backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(30),
-        }
-    }
-}
-
-/// How far a fetch has come; reported after every page.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Progress {
-    pub pages: u64,
-    pub lines: u64,
-    pub retries: u64,
-    /// The oldest `_ts` fetched: where to resume a newest-first export.
-    pub oldest: Option<Ts>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    #[error("LogDNA refused the service key (HTTP {status}): check the key (LOGDNA_SERVICE_KEY or --logdna-key-file), and that \"Export Log Lines\" is switched on for the instance{detail}")]
-    Auth { status: u16, detail: String },
-    #[error("LogDNA rejected the export request (HTTP 400){detail}: check the time range, --query and --app")]
-    BadRequest { detail: String },
-    #[error("HTTP {status} from LogDNA{detail}")]
-    Status { status: u16, detail: String },
-    #[error("{what} failed after {attempts} attempts: {cause}. {progress}")]
-    GaveUp {
-        what: String,
-        attempts: u32,
-        cause: String,
-        progress: String,
-    },
-    #[error("{what} is not a LogDNA export page: {cause}")]
-    BadPage { what: String, cause: String },
-    #[error("writing the export: {0}")]
-    Write(#[source] std::io::Error),
-    #[error("cannot start the HTTP client: {0}")]
-    Client(String),
-}
-
 /// Fetches the export and writes it as JSON Lines, one exported line per
-/// line, calling `progress` after each page.
+/// line, telling `events` of each page and each notice. A signal on
+/// `interrupt` stops it like any other error; `out` is flushed either way.
 pub fn fetch(
     req: &Request,
     key: &ServiceKey,
     net: &Net,
+    limits: &Limits,
     out: &mut dyn Write,
-    progress: &mut dyn FnMut(&Progress),
+    interrupt: &Interrupt,
+    events: &mut dyn FnMut(Event<'_>),
 ) -> Result<Progress, FetchError> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| FetchError::Client(e.to_string()))?;
-    let client = reqwest::Client::builder()
-        .connect_timeout(net.connect_timeout)
-        .read_timeout(net.read_timeout)
-        .user_agent(concat!("kp-triage/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| FetchError::Client(e.to_string()))?;
+    let fail = |stop, progress| FetchError {
+        stop: Box::new(stop),
+        progress,
+        kept: None,
+    };
+    let http = Http::new(net.clone(), key.wire_forms())
+        .map_err(|e| fail(Stop::Client(e), Progress::default()))?;
     let mut s = Session {
-        client,
+        http,
         req,
         key,
-        net,
+        limits,
+        key_forms: key.wire_forms(),
         p: Progress::default(),
+        ts: TsCheck::new(req.from, req.to),
+        out,
+        events,
     };
-    rt.block_on(s.run(out, progress))?;
-    Ok(s.p)
+    let ran = interrupt
+        .run(s.run())
+        .map_err(|e| fail(Stop::Client(e.to_string()), Progress::default()))?;
+    let ran = ran.unwrap_or_else(|sig| Err(Stop::Interrupted(sig)));
+    let flushed = s.out.flush().map_err(Stop::Write);
+    s.ts.summary(&mut *s.events);
+    ran.and(flushed)
+        .map(|_| s.p)
+        .map_err(|stop| fail(stop, s.p))
 }
 
 struct Session<'a> {
-    client: reqwest::Client,
+    http: Http,
     req: &'a Request,
     key: &'a ServiceKey,
-    net: &'a Net,
+    /// The key as sent and in base64, never to be written to the export.
+    key_forms: Vec<String>,
+    limits: &'a Limits,
     p: Progress,
+    ts: TsCheck,
+    out: &'a mut dyn Write,
+    events: &'a mut dyn FnMut(Event<'_>),
 }
 
 #[derive(Deserialize)]
@@ -166,82 +137,97 @@ struct TsOnly {
 }
 
 impl Session<'_> {
-    async fn run(
-        &mut self,
-        out: &mut dyn Write,
-        progress: &mut dyn FnMut(&Progress),
-    ) -> Result<(), FetchError> {
+    async fn run(&mut self) -> Result<(), Stop> {
         match self.req.api {
             Api::V1 => {
-                let body = self.get("/v1/export", None, "the export").await?;
-                self.write_lines(
-                    body.split(|b| *b == b'\n')
-                        .filter(|l| !l.trim_ascii().is_empty()),
-                    out,
-                )?;
+                let what = "the export";
+                let body = self.get("/v1/export", None, what).await?;
+                let lines = body
+                    .split(|b| *b == b'\n')
+                    .filter(|l| !l.trim_ascii().is_empty());
+                self.write_lines(lines, what)?;
                 self.p.pages = 1;
-                progress(&self.p);
+                (self.events)(Event::Page(&self.p));
                 Ok(())
             }
-            Api::V2 => self.pages(out, progress).await,
+            Api::V2 => self.pages().await,
         }
     }
 
-    async fn pages(
-        &mut self,
-        out: &mut dyn Write,
-        progress: &mut dyn FnMut(&Progress),
-    ) -> Result<(), FetchError> {
+    async fn pages(&mut self) -> Result<(), Stop> {
         let mut cursor: Option<String> = None;
+        let mut seen = HashSet::new();
         loop {
             let what = format!("page {} of the export", self.p.pages + 1);
             let body = self.get("/v2/export", cursor.as_deref(), &what).await?;
-            let page: Page<'_> =
-                serde_json::from_slice(&body).map_err(|e| FetchError::BadPage {
-                    what,
-                    cause: e.to_string(),
-                })?;
-            self.write_lines(page.lines.iter().map(|r| r.get().as_bytes()), out)?;
+            let page: Page<'_> = serde_json::from_slice(&body).map_err(|e| Stop::BadPage {
+                what: what.clone(),
+                service: "LogDNA",
+                cause: e.to_string(),
+            })?;
+            self.write_lines(page.lines.iter().map(|r| r.get().as_bytes()), &what)?;
             self.p.pages += 1;
-            progress(&self.p);
-            // A repeated or empty cursor would loop for ever; it ends the export.
-            match page.pagination_id {
-                Some(next) if !page.lines.is_empty() && Some(&next) != cursor.as_ref() => {
-                    cursor = Some(next)
-                }
+            (self.events)(Event::Page(&self.p));
+            // No cursor, or an empty page, ends the export.
+            let next = match page.pagination_id {
+                Some(next) if !page.lines.is_empty() => next,
                 _ => return Ok(()),
+            };
+            // A cursor seen before would loop for ever (A, B, A, ...).
+            if !seen.insert(next.clone()) {
+                return Err(Stop::CursorRepeated {
+                    what: format!("page {}", self.p.pages + 1),
+                    cursor: format!("{:?}", clip(&neutralise(&next), 80)),
+                });
             }
+            if self.p.pages >= self.limits.max_pages {
+                return Err(Stop::MaxPages(self.limits.max_pages));
+            }
+            cursor = Some(next);
         }
     }
 
     fn write_lines<'b>(
         &mut self,
         lines: impl Iterator<Item = &'b [u8]>,
-        out: &mut dyn Write,
-    ) -> Result<(), FetchError> {
-        let key = self.key.expose().as_bytes();
-        for line in lines {
-            // An app that logged the key must not get it into a shared export.
-            let line: std::borrow::Cow<'_, [u8]> = match memchr::memmem::find(line, key) {
-                Some(_) => String::from_utf8_lossy(line)
-                    .replace(self.key.expose(), "<redacted:key>")
-                    .into_bytes()
-                    .into(),
-                None => line.into(),
-            };
-            out.write_all(&line)
-                .and_then(|_| out.write_all(b"\n"))
-                .map_err(FetchError::Write)?;
+        what: &str,
+    ) -> Result<(), Stop> {
+        for (i, line) in lines.enumerate() {
+            if self.p.lines >= self.limits.max_lines {
+                return Err(Stop::MaxLines(self.limits.max_lines));
+            }
+            let line = self.without_key(line);
+            self.out
+                .write_all(&line)
+                .and_then(|_| self.out.write_all(b"\n"))
+                .map_err(Stop::Write)?;
             self.p.lines += 1;
-            let ts = serde_json::from_slice::<TsOnly>(&line)
+            let ms = serde_json::from_slice::<TsOnly>(&line)
                 .ok()
-                .and_then(|t| t.ts)
-                .and_then(|ms| Ts::from_epoch_secs(ms / 1000.0));
-            if let Some(ts) = ts {
-                self.p.oldest = Some(self.p.oldest.map_or(ts, |o| o.min(ts)));
+                .and_then(|t| t.ts);
+            if let Some(ms) = ms {
+                let at = || format!("{what}, line {}", i + 1);
+                if let Some(warning) = self.ts.check(ms, at) {
+                    (self.events)(Event::Notice(&warning));
+                }
+                if let Some(ts) = Ts::from_epoch_secs(ms / 1000.0) {
+                    self.p.oldest = Some(self.p.oldest.map_or(ts, |o| o.min(ts)));
+                }
             }
         }
-        out.flush().map_err(FetchError::Write)
+        self.out.flush().map_err(Stop::Write)
+    }
+
+    /// An app that logged the key must not get it into a shared export.
+    fn without_key<'b>(&self, line: &'b [u8]) -> Cow<'b, [u8]> {
+        let mut line = Cow::Borrowed(line);
+        for form in &self.key_forms {
+            if memchr::memmem::find(&line, form.as_bytes()).is_some() {
+                let text = String::from_utf8_lossy(&line).replace(form.as_str(), "<redacted:key>");
+                line = Cow::Owned(text.into_bytes());
+            }
+        }
+        line
     }
 
     /// Parameters in a stable (sorted) order; the cursor resends them all.
@@ -265,123 +251,118 @@ impl Session<'_> {
         p
     }
 
-    async fn get(
-        &mut self,
-        path: &str,
-        cursor: Option<&str>,
-        what: &str,
-    ) -> Result<Vec<u8>, FetchError> {
+    async fn get(&mut self, path: &str, cursor: Option<&str>, what: &str) -> Result<Vec<u8>, Stop> {
         let url = format!("{}{path}", self.req.base_url.trim_end_matches('/'));
         let params = self.params(cursor);
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            let (cause, wait) = match self.try_get(&url, &params).await? {
-                Ok(body) => return Ok(body),
-                Err(retry) => retry,
-            };
-            if attempt > self.net.retries {
-                return Err(FetchError::GaveUp {
-                    what: what.to_string(),
-                    attempts: attempt,
-                    cause,
-                    progress: self.resume_hint(),
-                });
-            }
-            self.p.retries += 1;
-            tokio::time::sleep(wait.unwrap_or_else(|| self.backoff(attempt))).await;
-        }
-    }
-
-    /// One try: the body, a retryable failure (cause, Retry-After), or a final error.
-    async fn try_get(
-        &self,
-        url: &str,
-        params: &[(&str, String)],
-    ) -> Result<Result<Vec<u8>, (String, Option<Duration>)>, FetchError> {
-        let sent = self
-            .client
-            .get(url)
-            .query(params)
-            .basic_auth(self.key.expose(), Some(""))
-            .send()
-            .await;
-        let resp = match sent {
-            Ok(r) => r,
-            Err(e) => return Ok(Err((describe(&e), None))),
+        let key = self.key.expose();
+        let build = |c: &reqwest::Client| c.get(&url).query(&params).basic_auth(key, Some(""));
+        let (retries, events) = (&mut self.p.retries, &mut self.events);
+        let mut notice = |m: &str| {
+            *retries += 1;
+            events(Event::Notice(m));
         };
-        let status = resp.status().as_u16();
-        if resp.status().is_success() {
-            return Ok(resp.bytes().await.map(|b| b.to_vec()).map_err(|e| {
-                (
-                    format!("connection dropped mid-response: {}", describe(&e)),
-                    None,
-                )
-            }));
-        }
-        let retry_after = resp
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        let detail = self.detail(resp.text().await.unwrap_or_default());
-        match status {
-            401 | 403 => Err(FetchError::Auth { status, detail }),
-            400 => Err(FetchError::BadRequest { detail }),
-            429 => Ok(Err((
-                format!("HTTP 429 Too Many Requests{detail}"),
-                retry_after.map(|s| Duration::from_secs(s.min(300))),
-            ))),
-            500..=599 => Ok(Err((format!("HTTP {status}{detail}"), None))),
-            _ => Err(FetchError::Status { status, detail }),
-        }
-    }
-
-    /// A short, key-free excerpt of an error body (they are plain text).
-    fn detail(&self, body: String) -> String {
-        let body = body.replace(self.key.expose(), "<redacted:key>");
-        let body = body.split_whitespace().collect::<Vec<_>>().join(" ");
-        if body.is_empty() {
-            return String::new();
-        }
-        let cut: String = body.chars().take(200).collect();
-        format!(": {cut}")
-    }
-
-    /// Exponential backoff with full jitter, so retrying clients spread out.
-    fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self
-            .net
-            .backoff
-            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
-        exp.min(self.net.max_backoff)
-            .mul_f64(0.5 + fastrand::f64() / 2.0)
-    }
-
-    fn resume_hint(&self) -> String {
-        match self.p.oldest {
-            None => "Nothing was fetched.".to_string(),
-            Some(oldest) => format!(
-                "{} lines in {} {} were fetched before it (newest first, down to {oldest}). To resume, fetch again with --to {oldest} and keep both files.",
-                self.p.lines,
-                self.p.pages,
-                if self.p.pages == 1 { "page" } else { "pages" }
-            ),
-        }
+        self.http
+            .get(&build, what, &mut notice)
+            .await
+            .map_err(|f| stop(f, what))
     }
 }
 
-/// reqwest's own message is terse; its sources say what really happened.
-/// (The URL it names carries the query, never the key: that is a header.)
-fn describe(e: &reqwest::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(inner) = src {
-        s.push_str(": ");
-        s.push_str(&inner.to_string());
-        src = inner.source();
+/// A request's failure in LogDNA's terms.
+fn stop(f: Failure, what: &str) -> Stop {
+    let what = what.to_string();
+    match f {
+        Failure::Status {
+            status: status @ (401 | 403),
+            detail,
+        } => Stop::Refused(format!(
+            "LogDNA refused the service key (HTTP {status}): check the key ({} or --logdna-key-file), and that \"Export Log Lines\" is switched on for the instance{detail}",
+            "LOGDNA_SERVICE_KEY"
+        )),
+        Failure::Status { status: 400, detail } => Stop::Refused(format!(
+            "LogDNA rejected the export request (HTTP 400){detail}: check the time range, --query and --app"
+        )),
+        Failure::Status { status, detail } => {
+            Stop::Refused(format!("HTTP {status} from LogDNA for {what}{detail}"))
+        }
+        Failure::GaveUp { attempts, cause } => Stop::GaveUp {
+            what,
+            attempts,
+            cause,
+        },
+        Failure::TooLarge { max } => Stop::TooLarge { what, max },
+        Failure::Redirect(why) => Stop::Redirect { what, why },
     }
-    s
+}
+
+/// Exported lines must fall inside the window asked for and come newest
+/// first. Neither is enforced (the lines are the server's), but each is
+/// reported: the first time at once, and how often at the end.
+struct TsCheck {
+    from_ms: f64,
+    to_ms: f64,
+    last: Option<f64>,
+    outside: u64,
+    newer: u64,
+}
+
+impl TsCheck {
+    fn new(from: Ts, to: Ts) -> TsCheck {
+        let ms = |t: Ts| t.nanos().div_euclid(1_000_000) as f64;
+        TsCheck {
+            from_ms: ms(from),
+            to_ms: ms(to),
+            last: None,
+            outside: 0,
+            newer: 0,
+        }
+    }
+
+    fn check(&mut self, ms: f64, at: impl Fn() -> String) -> Option<String> {
+        let show = |ms: f64| {
+            Ts::from_epoch_secs(ms / 1000.0).map_or_else(|| format!("{ms} ms"), |t| t.to_string())
+        };
+        let mut warning = None;
+        if !(self.from_ms..=self.to_ms).contains(&ms) {
+            self.outside += 1;
+            if self.outside == 1 {
+                warning = Some(format!(
+                    "warning: {}: _ts {} is outside the window asked for ({} to {}); later ones are counted",
+                    at(),
+                    show(ms),
+                    show(self.from_ms),
+                    show(self.to_ms)
+                ));
+            }
+        }
+        if self.last.is_some_and(|last| ms > last) {
+            self.newer += 1;
+            if self.newer == 1 && warning.is_none() {
+                warning = Some(format!(
+                    "warning: {}: _ts {} is newer than the line before it, in an export that comes newest first; later ones are counted",
+                    at(),
+                    show(ms)
+                ));
+            }
+        }
+        self.last = Some(ms);
+        warning
+    }
+
+    fn summary(&self, events: &mut dyn FnMut(Event<'_>)) {
+        if self.outside > 0 {
+            events(Event::Notice(&format!(
+                "warning: {} had a _ts outside the window asked for",
+                plural(self.outside, "exported line", "exported lines")
+            )));
+        }
+        if self.newer > 0 {
+            events(Event::Notice(&format!(
+                "warning: {} newer than the line before: the export is not newest first, so --to may not resume it exactly",
+                plural(self.newer, "exported line was", "exported lines were")
+            )));
+        }
+    }
 }
 
 #[cfg(test)]

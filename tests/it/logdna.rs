@@ -265,11 +265,17 @@ fn a_page_that_keeps_failing_stops_with_what_was_fetched_and_how_to_resume() {
     assert!(err.contains("8 lines in 1 page were fetched"), "{err}");
     // The first page holds the 8 newest lines; the oldest of them is 03:01:00.
     assert!(
-        err.contains("To resume, fetch again with --to 2026-11-20T03:01:00.002Z"),
+        err.contains("To resume, fetch the rest with --to 2026-11-20T03:01:00.002Z"),
         "{err}"
     );
+    // The target is written only by a fetch that succeeds; what was fetched
+    // is kept beside it, and the error says where.
+    assert!(!run.file.exists());
+    let partial = run.file.with_extension("jsonl.partial");
+    assert!(err.contains(&partial.display().to_string()), "{err}");
+    let kept = std::fs::read_to_string(&partial).unwrap();
     assert_eq!(
-        run.fetched(),
+        kept.lines().collect::<Vec<_>>(),
         kp_events_lines()[..8],
         "what was fetched is kept, not lost"
     );
@@ -312,7 +318,7 @@ fn the_service_key_never_reaches_any_output() {
     let server = Server::start(stored_lines(), 8, vec![Some(Fault::BadRequestEchoingKey)]);
     let err = fetch(&server, &[]).stderr();
     assert!(
-        err.contains("HTTP 400") && err.contains("<redacted:key>"),
+        err.contains("HTTP 400") && err.contains("<redacted:key"),
         "{err}"
     );
 }

@@ -1,0 +1,72 @@
+//! Making a server's words safe to print: error bodies, cursors, headers and
+//! redirect targets come from the other end of the connection, and a hostile
+//! server can put terminal escapes in any of them.
+
+use std::borrow::Cow;
+
+/// Replaces what could drive or deceive a terminal: C0 and C1 controls (ESC
+/// shows as `␛`, so an OSC 52 clipboard write reads as text), bidi overrides
+/// and isolates, U+061C, zero-width characters and tag characters.
+pub fn neutralise(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{1b}' => '␛',
+                '\t' | '\n' | '\r' => ' ',
+                c if unsafe_char(c) => '\u{fffd}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}'
+            | '\u{061c}' | '\u{2060}' | '\u{feff}' | '\u{e0000}'..='\u{e007f}')
+}
+
+/// At most `max` characters, whitespace runs folded to one space, the cut
+/// marked. Cut only text that is already redacted and neutralised.
+pub fn clip(s: &str, max: usize) -> String {
+    let folded = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match folded.char_indices().nth(max) {
+        None => folded,
+        Some((i, _)) => format!("{}…", &folded[..i]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_overrides_are_neutralised() {
+        let osc52 = "copy \u{1b}]52;c;ZWNobyBoaQ==\u{7} done";
+        let out = neutralise(osc52);
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out}");
+        assert!(out.contains("␛]52"), "{out}");
+        for c in [
+            '\u{202e}',
+            '\u{2067}',
+            '\u{200b}',
+            '\u{061c}',
+            '\u{e0041}',
+            '\u{9b}',
+        ] {
+            let s = format!("a{c}b");
+            assert_eq!(neutralise(&s), "a\u{fffd}b", "{:?}", c);
+        }
+        assert!(matches!(neutralise("plain – text"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn clip_folds_whitespace_and_marks_the_cut() {
+        assert_eq!(clip("a \n b", 10), "a b");
+        assert_eq!(clip("abcdef", 3), "abc…");
+    }
+}
