@@ -32,8 +32,10 @@ pub struct Event {
     /// The word layer's event, for the attempts stage to weigh: it acts on
     /// it on the rotation topic or inside a rotation of the cluster.
     pub hint: Option<Hint>,
-    /// The message speaks of rotation or of the key.
+    /// The message speaks of rotation (or of changing the key).
     pub topic: bool,
+    /// The message names the key.
+    pub key: bool,
     /// An error-level record (a candidate for `unclassified`).
     pub error: bool,
     /// The record's own level (`Unknown` for plain text).

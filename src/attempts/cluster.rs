@@ -230,11 +230,14 @@ impl Cluster {
     pub(super) fn attempt_for(&mut self, number: Option<u32>, ts: Option<Ts>) -> &mut Attempt {
         let round = self.rounds;
         let fits = |a: &Attempt| number.is_none() || a.number.is_none() || a.number == number;
+        let implied = self.implied_number();
         let reuse = match self.attempts.last() {
             Some(a) if a.round != round => false,
             Some(a) if a.outcome == Outcome::InProgress => fits(a),
-            // A late line of an attempt that already closed.
-            Some(a) => number.is_some() && a.number == number,
+            // A late line of an attempt that already closed, by its number
+            // or by the number its place implies (the line that closed it
+            // gave none).
+            Some(a) => number.is_some() && a.number.or(implied) == number,
             None => false,
         };
         if !reuse {
@@ -289,6 +292,20 @@ impl Cluster {
         if let Some(t) = ts {
             self.first_seen = Some(self.first_seen.map_or(t, |f| f.min(t)));
             self.last_seen = Some(self.last_seen.map_or(t, |l| l.max(t)));
+        }
+    }
+
+    /// The number the latest attempt would have by its place: one after
+    /// the numbered attempt before it, or 1 when it is the round's first.
+    fn implied_number(&self) -> Option<u32> {
+        let cur = self.current();
+        let (last, before) = cur.split_last()?;
+        if last.number.is_some() {
+            return last.number;
+        }
+        match before.last() {
+            Some(prev) => prev.number.map(|n| n + 1),
+            None => Some(1),
         }
     }
 

@@ -143,7 +143,7 @@ impl State<'_> {
             self.global_round += 1;
         } else if e.is_failure() && e.is_error_level() {
             self.unattributed.push(i);
-        } else if e.topic && !e.is_failure() && e.marker.is_none() && e.hint.is_none() {
+        } else if (e.topic || e.key) && !e.is_failure() && e.marker.is_none() && e.hint.is_none() {
             self.not_understood.push(i);
         }
     }
@@ -238,7 +238,7 @@ fn act(c: &Cluster, e: &Event) -> Act {
         (Some(Marker::Succeeded), _) | (None, Some(Hint::Succeeded)) => return Act::Succeeded,
         _ => {}
     }
-    if e.error && (c.has_open() || e.who.attempt.is_some() || e.topic) {
+    if e.error && (c.has_open() || e.who.attempt.is_some() || e.topic || e.key) {
         return Act::Failure;
     }
     if e.error {
@@ -247,14 +247,16 @@ fn act(c: &Cluster, e: &Event) -> Act {
     Act::NotUnderstood
 }
 
+/// The word layer's event, where the message or the cluster's state
+/// carries it. A failure is an attempt's only when the message is about
+/// rotation; a failure that merely names the key ("API key could not be
+/// found") is an error inside the attempt, not its end.
 fn words_taken(c: &Cluster, e: &Event) -> Option<Hint> {
-    e.hint.filter(|h| {
-        e.topic
-            || match h {
-                Hint::Exhausted => c.active(),
-                Hint::Started => c.active() && e.who.attempt.is_some(),
-                _ => false,
-            }
+    e.hint.filter(|h| match h {
+        Hint::Failed => e.topic,
+        Hint::Exhausted => e.topic || e.key || c.active(),
+        Hint::Started => e.topic || e.key || (c.active() && e.who.attempt.is_some()),
+        Hint::Succeeded | Hint::Detected => e.topic || e.key,
     })
 }
 

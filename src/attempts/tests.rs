@@ -57,6 +57,7 @@ impl<'p> B<'p> {
             marker,
             hint: None,
             topic: false,
+            key: false,
             error,
             level: if error { Level::Error } else { Level::Info },
             pod: None,

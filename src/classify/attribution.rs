@@ -45,7 +45,10 @@ pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) ->
             who.corr = Some(v.trim().to_string());
         }
         if who.attempt.is_none() && spec.attempt_fields.contains(&name) {
-            who.attempt = number(v);
+            // "3", or "3/5" and "3 of 5", which also give the budget.
+            let (k, m) = fraction(v);
+            who.attempt = k;
+            who.budget = who.budget.or(m);
         }
         if who.budget.is_none() && spec.budget_fields.contains(&name) {
             who.budget = number(v);
@@ -70,6 +73,18 @@ pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) ->
         who.budget = first_capture(&spec.budget_text, text, "max").and_then(|n| number(&n));
     }
     who
+}
+
+/// `k`, `k/m` or `k of m`.
+fn fraction(v: &str) -> (Option<u32>, Option<u32>) {
+    let v = v.trim();
+    let split = v
+        .split_once('/')
+        .or_else(|| v.split_once(" of "));
+    match split {
+        Some((k, m)) => (number(k), number(m)),
+        None => (number(v), None),
+    }
 }
 
 /// A small positive count; "0" and absurd numbers are no attempt number.

@@ -114,6 +114,23 @@ impl Classifier {
         v.words.read(message, outcome)
     }
 
+    /// A cause the words name ("could not get a client for the cluster
+    /// master"), when no rule named one.
+    fn add_word_cause(&self, class: &mut Classification, reading: Reading) {
+        let v = &self.pack.vocabulary;
+        let Some(cat) = reading.cause.map(|n| v.causes[usize::from(n)]) else {
+            return;
+        };
+        let has_cause = class
+            .categories
+            .iter()
+            .any(|&c| self.pack.category(c).kind == Kind::Cause);
+        if !has_cause {
+            class.categories.insert(0, cat);
+            class.marker = None;
+        }
+    }
+
     /// The number of clusters a new key is announced for, if the text says.
     pub fn announced(&self, text: &str) -> Option<u32> {
         self.pack.vocabulary.announce.iter().find_map(|re| {
@@ -155,9 +172,16 @@ impl Classifier {
     /// which acts on it only inside a rotation or on the rotation topic.
     pub fn combine(&self, class: &mut Classification, reading: Reading) -> Option<Hint> {
         let failing = matches!(reading.hint, Some(Hint::Failed | Hint::Exhausted));
-        if class.marker.is_some() && failing && reading.topic {
+        let on_topic = reading.topic || reading.key;
+        if class.marker.is_some() && failing && on_topic {
             class.marker = None;
         }
+        // Words outrank each other the same way across the two layers:
+        // "Finished rotating the key" is a success, not a start.
+        if class.marker == Some(Marker::Started) && reading.hint == Some(Hint::Succeeded) {
+            class.marker = Some(Marker::Succeeded);
+        }
+        self.add_word_cause(class, reading);
         let kinds = class.categories.iter().map(|&c| self.pack.category(c).kind);
         let lifecycle = class.marker.is_some()
             || kinds

@@ -13,6 +13,12 @@ use serde::Serialize;
 pub enum Class {
     /// Not a verb: marks the message as being about key rotation.
     Topic,
+    /// The key itself ("service API key"): rotation when a `Change` verb
+    /// acts on it ("updated the service API key").
+    Key,
+    Change,
+    /// A word naming a failure cause (the n-th cause of the pack).
+    Cause(u16),
     Start,
     Succeed,
     Fail,
@@ -50,8 +56,22 @@ impl Hint {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Reading {
     pub hint: Option<Hint>,
-    /// The message speaks of rotation or of the key.
+    /// The message speaks of rotation (or of changing the key).
     pub topic: bool,
+    /// The message names the key.
+    pub key: bool,
+    /// The first cause its words name, when it reads as a failure.
+    pub cause: Option<u16>,
+}
+
+impl Class {
+    /// Nouns and the like: found anywhere, never consumed by verbs.
+    fn is_presence(self) -> bool {
+        matches!(
+            self,
+            Class::Topic | Class::Key | Class::Change | Class::Cause(_)
+        )
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,11 +79,15 @@ enum Word {
     Exact(String),
     Prefix(String),
     Number,
+    /// `...`: any number of words, inside the clause.
+    Gap,
 }
 
 impl Word {
     fn parse(w: &str) -> Word {
-        if w == "#" {
+        if w == "..." {
+            Word::Gap
+        } else if w == "#" {
             Word::Number
         } else if let Some(p) = w.strip_suffix('*') {
             Word::Prefix(p.to_string())
@@ -77,6 +101,7 @@ impl Word {
             Word::Exact(w) => token == w,
             Word::Prefix(p) => token.starts_with(p.as_str()),
             Word::Number => token.bytes().all(|b| b.is_ascii_digit()),
+            Word::Gap => true,
         }
     }
 }
@@ -118,8 +143,12 @@ impl Vocabulary {
             .split_whitespace()
             .map(|w| Word::parse(&w.to_lowercase()))
             .collect();
-        if words.is_empty() || words.iter().any(|w| *w == Word::Prefix(String::new())) {
-            return Err(format!("{spec:?} is empty or a bare `*`"));
+        let bare = |w: &Word| *w == Word::Prefix(String::new());
+        let gap_at_edge = words.first() == Some(&Word::Gap) || words.last() == Some(&Word::Gap);
+        if words.is_empty() || words.iter().any(bare) || gap_at_edge {
+            return Err(format!(
+                "{spec:?} is empty, a bare `*`, or starts or ends with `...`"
+            ));
         }
         self.entries.push(Entry { class, words });
         self.entries
@@ -146,16 +175,39 @@ impl Vocabulary {
             clause = clause.saturating_add(1);
             tokenize(t, &mut toks, &mut clause);
         }
-        let topic = toks
-            .words
-            .iter()
-            .enumerate()
-            .any(|(i, _)| self.entry_at(&toks, i, |c| c == Class::Topic).is_some());
+        let present = self.present(&toks);
+        let has = |c: Class| present.iter().any(|&(k, _)| k == c);
+        let key = has(Class::Key);
         let found = self.verbs(&toks);
+        let hint = decide(&found);
+        let failing = matches!(hint, Some(Hint::Failed | Hint::Exhausted));
+        let cause = present
+            .iter()
+            .filter_map(|&(k, at)| match k {
+                Class::Cause(n) if failing => Some((at, n)),
+                _ => None,
+            })
+            .min()
+            .map(|(_, n)| n);
         Reading {
-            hint: decide(&found),
-            topic,
+            hint,
+            topic: has(Class::Topic) || (key && has(Class::Change)),
+            key,
+            cause,
         }
+    }
+
+    /// Every presence-class entry and where it starts.
+    fn present(&self, toks: &Tokens) -> Vec<(Class, usize)> {
+        let mut out = Vec::new();
+        for i in 0..toks.words.len() {
+            for e in self.entries.iter().filter(|e| e.class.is_presence()) {
+                if e.span_at(toks, i).is_some() && !out.contains(&(e.class, i)) {
+                    out.push((e.class, i));
+                }
+            }
+        }
+        out
     }
 
     /// Verb-class entries, longest first and not overlapping, with negation.
@@ -164,7 +216,7 @@ impl Vocabulary {
         let mut last_negator: Option<usize> = None;
         let mut i = 0;
         while i < toks.words.len() {
-            let Some(e) = self.entry_at(toks, i, |c| c != Class::Topic) else {
+            let Some((e, len)) = self.entry_at(toks, i, |c| !c.is_presence()) else {
                 i += 1;
                 continue;
             };
@@ -178,19 +230,51 @@ impl Vocabulary {
                     negated,
                 });
             }
-            i += e.words.len();
+            i += len;
         }
         found
     }
 
-    fn entry_at(&self, toks: &Tokens, i: usize, want: impl Fn(Class) -> bool) -> Option<&Entry> {
-        self.entries.iter().find(|e| {
-            want(e.class)
-                && i + e.words.len() <= toks.words.len()
-                && e.words.iter().enumerate().all(|(k, w)| {
-                    toks.clause[i + k] == toks.clause[i] && w.matches(&toks.words[i + k])
-                })
-        })
+    /// The first (longest) entry of a wanted class matching at `i`, with the
+    /// number of tokens it spans.
+    fn entry_at(
+        &self,
+        toks: &Tokens,
+        i: usize,
+        want: impl Fn(Class) -> bool,
+    ) -> Option<(&Entry, usize)> {
+        self.entries
+            .iter()
+            .filter(|e| want(e.class))
+            .find_map(|e| e.span_at(toks, i).map(|n| (e, n)))
+    }
+}
+
+impl Entry {
+    /// How many tokens the entry spans when it matches at `i`, inside the
+    /// clause of `i`; a gap takes as few words as it can.
+    fn span_at(&self, toks: &Tokens, i: usize) -> Option<usize> {
+        let clause = *toks.clause.get(i)?;
+        let in_clause = |j: usize| j < toks.words.len() && toks.clause[j] == clause;
+        let mut j = i;
+        let mut k = 0;
+        while k < self.words.len() {
+            match &self.words[k] {
+                Word::Gap => {
+                    let next = &self.words[k + 1];
+                    j = (j..).take_while(|&j| in_clause(j)).find(|&j| next.matches(&toks.words[j]))?;
+                    k += 1;
+                }
+                w => {
+                    if !in_clause(j) || !w.matches(&toks.words[j]) {
+                        return None;
+                    }
+                    j += 1;
+                    k += 1;
+                }
+            }
+        }
+        Some(j - i)
     }
 }
 

@@ -408,14 +408,15 @@ impl<'s, 'a> State<'s, 'a> {
         let error = rec.level >= Level::Error
             || (rec.level == Level::Unknown && (rec.error().is_some() || class.error_words));
         let tied = who.cluster.is_some() || who.corr.is_some();
-        let ids = if who.cluster.is_none() && error {
+        let about = reading.topic || reading.key;
+        let ids = if who.cluster.is_none() && (error || about) {
             classify::id_tokens(&text)
         } else {
             Vec::new()
         };
         let lifecycle = !class.categories.is_empty() || class.marker.is_some();
-        let worded = hint.is_some() && (reading.topic || tied);
-        if !lifecycle && !worded && !reading.topic && !(error && (tied || !ids.is_empty())) {
+        let worded = hint.is_some() && (about || tied);
+        if !lifecycle && !worded && !about && !(error && (tied || !ids.is_empty())) {
             return None;
         }
         // Only failures, errors and records not understood are ever shown.
@@ -440,6 +441,7 @@ impl<'s, 'a> State<'s, 'a> {
             marker: class.marker,
             hint,
             topic: reading.topic,
+            key: reading.key,
             error,
             level: rec.level,
             pod: (!pod.is_empty()).then(|| String::from_utf8_lossy(pod).into()),

@@ -61,6 +61,13 @@ pub(super) struct VocabularyFile {
     #[serde(default)]
     pub(super) topic: Vec<String>,
     #[serde(default)]
+    pub(super) key: Vec<String>,
+    #[serde(default)]
+    pub(super) change: Vec<String>,
+    /// Per cause category id: words that name that cause in a failure.
+    #[serde(default)]
+    pub(super) causes: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
     pub(super) start: Vec<String>,
     #[serde(default)]
     pub(super) succeed: Vec<String>,
@@ -100,6 +107,9 @@ pub(super) struct VocabularySamples {
     pub(super) exhausted: Vec<String>,
     #[serde(default)]
     pub(super) none: Vec<String>,
+    /// Per cause category id: failure lines the words must give that cause.
+    #[serde(default)]
+    pub(super) causes: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -147,8 +147,12 @@ pub struct VocabularySpec {
     /// Normalised names of fields read as words.
     pub fields: Vec<String>,
     pub announce: Vec<Regex>,
+    /// The category of each `Class::Cause(n)`.
+    pub causes: Vec<CatId>,
     /// Each sample and the event it must read as; checked once the pack is whole.
     samples: Vec<(Option<Hint>, String, String)>,
+    /// Each cause sample, the category it must name, and its origin.
+    cause_samples: Vec<(CatId, String, String)>,
 }
 
 /// A loaded, validated pack: the default, plus or instead of user packs.
@@ -221,10 +225,10 @@ impl Pack {
             origin,
             "errors.keywords",
         )?);
-        self.add_vocabulary(&file.vocabulary, &file.defines, origin)?;
         for (i, c) in file.category.into_iter().enumerate() {
             self.add_category(c, origin, i)?;
         }
+        self.add_vocabulary(&file.vocabulary, &file.defines, origin)?;
         for r in file.rule {
             self.add_rule(r, &file.defines, origin)?;
         }
@@ -302,8 +306,41 @@ impl Pack {
             origin,
             "vocabulary.keywords",
         )?);
+        for (cat, words) in &v.causes {
+            let entry = format!("vocabulary.causes.{cat}");
+            let id = self
+                .category_id(cat)
+                .filter(|&c| self.category(c).kind == Kind::Cause)
+                .ok_or_else(|| Error::pack(origin, &entry, format!("`{cat}` is not a cause category")))?;
+            let n = match self.vocabulary.causes.iter().position(|&c| c == id) {
+                Some(n) => n,
+                None => {
+                    self.vocabulary.causes.push(id);
+                    self.vocabulary.causes.len() - 1
+                }
+            };
+            for (i, w) in words.iter().enumerate() {
+                self.vocabulary
+                    .words
+                    .add(Class::Cause(n as u16), w)
+                    .map_err(|m| Error::pack(origin, format!("{entry}[{i}]"), m))?;
+            }
+        }
+        for (cat, lines) in &v.samples.causes {
+            let id = self.category_id(cat).ok_or_else(|| {
+                Error::pack(origin, "vocabulary.samples.causes", format!("unknown category `{cat}`"))
+            })?;
+            for l in lines {
+                self.vocabulary
+                    .cause_samples
+                    .push((id, l.clone(), origin.to_string()));
+            }
+        }
+        let spec = &mut self.vocabulary;
         let classes = [
             ("topic", Class::Topic, &v.topic),
+            ("key", Class::Key, &v.key),
+            ("change", Class::Change, &v.change),
             ("start", Class::Start, &v.start),
             ("succeed", Class::Succeed, &v.succeed),
             ("fail", Class::Fail, &v.fail),
@@ -481,6 +518,17 @@ impl Pack {
                     format!("sample {line:?} should read as {want}, reads as {saw}")
                 };
                 return Err(Error::pack(origin, "vocabulary.samples", msg));
+            }
+        }
+        for (cat, line, origin) in &v.cause_samples {
+            let got = v.words.read(line, []).cause.map(|n| v.causes[usize::from(n)]);
+            if got != Some(*cat) {
+                let saw = got.map_or("no cause", |c| self.category(c).id.as_str());
+                let msg = format!(
+                    "sample {line:?} should name {}, names {saw}",
+                    self.category(*cat).id
+                );
+                return Err(Error::pack(origin, "vocabulary.samples.causes", msg));
             }
         }
         Ok(())
