@@ -154,7 +154,7 @@ fn quiet(clusters: &[Cluster], unattributed: &[usize], v: &mut Verdict) {
         .filter(|c| c.status == Status::Rotated)
         .count();
     let unknown = clusters.len() - rotated;
-    if rotated == 0 && unattributed.is_empty() {
+    if rotated == 0 {
         v.verdict = Decision::NoEvidence;
         v.reasons.push(if unknown == 0 {
             "No rotation activity was recognised in the input: no key detected, no attempt, no failure, no success.".to_string()
@@ -164,6 +164,12 @@ fn quiet(clusters: &[Cluster], unattributed: &[usize], v: &mut Verdict) {
                 count(unknown, "cluster shows", "clusters show")
             )
         });
+        if !unattributed.is_empty() {
+            v.reasons.push(format!(
+                "{} tied to no cluster: see the unattributed evidence.",
+                count(unattributed.len(), "failure line is", "failure lines are")
+            ));
+        }
         return;
     }
     v.reasons.push(format!(

@@ -103,7 +103,10 @@ impl Resolver {
             if let Some(c) = &e.who.corr {
                 corr.entry(c.clone()).or_insert_with(|| cluster.clone());
             }
-            if matches!(e.who.source, Some(IdSource::Field | IdSource::Crn)) {
+            if matches!(
+                e.who.source,
+                Some(IdSource::Field | IdSource::Crn | IdSource::Text)
+            ) {
                 known.insert(cluster.clone());
             }
         }
@@ -205,13 +208,16 @@ fn starts_round(c: &Cluster, e: &Event, global_round: u32) -> bool {
     }
     let detected = e.marker == Some(Marker::Detected) || e.hint == Some(Hint::Detected);
     let new_pod = matches!((&c.pod, &e.pod), (Some(a), Some(b)) if a != b);
+    // Attempt numbers starting over: lower than the round's highest, or
+    // attempt 1 again once the round has ended in a success or exhaustion.
+    let concluded = matches!(c.latest, Some(Latest::Succeeded | Latest::Exhausted));
     let restarted = match (e.who.attempt, c.top_number()) {
         (Some(n), Some(top)) => {
             let last_closed = c
                 .current()
                 .last()
                 .is_some_and(|a| a.outcome != Outcome::InProgress);
-            n < top && last_closed || (n == 1 && top >= 1 && last_closed && is_start(e))
+            last_closed && (n < top || (n == 1 && (is_start(e) || concluded)))
         }
         _ => false,
     };

@@ -170,7 +170,12 @@ impl Classifier {
     /// unmake a start or a success a rule saw ("rotation did not complete").
     /// Returns the word layer's hint that is left for the attempts stage,
     /// which acts on it only inside a rotation or on the rotation topic.
-    pub fn combine(&self, class: &mut Classification, reading: Reading) -> Option<Hint> {
+    pub fn combine(&self, class: &mut Classification, mut reading: Reading, error: bool) -> Option<Hint> {
+        // An error that states the limit ("dropping out after 6 attempts")
+        // is the exhaustion it does not name.
+        if reading.limit && error && !matches!(reading.hint, Some(Hint::Succeeded)) {
+            reading.hint = Some(Hint::Exhausted);
+        }
         let failing = matches!(reading.hint, Some(Hint::Failed | Hint::Exhausted));
         let on_topic = reading.topic || reading.key;
         if class.marker.is_some() && failing && on_topic {

@@ -62,6 +62,8 @@ pub struct Reading {
     pub key: bool,
     /// The first cause its words name, when it reads as a failure.
     pub cause: Option<u16>,
+    /// It states a limit ("after 6 attempts") without saying it failed.
+    pub limit: bool,
 }
 
 impl Class {
@@ -194,6 +196,7 @@ impl Vocabulary {
             topic: has(Class::Topic) || (key && has(Class::Change)),
             key,
             cause,
+            limit: found.iter().any(|f| f.class == Class::Limit && !f.negated),
         }
     }
 

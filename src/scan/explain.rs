@@ -49,7 +49,9 @@ pub fn explain(classifier: &Classifier, line: &str) -> Explanation {
         .map(|(k, v)| (k.as_ref(), v.as_ref()))
         .collect();
     let reading = classifier.read(&rec.message, &fields);
-    let hint = classifier.combine(&mut class, reading);
+    let error = rec.level >= decode::Level::Error
+        || (rec.level == decode::Level::Unknown && (rec.error().is_some() || class.error_words));
+    let hint = classifier.combine(&mut class, reading, error);
     let who = classifier.attribute(&fields, &text);
     let pack = &classifier.pack;
     let rules = pack

@@ -403,10 +403,10 @@ impl<'s, 'a> State<'s, 'a> {
             .map(|(k, v)| (k.as_ref(), v.as_ref()))
             .collect();
         let reading = classifier.read(&rec.message, &fields);
-        let hint = classifier.combine(&mut class, reading);
-        let who = classifier.attribute(&fields, &text);
         let error = rec.level >= Level::Error
             || (rec.level == Level::Unknown && (rec.error().is_some() || class.error_words));
+        let hint = classifier.combine(&mut class, reading, error);
+        let who = classifier.attribute(&fields, &text);
         let tied = who.cluster.is_some() || who.corr.is_some();
         let about = reading.topic || reading.key;
         let ids = if who.cluster.is_none() && (error || about) {

@@ -507,7 +507,12 @@ impl Pack {
         for (hint, line, origin) in &v.samples {
             let lower = line.to_ascii_lowercase();
             let reading = v.words.read(line, []);
-            let got = reading.hint.filter(|_| reading.topic);
+            // The engine's own gate: a failure must be about rotation; the
+            // other events may name only the key.
+            let got = reading.hint.filter(|h| match h {
+                Hint::Failed => reading.topic,
+                _ => reading.topic || reading.key,
+            });
             let keyword = v.keywords.iter().any(|k| lower.contains(k.as_str()));
             if got != *hint || (hint.is_some() && !keyword) {
                 let want = hint.map_or("no event", Hint::name);
