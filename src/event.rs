@@ -36,6 +36,8 @@ pub struct Event {
     pub topic: bool,
     /// The message names the key.
     pub key: bool,
+    /// A runbook phrase named the failure, not only an underlying error.
+    pub phrase: bool,
     /// An error-level record (a candidate for `unclassified`).
     pub error: bool,
     /// The record's own level (`Unknown` for plain text).

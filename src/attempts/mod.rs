@@ -144,11 +144,24 @@ impl State<'_> {
         if e.marker == Some(Marker::Detected) || e.hint == Some(Hint::Detected) {
             e.marker = Some(Marker::Detected);
             self.global_round += 1;
-        } else if e.is_failure() && e.is_error_level() {
+        } else if e.is_failure() && e.is_error_level() && self.rotation_failure(e) {
             self.unattributed.push(i);
         } else if (e.topic || e.key) && !e.is_failure() && e.marker.is_none() && e.hint.is_none() {
             self.not_understood.push(i);
         }
+    }
+
+    /// A failure tied to no cluster counts when it speaks of rotation (a
+    /// runbook phrase, the rotation words) or is of a category that holds
+    /// the verdict even unattributed (etcd). A bare underlying error with no
+    /// cluster (a TLS timeout to IAM) is the pod's noise, not a rotation's.
+    fn rotation_failure(&self, e: &Event) -> bool {
+        e.phrase
+            || e.topic
+            || e.key
+            || e.categories
+                .iter()
+                .any(|&c| self.pack.category(c).hold_unattributed)
     }
 
     fn apply(&mut self, id: String, i: usize, events: &mut [Event]) {

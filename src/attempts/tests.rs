@@ -58,6 +58,7 @@ impl<'p> B<'p> {
             hint: None,
             topic: false,
             key: false,
+            phrase: true,
             error,
             level: if error { Level::Error } else { Level::Info },
             pod: None,

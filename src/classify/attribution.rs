@@ -78,9 +78,7 @@ pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) ->
 /// `k`, `k/m` or `k of m`.
 fn fraction(v: &str) -> (Option<u32>, Option<u32>) {
     let v = v.trim();
-    let split = v
-        .split_once('/')
-        .or_else(|| v.split_once(" of "));
+    let split = v.split_once('/').or_else(|| v.split_once(" of "));
     match split {
         Some((k, m)) => (number(k), number(m)),
         None => (number(v), None),

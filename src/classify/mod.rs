@@ -35,6 +35,9 @@ pub struct Classification {
     pub marker: Option<Marker>,
     /// The text holds an error word (for records with no level).
     pub error_words: bool,
+    /// A runbook phrase (or the word layer) named a failure, not only an
+    /// underlying error string.
+    pub phrase: bool,
 }
 
 impl Classification {
@@ -128,6 +131,7 @@ impl Classifier {
         if !has_cause {
             class.categories.insert(0, cat);
             class.marker = None;
+            class.phrase = true;
         }
     }
 
@@ -158,6 +162,9 @@ impl Classifier {
             }
         }
         out.categories = resolve(&hits);
+        out.phrase = hits
+            .iter()
+            .any(|h| h.strength == Strength::Phrase && out.categories.contains(&h.cat));
         if !out.categories.is_empty() {
             // A line that reports a failure is not also a start or a success.
             out.marker = None;
@@ -170,7 +177,12 @@ impl Classifier {
     /// unmake a start or a success a rule saw ("rotation did not complete").
     /// Returns the word layer's hint that is left for the attempts stage,
     /// which acts on it only inside a rotation or on the rotation topic.
-    pub fn combine(&self, class: &mut Classification, mut reading: Reading, error: bool) -> Option<Hint> {
+    pub fn combine(
+        &self,
+        class: &mut Classification,
+        mut reading: Reading,
+        error: bool,
+    ) -> Option<Hint> {
         // An error that states the limit ("dropping out after 6 attempts")
         // is the exhaustion it does not name.
         if reading.limit && error && !matches!(reading.hint, Some(Hint::Succeeded)) {

@@ -265,7 +265,9 @@ impl Entry {
             match &self.words[k] {
                 Word::Gap => {
                     let next = &self.words[k + 1];
-                    j = (j..).take_while(|&j| in_clause(j)).find(|&j| next.matches(&toks.words[j]))?;
+                    j = (j..)
+                        .take_while(|&j| in_clause(j))
+                        .find(|&j| next.matches(&toks.words[j]))?;
                     k += 1;
                 }
                 w => {

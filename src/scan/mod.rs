@@ -442,6 +442,7 @@ impl<'s, 'a> State<'s, 'a> {
             hint,
             topic: reading.topic,
             key: reading.key,
+            phrase: class.phrase,
             error,
             level: rec.level,
             pod: (!pod.is_empty()).then(|| String::from_utf8_lossy(pod).into()),

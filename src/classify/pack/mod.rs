@@ -311,7 +311,9 @@ impl Pack {
             let id = self
                 .category_id(cat)
                 .filter(|&c| self.category(c).kind == Kind::Cause)
-                .ok_or_else(|| Error::pack(origin, &entry, format!("`{cat}` is not a cause category")))?;
+                .ok_or_else(|| {
+                    Error::pack(origin, &entry, format!("`{cat}` is not a cause category"))
+                })?;
             let n = match self.vocabulary.causes.iter().position(|&c| c == id) {
                 Some(n) => n,
                 None => {
@@ -328,7 +330,11 @@ impl Pack {
         }
         for (cat, lines) in &v.samples.causes {
             let id = self.category_id(cat).ok_or_else(|| {
-                Error::pack(origin, "vocabulary.samples.causes", format!("unknown category `{cat}`"))
+                Error::pack(
+                    origin,
+                    "vocabulary.samples.causes",
+                    format!("unknown category `{cat}`"),
+                )
             })?;
             for l in lines {
                 self.vocabulary
@@ -526,7 +532,11 @@ impl Pack {
             }
         }
         for (cat, line, origin) in &v.cause_samples {
-            let got = v.words.read(line, []).cause.map(|n| v.causes[usize::from(n)]);
+            let got = v
+                .words
+                .read(line, [])
+                .cause
+                .map(|n| v.causes[usize::from(n)]);
             if got != Some(*cat) {
                 let saw = got.map_or("no cause", |c| self.category(c).id.as_str());
                 let msg = format!(
