@@ -198,7 +198,16 @@ impl State<'_> {
                 succeed(c, &events[i]);
             }
             Act::Failure => {
-                let taken = words_taken(c, &events[i]);
+                let mut taken = words_taken(c, &events[i]);
+                if taken == Some(Hint::Failed) && events[i].is_failure() && numbered(c, &events[i])
+                {
+                    // A cause line's failure words do not end a numbered
+                    // attempt: its own numbered lines do ("could not store
+                    // rotation state: etcdserver: ..." then "attempt 2/5
+                    // was not successful"). Unnumbered, the line is all the
+                    // structure there is.
+                    taken = None;
+                }
                 add_hint_category(&mut events[i], taken, pack);
                 for p in std::mem::take(&mut c.pending) {
                     events[p].categories = vec![pack.of_kind(Kind::Unclassified)];
@@ -270,6 +279,11 @@ fn act(c: &Cluster, e: &Event) -> Act {
 /// carries it. A failure is an attempt's only when the message is about
 /// rotation; a failure that merely names the key ("API key could not be
 /// found") is an error inside the attempt, not its end.
+/// The attempts are numbered: the event's, or the attempt it falls in.
+fn numbered(c: &Cluster, e: &Event) -> bool {
+    e.who.attempt.is_some() || c.current().last().is_some_and(|a| a.number.is_some())
+}
+
 fn words_taken(c: &Cluster, e: &Event) -> Option<Hint> {
     e.hint.filter(|h| match h {
         Hint::Failed => e.topic,
@@ -337,7 +351,12 @@ fn start(c: &mut Cluster, e: &Event) {
 }
 
 fn succeed(c: &mut Cluster, e: &Event) {
-    if !c.has_open() {
+    // A success numbered past the open attempt ends that one first.
+    let other = match (c.open().map(|a| a.number), e.who.attempt) {
+        (Some(Some(open)), Some(n)) => open != n,
+        _ => false,
+    };
+    if !c.has_open() || other {
         c.begin(e.who.attempt, e.ts);
     }
     if let Some(a) = c.open() {

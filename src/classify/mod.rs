@@ -211,8 +211,9 @@ impl Classifier {
             // A cause line is a failure already; only exhaustion adds to it.
             Some(Hint::Exhausted) => Some(Hint::Exhausted),
             Some(h) if class.categories.is_empty() => Some(h),
-            // "Rotation attempt 2 did not succeed: etcdserver: ..." ends the
-            // attempt; a bare cause line inside an attempt does not.
+            // A cause line on the rotation topic may also be the attempt's
+            // end ("key rotation unsuccessful: dial tcp ..."); the attempts
+            // stage decides, from whether the attempts are numbered.
             Some(Hint::Failed) if reading.topic => Some(Hint::Failed),
             _ => None,
         }
