@@ -201,11 +201,11 @@ impl State<'_> {
                 let mut taken = words_taken(c, &events[i]);
                 if taken == Some(Hint::Failed) && events[i].is_failure() && numbered(c, &events[i])
                 {
-                    // A cause line's failure words do not end a numbered
-                    // attempt: its own numbered lines do ("could not store
-                    // rotation state: etcdserver: ..." then "attempt 2/5
-                    // was not successful"). Unnumbered, the line is all the
-                    // structure there is.
+                    // An unnumbered cause line's failure words do not end a
+                    // numbered attempt: its own numbered line does ("could
+                    // not store rotation state: etcdserver: ..." then
+                    // "attempt 2/5 was not successful"). Without numbers,
+                    // the line is all the structure there is.
                     taken = None;
                 }
                 add_hint_category(&mut events[i], taken, pack);
@@ -279,9 +279,11 @@ fn act(c: &Cluster, e: &Event) -> Act {
 /// carries it. A failure is an attempt's only when the message is about
 /// rotation; a failure that merely names the key ("API key could not be
 /// found") is an error inside the attempt, not its end.
-/// The attempts are numbered: the event's, or the attempt it falls in.
+/// The attempt this unnumbered event falls in is numbered: its own
+/// numbered line will say how it ended. A line that carries the number
+/// itself ("update failed [retry 2/5]: <cause>") is that line.
 fn numbered(c: &Cluster, e: &Event) -> bool {
-    e.who.attempt.is_some() || c.current().last().is_some_and(|a| a.number.is_some())
+    e.who.attempt.is_none() && c.current().last().is_some_and(|a| a.number.is_some())
 }
 
 fn words_taken(c: &Cluster, e: &Event) -> Option<Hint> {
