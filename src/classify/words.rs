@@ -17,6 +17,9 @@ pub enum Class {
     /// acts on it ("updated the service API key").
     Key,
     Change,
+    /// A noun that, right after a topic word, makes it a modifier of
+    /// something else: "rotation state", "rotation lock".
+    Modifier,
     /// A word naming a failure cause (the n-th cause of the pack).
     Cause(u16),
     Start,
@@ -71,7 +74,7 @@ impl Class {
     fn is_presence(self) -> bool {
         matches!(
             self,
-            Class::Topic | Class::Key | Class::Change | Class::Cause(_)
+            Class::Topic | Class::Key | Class::Change | Class::Modifier | Class::Cause(_)
         )
     }
 }
@@ -179,6 +182,11 @@ impl Vocabulary {
         }
         let present = self.present(&toks);
         let has = |c: Class| present.iter().any(|&(k, _)| k == c);
+        // A topic word is the topic unless a modifier noun follows it.
+        let modified = |at: usize| present.contains(&(Class::Modifier, at + 1));
+        let topic = present
+            .iter()
+            .any(|&(k, at)| k == Class::Topic && !modified(at));
         let key = has(Class::Key);
         let found = self.verbs(&toks);
         let hint = decide(&found);
@@ -193,7 +201,7 @@ impl Vocabulary {
             .map(|(_, n)| n);
         Reading {
             hint,
-            topic: has(Class::Topic) || (key && has(Class::Change)),
+            topic: topic || (key && has(Class::Change)),
             key,
             cause,
             limit: found.iter().any(|f| f.class == Class::Limit && !f.negated),

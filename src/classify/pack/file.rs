@@ -64,6 +64,8 @@ pub(super) struct VocabularyFile {
     pub(super) key: Vec<String>,
     #[serde(default)]
     pub(super) change: Vec<String>,
+    #[serde(default)]
+    pub(super) modifier: Vec<String>,
     /// Per cause category id: words that name that cause in a failure.
     #[serde(default)]
     pub(super) causes: BTreeMap<String, Vec<String>>,

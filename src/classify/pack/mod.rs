@@ -347,6 +347,7 @@ impl Pack {
             ("topic", Class::Topic, &v.topic),
             ("key", Class::Key, &v.key),
             ("change", Class::Change, &v.change),
+            ("modifier", Class::Modifier, &v.modifier),
             ("start", Class::Start, &v.start),
             ("succeed", Class::Succeed, &v.succeed),
             ("fail", Class::Fail, &v.fail),
