@@ -100,7 +100,7 @@ pub fn decide(clusters: &[Cluster], unattributed: &[usize], cx: &Context<'_>) ->
         hold_evidence: Vec::new(),
         failing_window: window,
     };
-    let real = |e: &Event| real_evidence(e, window, cx.app);
+    let real = |e: &Event, cat: CatId| real_evidence(e, window, cx.app, environment(cx.pack, cat));
     hold_reasons(&failing, unattributed, cx, &real, &mut v);
     let with = |s: Status| -> Vec<&Cluster> {
         failing.iter().copied().filter(|c| c.status == s).collect()
@@ -206,9 +206,11 @@ fn failing_window(failing: &[&Cluster], events: &[Event]) -> Option<(Ts, Ts)> {
     lo.zip(hi)
 }
 
-/// Evidence an environment failure can rest on: an error, not a warning;
-/// from armada-kp-events, not another pod; inside the failing window.
-fn real_evidence(e: &Event, window: Option<(Ts, Ts)>, app: &str) -> bool {
+/// Evidence a hold can rest on: from armada-kp-events, not another pod;
+/// inside the failing window; and, for an environment category (etcd: one
+/// line holds the verdict), an error, not a warning. A cause spread over
+/// many failing clusters is their failures, whatever each line's level.
+fn real_evidence(e: &Event, window: Option<(Ts, Ts)>, app: &str, environment: bool) -> bool {
     let own = e.pod.as_deref().is_none_or(|p| p.contains(app));
     let inside = match (window, e.order_ts) {
         (Some((lo, hi)), Some(t)) => {
@@ -218,7 +220,13 @@ fn real_evidence(e: &Event, window: Option<(Ts, Ts)>, app: &str) -> bool {
         // Without times there is no window to be outside of.
         _ => true,
     };
-    e.is_error_level() && own && inside
+    (e.is_error_level() || !environment) && own && inside
+}
+
+/// A category whose single line can hold the verdict.
+fn environment(pack: &Pack, cat: CatId) -> bool {
+    let c = pack.category(cat);
+    c.hold_in_streak || c.hold_unattributed
 }
 
 fn threshold(pack: &Pack, cat: CatId) -> Option<usize> {
@@ -235,7 +243,7 @@ fn hold_reasons(
     failing: &[&Cluster],
     unattributed: &[usize],
     cx: &Context<'_>,
-    real: &dyn Fn(&Event) -> bool,
+    real: &dyn Fn(&Event, CatId) -> bool,
     v: &mut Verdict,
 ) {
     let pack = cx.pack;
@@ -250,7 +258,7 @@ fn hold_reasons(
             .filter_map(|c| {
                 c.streak
                     .iter()
-                    .find(|&&i| cx.events[i].categories.contains(&id) && real(&cx.events[i]))
+                    .find(|&&i| cx.events[i].categories.contains(&id) && real(&cx.events[i], id))
                     .map(|&i| (*c, i))
             })
             .collect();
@@ -282,7 +290,7 @@ fn hold_reasons(
             .categories
             .iter()
             .find(|&&k| pack.category(k).hold_unattributed);
-        if let (Some(&cat), true) = (held, real(e)) {
+        if let Some(&cat) = held.filter(|&&k| real(e, k)) {
             let cat = pack.category(cat);
             v.reasons.push(format!(
                 "{} tied to no cluster while clusters fail: \"{}\" at {} ({}). {}",
@@ -311,7 +319,7 @@ fn evidence(cx: &Context<'_>, cat: &str, cluster: Option<&str>, e: &Event) -> Ho
 fn no_environment_problem(
     failing: &[&Cluster],
     cx: &Context<'_>,
-    real: &dyn Fn(&Event) -> bool,
+    real: &dyn Fn(&Event, CatId) -> bool,
 ) -> String {
     let mut parts = Vec::new();
     for (id, cat) in cx.pack.categories.iter().enumerate() {
@@ -322,7 +330,8 @@ fn no_environment_problem(
             .iter()
             .filter(|c| {
                 c.streak.iter().any(|&i| {
-                    cx.events[i].categories.contains(&(id as CatId)) && real(&cx.events[i])
+                    cx.events[i].categories.contains(&(id as CatId))
+                        && real(&cx.events[i], id as CatId)
                 })
             })
             .count();
