@@ -201,7 +201,7 @@ impl Vocabulary {
             .map(|(_, n)| n);
         Reading {
             hint,
-            topic: topic || (key && has(Class::Change)),
+            topic: topic || changes_key(&present, &toks),
             key,
             cause,
             limit: found.iter().any(|f| f.class == Class::Limit && !f.negated),
@@ -289,6 +289,18 @@ impl Entry {
         }
         Some(j - i)
     }
+}
+
+/// A change verb acts on the key in the same clause ("updated the service
+/// API key"), not in a wrapped error after it.
+fn changes_key(present: &[(Class, usize)], toks: &Tokens) -> bool {
+    let at = |c: Class| {
+        present
+            .iter()
+            .filter(move |&&(k, _)| k == c)
+            .map(|&(_, i)| toks.clause[i])
+    };
+    at(Class::Key).any(|k| at(Class::Change).any(|c| c == k))
 }
 
 /// Failure words outrank success words: a message that says both reports a
