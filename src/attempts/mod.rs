@@ -173,7 +173,8 @@ impl State<'_> {
         let e = &events[i];
         c.see(e.ts);
         if starts_round(c, e, global_round) {
-            release_pending(c, events, self.pack);
+            // Errors waiting for a failure stay waiting: the failure that
+            // opens the new round is theirs.
             c.new_round(events[i].ts);
         }
         let e = &events[i];
