@@ -17,6 +17,10 @@ use std::io::{self, Write};
 pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
     let mut cfg = args.to_config()?;
     cfg.color = color;
+    super::live::apply_alert(args, &mut cfg)?;
+    if args.kubectl {
+        super::live::kubectl_inputs(&mut cfg)?;
+    }
     let mut secrets = Vec::new();
     // Keeps the spooled export alive until the analysis is done.
     let _spool = if args.logdna {
@@ -121,7 +125,10 @@ fn fetch_into(
         path: spool.path().to_path_buf(),
         label: format!("logdna:{}", host_of(&req.base_url)),
     }];
-    cfg.window = WindowSpec::default();
+    // The flags chose what was fetched; an --alert's window still narrows it.
+    if window.since.is_some() || window.from.is_some() || window.to.is_some() {
+        cfg.window = WindowSpec::default();
+    }
     Ok(spool)
 }
 
