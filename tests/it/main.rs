@@ -11,6 +11,8 @@ mod fuzz_regressions;
 mod hostile;
 mod hostile_server;
 mod inputs;
+mod kube_server;
+mod live;
 mod logdna;
 mod logdna_hostile;
 mod logdna_server;
