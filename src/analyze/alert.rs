@@ -84,12 +84,13 @@ fn headline(f: &AlertFacts, alert: &Alert, (from, to): (Option<Ts>, Option<Ts>))
     s.push_str(": ");
     match f.kind {
         AlertKind::ProcessingErrors => s.push_str(&format!(
-            "this alert belongs to another runbook, {}; this triage is of the key rotation \
-             (runbook of {ROTATION_ALERT}). ",
+            "this alert belongs to another runbook: {}. What follows is the key rotation \
+             triage ({ROTATION_ALERT}) of the same logs; in it, ",
             f.other_runbook.unwrap_or_default()
         )),
         AlertKind::Other => s.push_str(&format!(
-            "not the key rotation alert ({ROTATION_ALERT}); triaged as if it were. "
+            "not the key rotation alert ({ROTATION_ALERT}); what follows is the key rotation \
+             triage of the same logs; in it, "
         )),
         AlertKind::KeyRotationFailures => {}
     }

@@ -4,6 +4,7 @@
 mod util;
 
 mod accounting;
+mod alert;
 mod cli;
 mod decode_fixes;
 mod formats;
@@ -18,6 +19,7 @@ mod logdna_hostile;
 mod logdna_server;
 mod loghub;
 mod mutation;
+mod next_step;
 mod readme;
 mod redaction;
 mod scenarios;
