@@ -20,7 +20,8 @@ use std::path::PathBuf;
 
 /// Triage armada-kp-events service IAM API key rotation failures from its logs.
 ///
-/// Pipe the pod's logs in (`kubectl logs -n armada deploy/armada-kp-events`)
+/// `analyze --kubectl` reads every armada-kp-events pod's logs with kubectl
+/// (`--alert FILE` adds the page's cluster and window); or pipe the logs in,
 /// or name the files. kp-triage rebuilds every rotation attempt per cluster,
 /// classifies each failure by the runbook, and says whether deleting the
 /// armada-kp-events pod is safe. With no command and logs on stdin, it runs
