@@ -29,6 +29,9 @@ const STDERR_KEPT: usize = 8 * 1024;
 pub struct Target {
     /// The kubectl to run (`kubectl` on the PATH).
     pub program: PathBuf,
+    /// `--kubeconfig`; None: KUBECONFIG, else ~/.kube/config, as kubectl
+    /// chooses.
+    pub kubeconfig: Option<PathBuf>,
     /// `--context`; None: the kubeconfig's current context.
     pub context: Option<String>,
     pub namespace: String,
@@ -39,6 +42,7 @@ impl Default for Target {
     fn default() -> Target {
         Target {
             program: PathBuf::from("kubectl"),
+            kubeconfig: None,
             context: None,
             namespace: DEFAULT_NAMESPACE.to_string(),
             selector: DEFAULT_SELECTOR.to_string(),
@@ -117,6 +121,9 @@ impl Target {
     /// `--context C -n NS`, before the command.
     fn base(&self) -> Vec<String> {
         let mut a = Vec::new();
+        if let Some(k) = &self.kubeconfig {
+            a.push(format!("--kubeconfig={}", k.display()));
+        }
         if let Some(c) = &self.context {
             a.push(format!("--context={c}"));
         }
@@ -273,6 +280,7 @@ impl LogStream {
             kept
         });
         Ok(LogReader {
+            pid: child.id(),
             command: self.target.display(&args),
             child: Some(child),
             stdout,
@@ -283,10 +291,18 @@ impl LogStream {
 
 /// A running `kubectl logs`: its stdout, then its exit status at the end.
 pub struct LogReader {
+    pid: u32,
     command: String,
     child: Option<Child>,
     stdout: ChildStdout,
     errors: Option<std::thread::JoinHandle<Vec<u8>>>,
+}
+
+impl LogReader {
+    /// The kubectl process's id.
+    pub fn id(&self) -> u32 {
+        self.pid
+    }
 }
 
 impl Read for LogReader {

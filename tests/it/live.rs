@@ -429,3 +429,47 @@ fn kubectl_errors_are_clear_and_exit_2() {
         stderr(&out)
     );
 }
+
+/// What a later `--follow` builds on: a followed log through the real
+/// kubectl gives its lines while the answer stays open, and dropping the
+/// reader ends kubectl.
+#[test]
+fn a_followed_log_streams_and_dropping_it_ends_kubectl() {
+    use kp_triage::live::kubectl::Target;
+    use std::io::{BufRead, BufReader};
+    let Some(live) = Live::start(Behaviour::default()) else {
+        return;
+    };
+    let target = Target {
+        program: tool("kubectl").unwrap(),
+        kubeconfig: Some(live.dir.path().join("kubeconfig")),
+        ..Target::default()
+    };
+    let pods = target.pods().unwrap();
+    let (streams, _) = target.streams(&pods, None, true);
+    let current = streams
+        .iter()
+        .find(|s| s.pod == A && s.container == "armada-kp-events" && !s.previous)
+        .unwrap();
+    assert!(current.args().contains(&"--follow".to_string()));
+    let reader = current.open().unwrap();
+    let pid = reader.id();
+    let mut lines = BufReader::new(reader);
+    for _ in 0..4 {
+        let mut line = String::new();
+        lines.read_line(&mut line).unwrap();
+        assert!(
+            line.starts_with(&format!("[pod/{A}/armada-kp-events] ")),
+            "{line}"
+        );
+    }
+    assert!(live
+        .log_requests()
+        .iter()
+        .any(|r| r.contains("follow=true")));
+    drop(lines);
+    assert!(
+        !Path::new(&format!("/proc/{pid}")).exists(),
+        "kubectl {pid} still runs"
+    );
+}
