@@ -6,6 +6,8 @@ use crate::alert::{Alert, AlertKind, PROCESSING_RUNBOOK, ROTATION_ALERT};
 use crate::analyze::Triage;
 use crate::attempts::{Cluster, Status};
 use crate::classify::pack::Category;
+use crate::classify::Pack;
+use crate::config::Config;
 use crate::time::Ts;
 use serde::Serialize;
 
@@ -31,7 +33,7 @@ pub struct AlertFacts {
 }
 
 /// The facts, from the clusters of the whole input (before any focus).
-pub(super) fn facts(
+fn facts(
     alert: &Alert,
     clusters: &[Cluster],
     categories: &[Category],
@@ -59,7 +61,10 @@ pub(super) fn facts(
         other_runbook,
         headline: String::new(),
     };
-    f.headline = headline(&f, alert, window);
+    // Pasted text reaches every report: redacted like a log line.
+    let redactor = crate::redact::shared();
+    f.name = redactor.redact(&f.name).into_owned();
+    f.headline = redactor.redact(&headline(&f, alert, window)).into_owned();
     f
 }
 
@@ -113,11 +118,24 @@ fn state(f: &AlertFacts) -> String {
     }
 }
 
-/// The alert's cluster first in the tables: the triage leads with it.
-pub(super) fn lead_with(clusters: &mut [Cluster], id: Option<&str>) {
-    if let Some(i) = id.and_then(|id| clusters.iter().position(|c| c.id == id)) {
+/// The facts of `--alert`, if given, with its cluster moved first in the
+/// tables: the triage leads with it.
+pub(super) fn lead(
+    cfg: &Config,
+    clusters: &mut [Cluster],
+    pack: &Pack,
+    window: (Option<Ts>, Option<Ts>),
+) -> Option<AlertFacts> {
+    let alert = cfg.alert.as_ref()?;
+    let f = facts(alert, clusters, &pack.categories, window);
+    if let Some(i) = alert
+        .cluster
+        .as_deref()
+        .and_then(|id| clusters.iter().position(|c| c.id == id))
+    {
         clusters[..=i].rotate_right(1);
     }
+    Some(f)
 }
 
 impl Triage {

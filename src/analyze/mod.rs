@@ -187,20 +187,9 @@ pub fn assemble(
         outside_window,
     });
     let clusters_total = rebuilt.clusters.len();
-    let alert = cfg.alert.as_ref().map(|a| {
-        alert::facts(
-            a,
-            &rebuilt.clusters,
-            &pack.categories,
-            (window_from, window_to),
-        )
-    });
-    let next_step = next_step::of(&verdict, &events, &cfg.kube, cx.app);
     let mut rebuilt = rebuilt;
-    alert::lead_with(
-        &mut rebuilt.clusters,
-        cfg.alert.as_ref().and_then(|a| a.cluster.as_deref()),
-    );
+    let alert = alert::lead(cfg, &mut rebuilt.clusters, pack, (window_from, window_to));
+    let next_step = next_step::of(&verdict, &events, &cfg.kube, cx.app);
     let clusters = rebuilt
         .clusters
         .into_iter()

@@ -77,10 +77,11 @@ fn fetch_into(
         secrets.extend(userinfo.split(':').map(String::from));
         secrets.push(userinfo);
     }
+    let [since, from, to] = super::live::fetch_window(args, cfg);
     let window = FetchWindow {
-        since: args.since.as_deref(),
-        from: args.from.as_deref(),
-        to: args.to.as_deref(),
+        since: since.as_deref(),
+        from: from.as_deref(),
+        to: to.as_deref(),
     };
     let req = o.request(&window, cfg.app.clone())?;
     let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
@@ -125,7 +126,7 @@ fn fetch_into(
         path: spool.path().to_path_buf(),
         label: format!("logdna:{}", host_of(&req.base_url)),
     }];
-    // The flags chose what was fetched; an --alert's window still narrows it.
+    // What was fetched is the window asked for: the analysis takes all of it.
     if window.since.is_some() || window.from.is_some() || window.to.is_some() {
         cfg.window = WindowSpec::default();
     }

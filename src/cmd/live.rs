@@ -44,6 +44,21 @@ fn window_of(a: &Alert, cfg: &mut Config) {
     }
 }
 
+/// What a fetch (`--logdna`) asks for: --since/--from/--to as given, or,
+/// with none of them, the window `--alert` set.
+pub fn fetch_window(args: &AnalyzeArgs, cfg: &Config) -> [Option<String>; 3] {
+    let w = &cfg.window;
+    let given = args.since.is_some() || args.from.is_some() || args.to.is_some();
+    if given || cfg.alert.is_none() || (w.since.is_none() && w.from.is_none()) {
+        return [args.since.clone(), args.from.clone(), args.to.clone()];
+    }
+    [
+        w.since.map(|d| format!("{}s", d.as_secs())),
+        w.from.map(|t| t.rfc3339()),
+        w.to.map(|t| t.rfc3339()),
+    ]
+}
+
 fn read_alert(path: &str) -> anyhow::Result<String> {
     let mut bytes = Vec::new();
     let read = if path == "-" {

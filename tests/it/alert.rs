@@ -146,3 +146,53 @@ fn alert_errors_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("cannot read the alert from no-such-alert.txt"));
 }
+
+/// With --logdna and no --since/--from/--to, the alert's window is what is
+/// fetched: 15 minutes up to the time it fired.
+#[test]
+fn the_alert_chooses_what_logdna_fetches() {
+    use crate::logdna_server::{Server, KEY};
+    let lines: Vec<String> =
+        std::fs::read_to_string(root().join("fixtures/logdna/incident-v1.jsonl"))
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
+    let server = Server::start(lines, 100, vec![]);
+    let out = kp()
+        .env("LOGDNA_SERVICE_KEY", KEY)
+        .args([
+            "analyze",
+            "-o",
+            "json",
+            "--logdna",
+            "--logdna-url",
+            &server.url,
+            "--alert",
+            "-",
+        ])
+        .write_stdin(rotation_alert())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["clusters"][0]["cluster_id"], RETRYING);
+    let seen = server.seen();
+    let param = |k: &str| {
+        seen[0]
+            .params
+            .iter()
+            .find(|(n, _)| n == k)
+            .unwrap()
+            .1
+            .clone()
+    };
+    // 2026-11-20T02:46:10Z and 03:01:10Z, in epoch milliseconds.
+    assert_eq!(param("from"), "1795142770000");
+    assert_eq!(param("to"), "1795143670000");
+}
