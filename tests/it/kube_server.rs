@@ -48,6 +48,9 @@ pub struct FakePod {
 pub struct Behaviour {
     /// Listing pods answers 403, as for a user without RBAC.
     pub forbid_list: bool,
+    /// `previous=true` answers 400 even where a container restarted, as
+    /// when the kubelet no longer keeps the log.
+    pub previous_gone: bool,
 }
 
 struct Shared {
@@ -162,7 +165,7 @@ async fn answer(State(s): State<Arc<Shared>>, uri: Uri) -> Response {
             None => not_found(name),
         },
         ["api", "v1", "namespaces", ns, "pods", name, "log"] => match find(&s, ns, name) {
-            Some(p) => log(p, &query),
+            Some(p) => log(p, &query, s.behaviour.previous_gone),
             None => not_found(name),
         },
         _ => status(
@@ -247,7 +250,7 @@ fn param<'a>(query: &'a [(String, String)], k: &str) -> Option<&'a str> {
     query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
 }
 
-fn log(p: &FakePod, query: &[(String, String)]) -> Response {
+fn log(p: &FakePod, query: &[(String, String)], previous_gone: bool) -> Response {
     let q = |k: &str| param(query, k);
     let name = q("container").unwrap_or_else(|| p.containers[0].name);
     let Some(c) = p.containers.iter().find(|c| c.name == name) else {
@@ -258,7 +261,7 @@ fn log(p: &FakePod, query: &[(String, String)]) -> Response {
         );
     };
     let previous = q("previous") == Some("true");
-    if previous && c.restarts == 0 {
+    if previous && (c.restarts == 0 || previous_gone) {
         return status(
             400,
             "BadRequest",

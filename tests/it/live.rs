@@ -405,7 +405,11 @@ fn kubectl_errors_are_clear_and_exit_2() {
         stderr(&out)
     );
 
-    let forbidden = Live::start(Behaviour { forbid_list: true }).unwrap();
+    let forbidden = Live::start(Behaviour {
+        forbid_list: true,
+        ..Behaviour::default()
+    })
+    .unwrap();
     let out = forbidden.run(&["--kubectl"], "");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("Forbidden"), "{}", stderr(&out));
@@ -471,5 +475,31 @@ fn a_followed_log_streams_and_dropping_it_ends_kubectl() {
     assert!(
         !Path::new(&format!("/proc/{pid}")).exists(),
         "kubectl {pid} still runs"
+    );
+}
+
+/// A restarted container whose previous log is gone: the rest is triaged,
+/// the report says the input is incomplete, and the status is 2.
+#[test]
+fn a_previous_log_that_is_gone_makes_the_input_incomplete() {
+    let Some(live) = Live::start(Behaviour {
+        previous_gone: true,
+        ..Behaviour::default()
+    }) else {
+        return;
+    };
+    let out = live.run(&["--kubectl"], "");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stdout.contains("INCOMPLETE INPUT"), "{stdout}");
+    assert!(
+        stdout.contains("POD RESTART: RECOMMENDED"),
+        "the rest is triaged: {stdout}"
+    );
+    assert!(
+        stderr.contains(&format!("cannot read {A}/armada-kp-events (previous)"))
+            && stderr.contains("previous terminated container"),
+        "{stderr}"
     );
 }
