@@ -20,7 +20,8 @@ pub fn apply_alert(args: &AnalyzeArgs, cfg: &mut Config) -> anyhow::Result<()> {
         return Ok(());
     };
     let stdin = path == "-";
-    if stdin && !args.kubectl && !args.logdna && args.files.iter().all(|f| f == "-") {
+    let logs_on_stdin = args.files.is_empty() || args.files.iter().any(|f| f == "-");
+    if stdin && !args.kubectl && !args.logdna && logs_on_stdin {
         bail!("--alert - reads the alert from stdin, so the logs cannot come from there too: name the log files, or use --kubectl");
     }
     let text = read_alert(path)?;
