@@ -6,23 +6,25 @@
 //! the engineer's own kubectl does. `--prefix` puts the pod's name on every
 //! line, so the events carry it (the next step names the pod to delete).
 //!
-//! Only this module spawns processes. A log's reader is the child's stdout;
-//! at its end the child is waited for, and a failure becomes a read error
-//! that quotes kubectl's stderr. A reader dropped early kills its child.
+//! Only `live` spawns processes: `get pods` here, each log in `process`. A
+//! log's reader is the child's stdout; at its end the child is waited for,
+//! and a failure becomes a read error that quotes kubectl's stderr. A reader
+//! dropped early kills its child.
 
+pub use super::pods::{parse_pods, Container, Pod};
+pub use super::process::LogReader;
+
+use super::process::{self, failed};
 use crate::time::Ts;
-use serde_json::Value;
-use std::io::{self, Read};
+use std::io;
 use std::path::PathBuf;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// The namespace armada-kp-events runs in on the carrier hubs.
 pub const DEFAULT_NAMESPACE: &str = "armada";
 /// The service's pods' label selector (override with `--selector`).
 pub const DEFAULT_SELECTOR: &str = "app=armada-kp-events";
-/// Bytes of a child's stderr kept for its error message (the tail).
-const STDERR_KEPT: usize = 8 * 1024;
 
 /// Where the service runs, as kubectl addresses it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,21 +59,6 @@ pub enum Since {
     Span(Duration),
     /// `--since-time=RFC3339`.
     Time(Ts),
-}
-
-/// One pod as `kubectl get pods -o json` describes it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Pod {
-    pub name: String,
-    pub containers: Vec<Container>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Container {
-    pub name: String,
-    pub restarts: u64,
-    /// It has a log: running, terminated, or waiting after a run.
-    pub has_log: bool,
 }
 
 /// One log to read: a container's current log, or its previous one.
@@ -258,209 +245,16 @@ impl LogStream {
     /// Starts kubectl; its stdout is the log.
     pub fn open(&self) -> Result<LogReader, KubectlError> {
         let args = self.args();
-        let mut child = Command::new(&self.target.program)
-            .args(&args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|cause| self.target.spawn_error(cause))?;
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let mut stderr = child.stderr.take().expect("stderr is piped");
-        // Drained on its own thread, so a chatty stderr never blocks the child.
-        let errors = std::thread::spawn(move || {
-            let mut kept = Vec::new();
-            let mut buf = [0u8; 4096];
-            while let Ok(n @ 1..) = stderr.read(&mut buf) {
-                kept.extend_from_slice(&buf[..n]);
-                if kept.len() > STDERR_KEPT {
-                    kept.drain(..kept.len() - STDERR_KEPT);
-                }
-            }
-            kept
-        });
-        Ok(LogReader {
-            pid: child.id(),
-            command: self.target.display(&args),
-            child: Some(child),
-            stdout,
-            errors: Some(errors),
-        })
-    }
-}
-
-/// A running `kubectl logs`: its stdout, then its exit status at the end.
-pub struct LogReader {
-    pid: u32,
-    command: String,
-    child: Option<Child>,
-    stdout: ChildStdout,
-    errors: Option<std::thread::JoinHandle<Vec<u8>>>,
-}
-
-impl LogReader {
-    /// The kubectl process's id.
-    pub fn id(&self) -> u32 {
-        self.pid
-    }
-}
-
-impl Read for LogReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.stdout.read(buf)?;
-        if n > 0 || buf.is_empty() {
-            return Ok(n);
-        }
-        let Some(mut child) = self.child.take() else {
-            return Ok(0);
-        };
-        let status = child.wait()?;
-        let stderr = self
-            .errors
-            .take()
-            .and_then(|t| t.join().ok())
-            .unwrap_or_default();
-        if status.success() {
-            return Ok(0);
-        }
-        Err(io::Error::other(failed(
-            self.command.clone(),
-            &status,
-            &stderr,
-        )))
-    }
-}
-
-impl Drop for LogReader {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-fn failed(command: String, status: &std::process::ExitStatus, stderr: &[u8]) -> KubectlError {
-    let text = String::from_utf8_lossy(stderr);
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let stderr = if lines.is_empty() {
-        "no message".to_string()
-    } else {
-        lines.join("; ")
-    };
-    let status = match status.code() {
-        Some(c) => format!("exit status {c}"),
-        None => "killed by a signal".to_string(),
-    };
-    KubectlError::Failed {
-        hint: hint(&stderr),
-        command,
-        status,
-        stderr,
-    }
-}
-
-/// What to do about the errors an engineer meets most.
-fn hint(stderr: &str) -> &'static str {
-    let s = stderr.to_ascii_lowercase();
-    if s.contains("context") && s.contains("does not exist") {
-        " (`kubectl config get-contexts` lists the contexts; choose one with --context)"
-    } else if s.contains("forbidden") {
-        " (your user may not read pods or their logs there: check the namespace, the context and your access)"
-    } else if s.contains("unauthorized") || s.contains("must be logged in") {
-        " (log in to the cluster again: the credentials in the kubeconfig were refused)"
-    } else if s.contains("connection refused")
-        || s.contains("no such host")
-        || s.contains("timeout")
-    {
-        " (the API server did not answer: check the context, the VPN and KUBECONFIG)"
-    } else {
-        ""
-    }
-}
-
-/// The pods in `kubectl get pods -o json`: a `List` (or `PodList`) of pods,
-/// or one pod. Containers come in the spec's order, init containers left
-/// out (they do not rotate keys).
-pub fn parse_pods(json: &[u8]) -> Result<Vec<Pod>, serde_json::Error> {
-    let doc: Value = serde_json::from_slice(json)?;
-    let items = match doc.get("items").and_then(Value::as_array) {
-        Some(items) => items.clone(),
-        None if doc.get("metadata").is_some() => vec![doc],
-        None => Vec::new(),
-    };
-    Ok(items.iter().filter_map(pod).collect())
-}
-
-fn pod(v: &Value) -> Option<Pod> {
-    let name = v.pointer("/metadata/name")?.as_str()?.to_string();
-    let statuses = v
-        .pointer("/status/containerStatuses")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let containers = v
-        .pointer("/spec/containers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c.get("name")?.as_str())
-        .map(|c| {
-            let status = statuses
-                .iter()
-                .find(|s| s.get("name").and_then(Value::as_str) == Some(c));
-            container(c, status)
-        })
-        .collect();
-    Some(Pod { name, containers })
-}
-
-fn container(name: &str, status: Option<&Value>) -> Container {
-    let restarts = status
-        .and_then(|s| s.get("restartCount"))
-        .and_then(Value::as_u64)
-        .unwrap_or(0);
-    let has = |path: &str| status.and_then(|s| s.pointer(path)).is_some();
-    Container {
-        name: name.to_string(),
-        restarts,
-        has_log: has("/state/running") || has("/state/terminated") || has("/lastState/terminated"),
+        let command = self.target.display(&args);
+        process::spawn(&self.target.program, &args, command)
+            .map_err(|cause| self.target.spawn_error(cause))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const LIST: &str = r#"{"apiVersion":"v1","kind":"List","items":[
-      {"metadata":{"name":"armada-kp-events-7d9f8c6b5-x2x9z"},
-       "spec":{"initContainers":[{"name":"init"}],"containers":[{"name":"armada-kp-events"},{"name":"istio-proxy"}]},
-       "status":{"containerStatuses":[
-         {"name":"istio-proxy","restartCount":0,"state":{"running":{}}},
-         {"name":"armada-kp-events","restartCount":2,"state":{"running":{}},"lastState":{"terminated":{"exitCode":2}}}]}},
-      {"metadata":{"name":"armada-kp-events-7d9f8c6b5-pending"},
-       "spec":{"containers":[{"name":"armada-kp-events"}]},
-       "status":{"phase":"Pending"}}]}"#;
-
-    #[test]
-    fn pods_containers_and_restarts() {
-        let pods = parse_pods(LIST.as_bytes()).unwrap();
-        assert_eq!(pods.len(), 2);
-        assert_eq!(pods[0].name, "armada-kp-events-7d9f8c6b5-x2x9z");
-        let names: Vec<&str> = pods[0].containers.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["armada-kp-events", "istio-proxy"]);
-        assert_eq!(pods[0].containers[0].restarts, 2);
-        assert!(pods[0].containers[1].has_log);
-        assert!(!pods[1].containers[0].has_log);
-        assert!(parse_pods(br#"{"kind":"List","items":[]}"#)
-            .unwrap()
-            .is_empty());
-        assert!(parse_pods(b"No resources found").is_err());
-    }
+    use crate::live::pods::tests::LIST;
 
     #[test]
     fn one_stream_per_log_and_previous_where_restarted() {
@@ -496,25 +290,5 @@ mod tests {
             !follow[0].follow,
             "a previous log has ended: it is not followed"
         );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn failures_quote_stderr_with_a_hint() {
-        let e = failed(
-            "kubectl get pods".into(),
-            &exit_status(1),
-            b"error: context \"nope\" does not exist\n",
-        );
-        let text = e.to_string();
-        assert!(text.contains("exit status 1"), "{text}");
-        assert!(text.contains("context \"nope\" does not exist"), "{text}");
-        assert!(text.contains("get-contexts"), "{text}");
-    }
-
-    #[cfg(unix)]
-    fn exit_status(code: i32) -> std::process::ExitStatus {
-        use std::os::unix::process::ExitStatusExt;
-        std::process::ExitStatus::from_raw(code << 8)
     }
 }

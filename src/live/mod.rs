@@ -4,3 +4,5 @@
 //! a reader per pod feeding the same merge.
 
 pub mod kubectl;
+mod pods;
+mod process;
