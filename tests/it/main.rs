@@ -14,6 +14,7 @@ mod hostile_server;
 mod inputs;
 mod kube_server;
 mod live;
+mod live_pods;
 mod logdna;
 mod logdna_hostile;
 mod logdna_server;
