@@ -83,6 +83,7 @@ fn headline(f: &AlertFacts, alert: &Alert, (from, to): (Option<Ts>, Option<Ts>))
     }
     match (&f.window, from, to) {
         (Some(w), Some(a), Some(b)) => s.push_str(&format!(" (last {w}: {a} to {b})")),
+        (Some(w), Some(a), None) => s.push_str(&format!(" (last {w}: {a} to the latest record)")),
         (Some(w), _, _) => s.push_str(&format!(" (last {w})")),
         _ => {}
     }

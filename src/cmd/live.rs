@@ -7,7 +7,7 @@ use kp_triage::alert::{self, Alert};
 use kp_triage::config::Config;
 use kp_triage::live::kubectl::Since;
 use kp_triage::source::InputSpec;
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 
 /// Alert text longer than this is not a pasted alert.
 const ALERT_MAX: u64 = 1 << 20;
@@ -93,6 +93,20 @@ pub fn kubectl_inputs(cfg: &mut Config) -> anyhow::Result<()> {
             "the pods that match {} in namespace {} have no container with a log yet",
             target.selector,
             target.namespace
+        );
+    }
+    if std::io::stderr().is_terminal() {
+        let context = target.context.as_deref().unwrap_or("the current context");
+        eprintln!(
+            "{}",
+            kp_triage::term::stderr_line(&format!(
+                "kp-triage: reading {} logs of {} pods ({}, -n {}, -l {})",
+                streams.len(),
+                pods.len(),
+                context,
+                target.namespace,
+                target.selector
+            ))
         );
     }
     cfg.inputs = streams.into_iter().map(InputSpec::Kubectl).collect();
