@@ -27,6 +27,11 @@ pub struct Config {
     /// Colour the terminal table (verdict, statuses). The binary decides it
     /// from --color, NO_COLOR, CLICOLOR and whether stdout is a terminal.
     pub color: bool,
+    /// The pasted alert (`--alert`): the triage leads with its cluster.
+    pub alert: Option<crate::alert::Alert>,
+    /// Where the service runs (`--namespace`, `--context`, `--selector`):
+    /// what `--kubectl` reads, and what the next step's commands name.
+    pub kube: crate::live::kubectl::Target,
 }
 
 impl Config {
@@ -132,7 +137,8 @@ pub fn focus_cluster(arg: &str) -> Result<String> {
     Ok(arg.to_ascii_lowercase())
 }
 
-fn cluster_of_crn(crn: &str) -> Option<String> {
+/// The cluster id a containers-kubernetes CRN names.
+pub fn cluster_of_crn(crn: &str) -> Option<String> {
     let parts: Vec<&str> = crn.split(':').collect();
     // crn:v1:CNAME:CTYPE:SERVICE:LOCATION:SCOPE:SERVICE-INSTANCE:RESOURCE-TYPE:RESOURCE
     if parts.len() < 8 || parts[0] != "crn" || parts[4] != "containers-kubernetes" {

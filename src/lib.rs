@@ -5,6 +5,7 @@
 //! `source` (bytes in) -> `decode` (records) -> `classify` (runbook categories)
 //! -> `attempts` (per-cluster rotations) -> `verdict` (delete the pod?) -> `report`.
 
+pub mod alert;
 pub mod analyze;
 pub mod attempts;
 pub mod classify;
@@ -15,6 +16,7 @@ pub mod event;
 pub mod fetch;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod live;
 pub mod redact;
 pub mod report;
 pub mod scan;

@@ -1,6 +1,11 @@
 //! Runs the pipeline over every input and gathers the result for the reports.
 
+mod alert;
 mod coverage;
+mod next_step;
+
+pub use alert::AlertFacts;
+pub use next_step::{NextStep, PodSeen};
 
 use crate::attempts::{self, Budget, Cluster};
 use crate::classify::pack::Category;
@@ -53,6 +58,10 @@ pub struct Triage {
     /// Style the terminal table (`Config::color`).
     pub color: bool,
     pub pattern_origins: Vec<String>,
+    /// The pasted alert (`--alert`) and its cluster's state.
+    pub alert: Option<AlertFacts>,
+    /// What to run when the verdict is `recommended`.
+    pub next_step: Option<NextStep>,
 }
 
 /// A group of records not understood: their shared shape, with numbers and
@@ -178,6 +187,9 @@ pub fn assemble(
         outside_window,
     });
     let clusters_total = rebuilt.clusters.len();
+    let mut rebuilt = rebuilt;
+    let alert = alert::lead(cfg, &mut rebuilt.clusters, pack, (window_from, window_to));
+    let next_step = next_step::of(&verdict, &events, &cfg.kube, cx.app);
     let clusters = rebuilt
         .clusters
         .into_iter()
@@ -202,6 +214,8 @@ pub fn assemble(
         evidence: cfg.evidence,
         color: cfg.color,
         pattern_origins: pack.origins.clone(),
+        alert,
+        next_step,
     }
 }
 

@@ -13,6 +13,10 @@ pub type Example = (&'static str, &'static str);
 
 pub const EXAMPLES: &[Example] = &[
     (
+        "Read every armada-kp-events pod with kubectl, led by the pasted page's cluster and window",
+        "{bin} analyze --kubectl --alert page.txt",
+    ),
+    (
         "Triage the pod's logs (on the carrier hub)",
         "kubectl logs -n armada deploy/armada-kp-events --timestamps | {bin}",
     ),
@@ -35,6 +39,14 @@ pub const EXAMPLES: &[Example] = &[
 ];
 
 pub const ANALYZE_EXAMPLES: &[Example] = &[
+    (
+        "Every pod's logs through kubectl, over the window of the pasted alert",
+        "{bin} analyze --kubectl --alert page.txt",
+    ),
+    (
+        "Another hub's pods (a kubeconfig context), the last 30 minutes",
+        "{bin} analyze --kubectl --context prod-dal10-carrier2 --since 30m",
+    ),
     (
         "Triage the pod's logs",
         "kubectl logs -n armada deploy/armada-kp-events --timestamps | {bin} analyze",
@@ -70,6 +82,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("KP_TRIAGE_EVIDENCE", "default for --evidence"),
     ("KP_TRIAGE_THREADS", "default for --threads"),
     ("KP_TRIAGE_APP", "default for --app"),
+    (
+        "KUBECONFIG",
+        "read by the kubectl that --kubectl runs, as kubectl reads it",
+    ),
     (
         "KP_TRIAGE_CONFIG",
         "a TOML file of the same defaults (output = \"json\"); /dev/null for none",

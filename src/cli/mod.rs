@@ -10,6 +10,7 @@ pub mod logdna;
 
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use kp_triage::config::{self, Config, WindowSpec};
+use kp_triage::live::kubectl;
 use kp_triage::report::OutputFormat;
 use kp_triage::source::InputSpec;
 use logdna::LogdnaArgs;
@@ -19,7 +20,8 @@ use std::path::PathBuf;
 
 /// Triage armada-kp-events service IAM API key rotation failures from its logs.
 ///
-/// Pipe the pod's logs in (`kubectl logs -n armada deploy/armada-kp-events`)
+/// `analyze --kubectl` reads every armada-kp-events pod's logs with kubectl
+/// (`--alert FILE` adds the page's cluster and window); or pipe the logs in,
 /// or name the files. kp-triage rebuilds every rotation attempt per cluster,
 /// classifies each failure by the runbook, and says whether deleting the
 /// armada-kp-events pod is safe. With no command and logs on stdin, it runs
@@ -41,6 +43,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+// Parsed once per run: the size of `analyze`'s options costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyse logs and print the triage.
@@ -208,8 +212,38 @@ pub struct AnalyzeArgs {
 
     /// Fetch the logs from LogDNA's export API and analyse them: --since,
     /// --from and --to then choose what to fetch (--since counted back from now).
-    #[arg(long, conflicts_with = "files")]
+    #[arg(long, conflicts_with_all = ["files", "kubectl"])]
     pub logdna: bool,
+
+    /// Read the logs with kubectl: every container of every pod that
+    /// --selector matches in --namespace (and the log before a restart),
+    /// merged in time order. KUBECONFIG and --context choose the cluster;
+    /// --since or --from (or the --alert's window) choose how far back.
+    #[arg(long, conflicts_with = "files")]
+    pub kubectl: bool,
+
+    /// The pager's alert text, as pasted (`-`: stdin): the triage leads with
+    /// its cluster (from the CRN), over its window ("in the last 15 mins",
+    /// ending at its `Starts At` time when given). The verdict still weighs
+    /// every cluster.
+    #[arg(long, value_name = "FILE")]
+    pub alert: Option<String>,
+
+    /// The kubeconfig context (with --kubectl; also named in the next step's commands).
+    #[arg(
+        long,
+        value_name = "CONTEXT",
+        help_heading = "Cluster (--kubectl and the next step)"
+    )]
+    pub context: Option<String>,
+
+    /// The service's namespace.
+    #[arg(short = 'n', long, value_name = "NAMESPACE", default_value = kubectl::DEFAULT_NAMESPACE, help_heading = "Cluster (--kubectl and the next step)")]
+    pub namespace: String,
+
+    /// The label selector of the service's pods.
+    #[arg(short = 'l', long, value_name = "SELECTOR", default_value = kubectl::DEFAULT_SELECTOR, help_heading = "Cluster (--kubectl and the next step)")]
+    pub selector: String,
 
     #[command(flatten, next_help_heading = "LogDNA (with --logdna)")]
     pub logdna_opts: LogdnaArgs,
@@ -331,6 +365,13 @@ impl AnalyzeArgs {
             app: (!self.all_apps).then(|| self.app.clone()),
             threads: self.threads,
             color: false,
+            alert: None,
+            kube: kubectl::Target {
+                context: self.context.clone(),
+                namespace: self.namespace.clone(),
+                selector: self.selector.clone(),
+                ..kubectl::Target::default()
+            },
         })
     }
 }

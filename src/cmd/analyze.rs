@@ -17,6 +17,10 @@ use std::io::{self, Write};
 pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
     let mut cfg = args.to_config()?;
     cfg.color = color;
+    super::live::apply_alert(args, &mut cfg)?;
+    if args.kubectl {
+        super::live::kubectl_inputs(&mut cfg)?;
+    }
     let mut secrets = Vec::new();
     // Keeps the spooled export alive until the analysis is done.
     let _spool = if args.logdna {
@@ -73,10 +77,11 @@ fn fetch_into(
         secrets.extend(userinfo.split(':').map(String::from));
         secrets.push(userinfo);
     }
+    let [since, from, to] = super::live::fetch_window(args, cfg);
     let window = FetchWindow {
-        since: args.since.as_deref(),
-        from: args.from.as_deref(),
-        to: args.to.as_deref(),
+        since: since.as_deref(),
+        from: from.as_deref(),
+        to: to.as_deref(),
     };
     let req = o.request(&window, cfg.app.clone())?;
     let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
@@ -121,7 +126,10 @@ fn fetch_into(
         path: spool.path().to_path_buf(),
         label: format!("logdna:{}", host_of(&req.base_url)),
     }];
-    cfg.window = WindowSpec::default();
+    // What was fetched is the window asked for: the analysis takes all of it.
+    if window.since.is_some() || window.from.is_some() || window.to.is_some() {
+        cfg.window = WindowSpec::default();
+    }
     Ok(spool)
 }
 

@@ -4,6 +4,7 @@
 pub mod analyze;
 pub mod fetch;
 pub mod generate;
+pub mod live;
 pub mod patterns;
 
 use indicatif::{ProgressBar, ProgressStyle};

@@ -29,6 +29,10 @@ struct Doc<'a> {
     retry_budget: Option<&'a Budget>,
     warnings: &'a [Warning],
     pod_restart: &'a Verdict,
+    /// What to run when the verdict is `recommended`.
+    next_step: Option<&'a crate::analyze::NextStep>,
+    /// The pasted alert (`--alert`) and its cluster's state.
+    alert: Option<&'a crate::analyze::AlertFacts>,
 }
 
 #[derive(Serialize)]
@@ -179,6 +183,8 @@ fn doc(t: &Triage) -> Doc<'_> {
         retry_budget: t.budget.as_ref(),
         warnings: &t.warnings,
         pod_restart: &t.verdict,
+        next_step: t.next_step.as_ref(),
+        alert: t.alert.as_ref(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The summary an engineer pastes into the CIE: verdict, window, clusters,
 //! runbook actions, redacted evidence, input accounting and tool version.
 
-use super::text::{clip, md, ts};
+use super::text::{clip, md, safe, ts};
 use super::{applicable_categories, cause_name, evidence};
 use crate::analyze::Triage;
 use std::io::{self, Write};
@@ -13,6 +13,9 @@ pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
         out,
         "## armada-kp-events service IAM API key rotation: triage\n"
     )?;
+    if let Some(a) = t.alert_headline() {
+        writeln!(out, "**Alert:** {}\n", md(a))?;
+    }
     for w in super::warnings(t) {
         writeln!(out, "> **Warning:** {}\n", md(w))?;
     }
@@ -25,6 +28,12 @@ pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     )?;
     for r in &t.verdict.reasons {
         writeln!(out, "- {}", md(r))?;
+    }
+    if let Some(n) = &t.next_step {
+        writeln!(out, "\n**Next step:** {}", md(&n.text))?;
+        if let Some(c) = n.command.as_ref().or(n.find_pods.as_ref()) {
+            writeln!(out, "\n```sh\n{}\n```", safe(c))?;
+        }
     }
     writeln!(
         out,

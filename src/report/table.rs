@@ -15,6 +15,9 @@ const EVIDENCE_PER_CLUSTER: usize = 2;
 const MESSAGE_CHARS: usize = 160;
 
 pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
+    if let Some(a) = t.alert_headline() {
+        writeln!(out, "ALERT: {}", safe(a))?;
+    }
     for w in super::warnings(t) {
         writeln!(out, "WARNING: {}", safe(w))?;
     }
@@ -36,6 +39,12 @@ fn verdict(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     )?;
     for r in &t.verdict.reasons {
         writeln!(out, "  * {}", safe(r))?;
+    }
+    if let Some(n) = &t.next_step {
+        writeln!(out, "  NEXT STEP: {}", safe(&n.text))?;
+        if let Some(c) = n.command.as_ref().or(n.find_pods.as_ref()) {
+            writeln!(out, "    {}", safe(c))?;
+        }
     }
     if !t.focus.is_empty() {
         writeln!(

@@ -27,6 +27,8 @@ pub enum InputSpec {
         path: PathBuf,
         label: String,
     },
+    /// A container's log, read from `kubectl logs` as it runs.
+    Kubectl(crate::live::kubectl::LogStream),
 }
 
 impl InputSpec {
@@ -46,6 +48,7 @@ impl InputSpec {
             InputSpec::Stdin => return "<stdin>".to_string(),
             InputSpec::Path(p) => p.display().to_string(),
             InputSpec::Labeled { label, .. } => label.clone(),
+            InputSpec::Kubectl(s) => s.label(),
         };
         let redacted = crate::redact::shared().redact_name(&raw);
         crate::term::safe(&redacted).into_owned()
@@ -70,6 +73,10 @@ pub fn open(spec: &InputSpec) -> Result<Input> {
             Box::new(io::stdin())
         }
         InputSpec::Path(p) | InputSpec::Labeled { path: p, .. } => Box::new(open_file(p, &name)?),
+        InputSpec::Kubectl(s) => Box::new(
+            s.open()
+                .map_err(|e| Error::read(&name, io::Error::other(e)))?,
+        ),
     };
     let u = unpack::unpack(raw).map_err(|e| Error::read(&name, e))?;
     Ok(Input {

@@ -295,7 +295,7 @@ pub fn skip_when_absent(what: &str) {
 }
 
 /// A program on PATH.
-fn tool(name: &str) -> Option<std::path::PathBuf> {
+pub fn tool(name: &str) -> Option<std::path::PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .map(|d| d.join(name))

@@ -4,6 +4,7 @@
 mod util;
 
 mod accounting;
+mod alert;
 mod cli;
 mod decode_fixes;
 mod formats;
@@ -11,11 +12,15 @@ mod fuzz_regressions;
 mod hostile;
 mod hostile_server;
 mod inputs;
+mod kube_server;
+mod live;
+mod live_pods;
 mod logdna;
 mod logdna_hostile;
 mod logdna_server;
 mod loghub;
 mod mutation;
+mod next_step;
 mod readme;
 mod redaction;
 mod scenarios;

@@ -1,0 +1,168 @@
+//! A `kubectl logs` process read as a stream: its stdout is the log, and
+//! at the end its exit status and stderr become the error, if any. A reader
+//! dropped early (a follow ended by Ctrl-C) ends its process.
+
+use super::kubectl::KubectlError;
+use std::io::{self, Read};
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+/// Bytes of a child's stderr kept for its error message (the tail).
+const STDERR_KEPT: usize = 8 * 1024;
+
+/// Starts `program args`, its stdout to be read.
+pub(super) fn spawn(
+    program: &std::path::Path,
+    args: &[String],
+    command: String,
+) -> io::Result<LogReader> {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    // Drained on its own thread, so a chatty stderr never blocks the child.
+    let errors = std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = stderr.read(&mut buf) {
+            kept.extend_from_slice(&buf[..n]);
+            if kept.len() > STDERR_KEPT {
+                kept.drain(..kept.len() - STDERR_KEPT);
+            }
+        }
+        kept
+    });
+    Ok(LogReader {
+        pid: child.id(),
+        command,
+        child: Some(child),
+        stdout,
+        errors: Some(errors),
+    })
+}
+
+/// A running `kubectl logs`: its stdout, then its exit status at the end.
+pub struct LogReader {
+    pid: u32,
+    command: String,
+    child: Option<Child>,
+    stdout: ChildStdout,
+    errors: Option<std::thread::JoinHandle<Vec<u8>>>,
+}
+
+impl LogReader {
+    /// The kubectl process's id.
+    pub fn id(&self) -> u32 {
+        self.pid
+    }
+}
+
+impl Read for LogReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.stdout.read(buf)?;
+        if n > 0 || buf.is_empty() {
+            return Ok(n);
+        }
+        let Some(mut child) = self.child.take() else {
+            return Ok(0);
+        };
+        let status = child.wait()?;
+        let stderr = self
+            .errors
+            .take()
+            .and_then(|t| t.join().ok())
+            .unwrap_or_default();
+        if status.success() {
+            return Ok(0);
+        }
+        Err(io::Error::other(failed(
+            self.command.clone(),
+            &status,
+            &stderr,
+        )))
+    }
+}
+
+impl Drop for LogReader {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+pub(super) fn failed(
+    command: String,
+    status: &std::process::ExitStatus,
+    stderr: &[u8],
+) -> KubectlError {
+    let text = String::from_utf8_lossy(stderr);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let stderr = if lines.is_empty() {
+        "no message".to_string()
+    } else {
+        lines.join("; ")
+    };
+    let status = match status.code() {
+        Some(c) => format!("exit status {c}"),
+        None => "killed by a signal".to_string(),
+    };
+    KubectlError::Failed {
+        hint: hint(&stderr),
+        command,
+        status,
+        stderr,
+    }
+}
+
+/// What to do about the errors an engineer meets most.
+fn hint(stderr: &str) -> &'static str {
+    let s = stderr.to_ascii_lowercase();
+    if s.contains("context") && s.contains("does not exist") {
+        " (`kubectl config get-contexts` lists the contexts; choose one with --context)"
+    } else if s.contains("forbidden") {
+        " (your user may not read pods or their logs there: check the namespace, the context and your access)"
+    } else if s.contains("unauthorized") || s.contains("must be logged in") {
+        " (log in to the cluster again: the credentials in the kubeconfig were refused)"
+    } else if s.contains("connection refused")
+        || s.contains("no such host")
+        || s.contains("timeout")
+    {
+        " (the API server did not answer: check the context, the VPN and KUBECONFIG)"
+    } else {
+        ""
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn failures_quote_stderr_with_a_hint() {
+        let e = failed(
+            "kubectl get pods".into(),
+            &exit_status(1),
+            b"error: context \"nope\" does not exist\n",
+        );
+        let text = e.to_string();
+        assert!(text.contains("exit status 1"), "{text}");
+        assert!(text.contains("context \"nope\" does not exist"), "{text}");
+        assert!(text.contains("get-contexts"), "{text}");
+    }
+
+    #[cfg(unix)]
+    fn exit_status(code: i32) -> std::process::ExitStatus {
+        use std::os::unix::process::ExitStatusExt;
+        std::process::ExitStatus::from_raw(code << 8)
+    }
+}

@@ -1,0 +1,362 @@
+//! `analyze --kubectl` with the real kubectl, pointed by a kubeconfig at a
+//! Kubernetes API server on loopback (kube_server.rs): every pod the
+//! selector matches, every container, the log before a restart, the merge
+//! in time order, the alert's window passed to kubectl, the pod to delete,
+//! and kubectl's errors made clear.
+
+use crate::cli::{skip_when_absent, tool};
+use crate::kube_server::{Behaviour, KubeServer};
+use crate::live_pods::{pods, A, B, CRN, FAILING, OTHER};
+use crate::util::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+struct Live {
+    server: KubeServer,
+    dir: tempfile::TempDir,
+    kubectl_dir: PathBuf,
+}
+
+impl Live {
+    fn start(behaviour: Behaviour) -> Option<Live> {
+        let Some(kubectl) = tool("kubectl") else {
+            skip_when_absent("kubectl");
+            return None;
+        };
+        let server = KubeServer::start(pods(), behaviour);
+        let dir = tempfile::tempdir().unwrap();
+        server.kubeconfig(dir.path());
+        Some(Live {
+            server,
+            dir,
+            kubectl_dir: kubectl.parent().unwrap().to_path_buf(),
+        })
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> Output {
+        let path = std::env::join_paths([
+            self.kubectl_dir.as_path(),
+            Path::new("/usr/bin"),
+            Path::new("/bin"),
+        ])
+        .unwrap();
+        kp().env("PATH", path)
+            .env("KUBECONFIG", self.dir.path().join("kubeconfig"))
+            // kubectl's discovery cache goes under $HOME/.kube.
+            .env("HOME", self.dir.path())
+            .arg("analyze")
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap()
+    }
+
+    fn json(&self, args: &[&str], stdin: &str) -> (Value, i32) {
+        let mut all = vec!["--kubectl", "-o", "json"];
+        all.extend_from_slice(args);
+        let out = self.run(&all, stdin);
+        let doc = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+        (doc, out.status.code().unwrap())
+    }
+
+    fn log_requests(&self) -> Vec<String> {
+        self.server
+            .requests()
+            .into_iter()
+            .filter(|r| r.contains("/log"))
+            .collect()
+    }
+}
+
+fn file_names(doc: &Value) -> Vec<String> {
+    doc["input"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn kubectl_reads_every_pod_and_the_log_before_a_restart() {
+    let Some(live) = Live::start(Behaviour::default()) else {
+        return;
+    };
+    let (doc, code) = live.json(&[], "");
+    assert_eq!(code, 1, "failures found: {doc}");
+    assert_eq!(
+        file_names(&doc),
+        [
+            format!("{A}/armada-kp-events (previous)"),
+            format!("{A}/armada-kp-events"),
+            format!("{A}/istio-proxy"),
+            format!("{B}/armada-kp-events"),
+        ]
+    );
+    // The pod list asked for the selector; the other app's pod was never read.
+    let requests = live.server.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.contains("/namespaces/armada/pods?")
+                && r.contains("labelSelector=app%3Darmada-kp-events")),
+        "{requests:#?}"
+    );
+    assert!(!requests.iter().any(|r| r.contains(OTHER)), "{requests:#?}");
+    // --previous only where the container restarted, and timestamps always.
+    let logs = live.log_requests();
+    let previous: Vec<&String> = logs
+        .iter()
+        .filter(|r| r.contains("previous=true"))
+        .collect();
+    assert_eq!(previous.len(), 1, "{logs:#?}");
+    assert!(
+        previous[0].contains(&format!("/pods/{A}/log?container=armada-kp-events")),
+        "{logs:#?}"
+    );
+    assert!(
+        logs.iter().all(|r| r.contains("timestamps=true")),
+        "{logs:#?}"
+    );
+
+    // Merged in time order: the attempts of both logs make one streak.
+    let c = doc["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cluster_id"] == FAILING)
+        .unwrap();
+    assert_eq!(c["status"], "exhausted", "{c}");
+    assert_eq!(c["attempts"], 3, "{c}");
+    assert_eq!(c["root_cause"], "wdek_secret", "{c}");
+    let sources: Vec<&str> = c["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"].as_str().unwrap())
+        .collect();
+    assert!(
+        sources
+            .iter()
+            .any(|s| s.starts_with(&format!("{A}/armada-kp-events (previous):"))),
+        "{sources:?}"
+    );
+    assert!(
+        sources
+            .iter()
+            .any(|s| s.starts_with(&format!("{A}/armada-kp-events:"))),
+        "{sources:?}"
+    );
+    // The sidecar's lines are read and skipped as another container's.
+    assert!(
+        doc["input"]["skipped_detail"]["other_apps"]
+            .as_u64()
+            .unwrap()
+            >= 1,
+        "{}",
+        doc["input"]
+    );
+
+    // The next step: delete the replica that was rotating, by name.
+    assert_eq!(doc["pod_restart"]["verdict"], "recommended");
+    let step = &doc["next_step"];
+    assert_eq!(
+        step["command"],
+        format!("kubectl delete pod -n armada {A}"),
+        "{step}"
+    );
+    assert_eq!(step["rotating_pod"], A);
+    let pods: Vec<&str> = step["pods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(pods, [B, A], "in order of appearance: {step}");
+    assert!(
+        step["text"].as_str().unwrap().contains(&format!(
+            "2 pods appear in the logs and the latest rotation events are {A}'s"
+        )),
+        "{step}"
+    );
+
+    let table = live.run(&["--kubectl"], "");
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains(&format!("\n    kubectl delete pod -n armada {A}\n")),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_alert_alone_chooses_the_window_kubectl_reads() {
+    let Some(live) = Live::start(Behaviour::default()) else {
+        return;
+    };
+    let alert = format!(
+        "Labels:\r\n - alertname = armada-kp-events/armada_kp_events_key_rotation_failures\r\n - severity = critical\r\nAnnotations:\r\n - description = \"armada-kp-events service has experienced failures processing the service api key rotation for resource {CRN} in the last 12 mins\"\r\n"
+    );
+    let (doc, code) = live.json(&["--alert", "-"], &alert);
+    assert_eq!(code, 1, "{doc}");
+    let logs = live.log_requests();
+    assert!(
+        !logs.is_empty() && logs.iter().all(|r| r.contains("sinceSeconds=720")),
+        "{logs:#?}"
+    );
+    assert_eq!(
+        doc["clusters"][0]["cluster_id"], FAILING,
+        "the alert's cluster leads"
+    );
+    // B's rotation was over 16 minutes ago: kubectl did not fetch it.
+    let ids: Vec<&Value> = doc["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["cluster_id"])
+        .collect();
+    assert!(
+        !ids.contains(&&Value::from("bm64u3ed02o93vv36hb0")),
+        "{ids:?}"
+    );
+    assert_eq!(doc["alert"]["cluster_id"], FAILING);
+    assert_eq!(doc["alert"]["status"], "exhausted");
+    assert_eq!(doc["alert"]["window"], "12m");
+    assert!(doc["window"]["from"].is_string(), "{}", doc["window"]);
+    // The attempts before the restart (10 and 9 minutes before) are still read.
+    assert!(file_names(&doc).contains(&format!("{A}/armada-kp-events (previous)")));
+}
+
+#[test]
+fn kubectl_errors_are_clear_and_exit_2() {
+    let Some(live) = Live::start(Behaviour::default()) else {
+        return;
+    };
+    let stderr = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
+
+    let out = live.run(&["--kubectl", "--context", "nope"], "");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("context \"nope\" does not exist"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("get-contexts"), "{}", stderr(&out));
+
+    let out = live.run(&["--kubectl", "--selector", "app=armada-kp-evnets"], "");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("no pods match the selector app=armada-kp-evnets in namespace armada"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty(), "no report without pods");
+
+    let out = live.run(&["--kubectl", "-n", "kube-system"], "");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("in namespace kube-system"),
+        "{}",
+        stderr(&out)
+    );
+
+    let forbidden = Live::start(Behaviour {
+        forbid_list: true,
+        ..Behaviour::default()
+    })
+    .unwrap();
+    let out = forbidden.run(&["--kubectl"], "");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Forbidden"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot list resource \"pods\""),
+        "{}",
+        stderr(&out)
+    );
+
+    // No kubectl at all.
+    let empty = tempfile::tempdir().unwrap();
+    let out = kp()
+        .env("PATH", empty.path())
+        .args(["analyze", "--kubectl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot run kubectl"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// What a later `--follow` builds on: a followed log through the real
+/// kubectl gives its lines while the answer stays open, and dropping the
+/// reader ends kubectl.
+#[test]
+fn a_followed_log_streams_and_dropping_it_ends_kubectl() {
+    use kp_triage::live::kubectl::Target;
+    use std::io::{BufRead, BufReader};
+    let Some(live) = Live::start(Behaviour::default()) else {
+        return;
+    };
+    let target = Target {
+        program: tool("kubectl").unwrap(),
+        kubeconfig: Some(live.dir.path().join("kubeconfig")),
+        ..Target::default()
+    };
+    let pods = target.pods().unwrap();
+    let (streams, _) = target.streams(&pods, None, true);
+    let current = streams
+        .iter()
+        .find(|s| s.pod == A && s.container == "armada-kp-events" && !s.previous)
+        .unwrap();
+    assert!(current.args().contains(&"--follow".to_string()));
+    let reader = current.open().unwrap();
+    let pid = reader.id();
+    let mut lines = BufReader::new(reader);
+    for _ in 0..4 {
+        let mut line = String::new();
+        lines.read_line(&mut line).unwrap();
+        assert!(
+            line.starts_with(&format!("[pod/{A}/armada-kp-events] ")),
+            "{line}"
+        );
+    }
+    assert!(live
+        .log_requests()
+        .iter()
+        .any(|r| r.contains("follow=true")));
+    drop(lines);
+    assert!(
+        !Path::new(&format!("/proc/{pid}")).exists(),
+        "kubectl {pid} still runs"
+    );
+}
+
+/// A restarted container whose previous log is gone: the rest is triaged,
+/// the report says the input is incomplete, and the status is 2.
+#[test]
+fn a_previous_log_that_is_gone_makes_the_input_incomplete() {
+    let Some(live) = Live::start(Behaviour {
+        previous_gone: true,
+        ..Behaviour::default()
+    }) else {
+        return;
+    };
+    let out = live.run(&["--kubectl"], "");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stdout.contains("INCOMPLETE INPUT"), "{stdout}");
+    assert!(
+        stdout.contains("POD RESTART: RECOMMENDED"),
+        "the rest is triaged: {stdout}"
+    );
+    assert!(
+        stderr.contains(&format!("cannot read {A}/armada-kp-events (previous)"))
+            && stderr.contains("previous terminated container"),
+        "{stderr}"
+    );
+}
