@@ -27,6 +27,11 @@ pub struct Config {
     /// Colour the terminal table (verdict, statuses). The binary decides it
     /// from --color, NO_COLOR, CLICOLOR and whether stdout is a terminal.
     pub color: bool,
+    /// The terminal table's width in columns (0: 100). The binary decides
+    /// it from --width, COLUMNS and the terminal.
+    pub width: usize,
+    /// The clock, for how long ago the last activity was (None: not said).
+    pub now: Option<Ts>,
 }
 
 impl Config {

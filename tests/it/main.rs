@@ -23,3 +23,4 @@ mod secret_forms;
 mod snapshots;
 mod terminal;
 mod threads;
+mod width;
