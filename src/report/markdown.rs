@@ -253,3 +253,19 @@ fn input(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
         md(&t.pattern_origins.join(" + "))
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::code;
+
+    #[test]
+    fn a_cluster_id_cannot_break_out_of_its_code_span() {
+        assert_eq!(code("c23h5icd0sr2mu96rcig"), "`c23h5icd0sr2mu96rcig`");
+        let hostile = code("a`b\u{1b}]52;c;x\u{7}\u{202e}");
+        assert!(
+            !hostile.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "{hostile:?}"
+        );
+        assert!(hostile.contains("\\`"), "{hostile:?}");
+    }
+}

@@ -148,6 +148,9 @@ pub fn text(t: &Triage, r: &Reason, cap: usize) -> String {
                 clusters(r.count, all) + " show"
             })
         ),
+        ReasonCode::NothingFailing if r.count == 0 => {
+            "No cluster is failing, and none rotated.".to_string()
+        }
         ReasonCode::NothingFailing => {
             format!("No cluster is failing: {} rotated.", clusters(r.count, all))
         }

@@ -40,6 +40,7 @@ pub fn clip_words(s: &str, max: usize) -> String {
         end = i + c.len_utf8();
     }
     let cut = match last_space {
+        _ if s[end..].starts_with(' ') => end,
         Some(i) if i >= end / 2 => i,
         _ => end,
     };

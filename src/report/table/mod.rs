@@ -426,7 +426,7 @@ mod tests {
     fn a_long_source_keeps_its_end() {
         assert_eq!(
             clip_left("fixtures/incident/kubectl-ts.log:34", 12),
-            "…-ts.log:34"
+            "…l-ts.log:34"
         );
     }
 }
