@@ -13,8 +13,6 @@ const MESSAGE_CHARS: usize = 240;
 const NAMES_SHOWN: usize = 10;
 /// Failing clusters whose evidence is listed.
 const EVIDENCE_CLUSTERS: usize = 20;
-/// Evidence lines tied to no cluster.
-const UNATTRIBUTED_SHOWN: usize = 20;
 
 /// A cluster id as code, or escaped when it could break out of the span.
 fn code(s: &str) -> String {
@@ -190,7 +188,7 @@ fn evidence_table(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     }
     let un = &t.unattributed;
     rows.extend(
-        events(t, &un[..un.len().min(UNATTRIBUTED_SHOWN)])
+        events(t, &un[..un.len().min(t.evidence)])
             .into_iter()
             .map(|e| (e, None)),
     );
@@ -218,9 +216,9 @@ fn evidence_table(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
             more(failing.len() - EVIDENCE_CLUSTERS, "cluster", "clusters")
         ));
     }
-    if un.len() > UNATTRIBUTED_SHOWN {
+    if un.len() > t.evidence {
         cut.push(more(
-            un.len() - UNATTRIBUTED_SHOWN,
+            un.len() - t.evidence,
             "line tied to no cluster",
             "lines tied to no cluster",
         ));

@@ -76,14 +76,34 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
     lines
 }
 
+/// Wrapped to `max` columns in at most `lines` lines, the last one cut at
+/// a word with `…` when the text goes on.
+pub fn wrap_clipped(s: &str, max: usize, lines: usize) -> Vec<String> {
+    let mut w = wrap(s, max);
+    if w.len() > lines {
+        let rest = w[lines - 1..].join(" ");
+        w.truncate(lines - 1);
+        w.push(clip_words(&rest, max));
+    }
+    w
+}
+
+/// Splits a word too long for a line after the last `:`, `/`, `,`, `;`,
+/// `=` or `&` that fits, so the ids inside a CRN or a URL stay whole; at
+/// `max` columns when there is none.
 fn split_at_width(s: &str, max: usize) -> (String, String) {
     let mut used = 0;
+    let mut last_break = None;
     for (i, c) in s.char_indices() {
         let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
         if used + w > max {
-            return (s[..i].to_string(), s[i..].to_string());
+            let at = last_break.unwrap_or(i);
+            return (s[..at].to_string(), s[at..].to_string());
         }
         used += w;
+        if matches!(c, ':' | '/' | ',' | ';' | '=' | '&') {
+            last_break = Some(i + c.len_utf8());
+        }
     }
     (s.to_string(), String::new())
 }
@@ -160,6 +180,21 @@ mod tests {
         let lines = wrap("one two three four five six seven", 12);
         assert_eq!(lines, ["one two", "three four", "five six", "seven"]);
         assert!(wrap(&"x".repeat(30), 12).iter().all(|l| width(l) <= 12));
+        let crn =
+            "crn:v1:bluemix:public:containers-kubernetes:us-south:a/c5c0:c23h5icd0sr2mu96rcig::";
+        let lines = wrap(crn, 40);
+        assert!(
+            lines.iter().any(|l| l.contains("c23h5icd0sr2mu96rcig")),
+            "{lines:?}"
+        );
+        assert_eq!(lines.concat(), crn);
+    }
+
+    #[test]
+    fn a_message_takes_at_most_its_lines() {
+        let lines = wrap_clipped("one two three four five six seven eight", 10, 2);
+        assert_eq!(lines, ["one two", "three…"]);
+        assert_eq!(wrap_clipped("short", 10, 3), ["short"]);
     }
 
     #[test]

@@ -4,10 +4,11 @@
 //! the neutraliser (`safe`), and every list is cut, ending "... and N more".
 
 mod clusters;
+mod evidence;
 
 use super::reasons::{self, shout};
 use super::text::{clip_words, count, more, safe, span, ts, width, wrap};
-use super::{cause_name, NAMES_SHOWN, TEMPLATES_SHOWN};
+use super::{NAMES_SHOWN, TEMPLATES_SHOWN};
 use crate::analyze::Triage;
 use crate::event::Event;
 use crate::time::Ts;
@@ -17,8 +18,6 @@ use std::io::{self, Write};
 const REASONS_SHOWN: usize = 6;
 /// Clusters listed in the table and in the evidence.
 const CLUSTERS_SHOWN: usize = 20;
-/// Evidence lines tied to no cluster.
-const UNATTRIBUTED_SHOWN: usize = 5;
 /// The narrowest width laid out for.
 const MIN_WIDTH: usize = 40;
 /// When the log's end is this recent, the clock says how long ago it was.
@@ -36,7 +35,7 @@ pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     verdict(t, &mut p)?;
     clusters::table(t, &mut p, CLUSTERS_SHOWN)?;
     runbook(t, &mut p)?;
-    evidence(t, &mut p)?;
+    evidence::section(t, &mut p, CLUSTERS_SHOWN)?;
     not_understood(t, &mut p)?;
     input(t, &mut p)
 }
@@ -187,129 +186,6 @@ fn runbook(t: &Triage, p: &mut Printer<'_>) -> io::Result<()> {
     p.line("")
 }
 
-fn evidence(t: &Triage, p: &mut Printer<'_>) -> io::Result<()> {
-    let failing: Vec<_> = t
-        .clusters_with_facts()
-        .filter(|(c, _)| c.status.is_failing())
-        .collect();
-    if failing.is_empty() && t.unattributed.is_empty() {
-        return Ok(());
-    }
-    p.para(
-        &format!(
-            "Evidence (secrets redacted; at most {} per cluster, --evidence N):",
-            t.evidence
-        ),
-        0,
-        2,
-    )?;
-    let id_w = failing
-        .iter()
-        .take(CLUSTERS_SHOWN)
-        .map(|(c, _)| width(&safe(&c.id)))
-        .max()
-        .unwrap_or(0)
-        .max(if t.unattributed.is_empty() { 0 } else { 12 });
-    let col = Columns::new(t, id_w);
-    for (c, f) in failing.iter().take(CLUSTERS_SHOWN) {
-        for &i in &f.evidence {
-            col.write(t, p, &t.events[i], &safe(&c.id))?;
-        }
-        if f.evidence_total > f.evidence.len() {
-            p.para(
-                &format!(
-                    "{} for {} (-o json, --evidence N)",
-                    more(f.evidence_total - f.evidence.len(), "line", "lines"),
-                    safe(&c.id)
-                ),
-                4,
-                6,
-            )?;
-        }
-    }
-    if failing.len() > CLUSTERS_SHOWN {
-        p.para(
-            &format!(
-                "{} with evidence (see -o json)",
-                more(failing.len() - CLUSTERS_SHOWN, "cluster", "clusters")
-            ),
-            2,
-            4,
-        )?;
-    }
-    for &i in t.unattributed.iter().take(UNATTRIBUTED_SHOWN) {
-        col.write(t, p, &t.events[i], "(no cluster)")?;
-    }
-    if t.unattributed.len() > UNATTRIBUTED_SHOWN {
-        p.para(
-            &format!(
-                "{} tied to no cluster (see -o json)",
-                more(t.unattributed.len() - UNATTRIBUTED_SHOWN, "line", "lines")
-            ),
-            2,
-            4,
-        )?;
-    }
-    p.line("")
-}
-
-/// Evidence lines, their columns aligned whatever the ids' lengths: one
-/// line each when the terminal is wide enough, else the message and the
-/// source under the time, cluster and category.
-struct Columns {
-    id_w: usize,
-    cause_w: usize,
-}
-
-impl Columns {
-    fn new(t: &Triage, id_w: usize) -> Columns {
-        let cause_w = t.categories.iter().map(|c| width(&c.id)).max().unwrap_or(0);
-        Columns { id_w, cause_w }
-    }
-
-    fn write(&self, t: &Triage, p: &mut Printer<'_>, e: &Event, cluster: &str) -> io::Result<()> {
-        let head = format!(
-            "  {}  {:<idw$}  {:<cw$}",
-            ts(e.ts),
-            cluster,
-            cause_name(t, e),
-            idw = self.id_w,
-            cw = self.cause_w
-        );
-        let src = safe(&t.source(e)).into_owned();
-        let msg = safe(&e.message).into_owned();
-        // One line: head, message (at least 30 columns), source.
-        let room = p.w.saturating_sub(width(&head) + 2 + width(&src) + 4);
-        if room >= 30 {
-            return p.line(&format!("{head}  {}  ({src})", clip_words(&msg, room)));
-        }
-        let pad = " ".repeat(6);
-        if width(head.trim_end()) <= p.w {
-            p.line(head.trim_end())?;
-            p.line(&format!("{pad}{}", clip_words(&msg, p.w - 6)))?;
-        } else {
-            // Too narrow even for time, cluster and category on one line.
-            p.line(&format!("  {cluster}"))?;
-            p.line(&format!("{pad}{}", ts(e.ts)))?;
-            let msg = format!("{}: {msg}", cause_name(t, e));
-            p.line(&format!("{pad}{}", clip_words(&msg, p.w - 6)))?;
-        }
-        p.line(&format!("{pad}at {}", clip_left(&src, p.w - 9)))
-    }
-}
-
-/// Keeps the end of a path (its file name and line), marking the cut.
-fn clip_left(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
-    }
-    let chars: Vec<char> = s.chars().collect();
-    let keep: String = chars[chars.len().saturating_sub(max.saturating_sub(1))..]
-        .iter()
-        .collect();
-    format!("…{keep}")
-}
-
 fn not_understood(t: &Triage, p: &mut Printer<'_>) -> io::Result<()> {
     if t.not_understood.is_empty() {
         return Ok(());
@@ -333,7 +209,7 @@ fn not_understood(t: &Triage, p: &mut Printer<'_>) -> io::Result<()> {
         let pad = " ".repeat(width(&head));
         p.line(&format!(
             "{pad}e.g. {}",
-            clip_left(&safe(&n.source), room - 5)
+            evidence::clip_left(&safe(&n.source), room - 5)
         ))?;
     }
     let left = t.not_understood.len().saturating_sub(TEMPLATES_SHOWN);
@@ -420,13 +296,5 @@ mod tests {
              record; 11m 0s ago."
         );
         assert_eq!(freshness(None, act, None), None);
-    }
-
-    #[test]
-    fn a_long_source_keeps_its_end() {
-        assert_eq!(
-            clip_left("fixtures/incident/kubectl-ts.log:34", 12),
-            "…l-ts.log:34"
-        );
     }
 }
