@@ -291,3 +291,63 @@ fn a_hostile_file_name_is_neutralised_in_table_and_markdown() {
         }
     }
 }
+
+#[test]
+fn many_reasons_end_with_a_count() {
+    // Nine etcd failures tied to no cluster while a cluster fails: one hold
+    // reason each, and the table shows six.
+    let mut log =
+        std::fs::read_to_string(root().join("fixtures/scenarios/etcd-unattributed.log")).unwrap();
+    let etcd = log.lines().nth(13).unwrap().to_string();
+    assert!(etcd.contains("ETCD failure"), "{etcd}");
+    for _ in 0..8 {
+        log.push_str(&etcd);
+        log.push('\n');
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("etcd.log"), log).unwrap();
+    let out = kp()
+        .env("COLUMNS", "80")
+        .args(["analyze", "etcd.log"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(too_long(&out.stdout, 80).is_empty());
+    assert_eq!(text.matches("\n  * ").count(), 6, "{text}");
+    assert!(
+        text.contains("... and 4 more reasons (see -o json)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(ETCD failure tied to no cluster)."),
+        "said once: {text}"
+    );
+    assert!(
+        text.contains("... and 4 more lines tied to no cluster"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_window_says_what_was_analysed() {
+    let out = kp()
+        .env("COLUMNS", "80")
+        .args([
+            "analyze",
+            "--since",
+            "30s",
+            "fixtures/incident/kubectl-ts.log",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert!(
+        words.join(" ").contains(
+            "Window: 2026-11-20T03:00:35Z to the end of the log (2026-11-20T03:01:05Z); \
+             16 rotation events outside it left out."
+        ),
+        "{text}"
+    );
+}

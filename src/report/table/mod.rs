@@ -136,10 +136,14 @@ fn window(t: &Triage) -> String {
     }
     format!(
         "Window: {} to {}; {} outside it left out.",
-        t.window_from
-            .map_or("the start of the log".to_string(), |f| ts(Some(f))),
-        t.window_to
-            .map_or("the end of the log".to_string(), |f| ts(Some(f))),
+        t.window_from.map_or_else(
+            || format!("the start of the log ({})", ts(a.first_ts)),
+            |f| ts(Some(f))
+        ),
+        t.window_to.map_or_else(
+            || format!("the end of the log ({})", ts(a.last_ts)),
+            |f| ts(Some(f))
+        ),
         count(t.outside_window, "rotation event", "rotation events")
     )
 }
