@@ -32,6 +32,11 @@ pub struct Config {
     /// Where the service runs (`--namespace`, `--context`, `--selector`):
     /// what `--kubectl` reads, and what the next step's commands name.
     pub kube: crate::live::kubectl::Target,
+    /// The terminal table's width in columns (0: 100). The binary decides
+    /// it from --width, COLUMNS and the terminal.
+    pub width: usize,
+    /// The clock, for how long ago the last activity was (None: not said).
+    pub now: Option<Ts>,
 }
 
 impl Config {

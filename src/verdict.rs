@@ -40,23 +40,6 @@ impl Decision {
             Decision::NoEvidence => "no_evidence",
         }
     }
-
-    /// What the on-call engineer should do, in one line.
-    pub fn headline(self) -> &'static str {
-        match self {
-            Decision::Hold => {
-                "do NOT delete the armada-kp-events pod yet: fix the environment first"
-            }
-            Decision::Recommended => {
-                "delete the armada-kp-events pod so that rotation starts again"
-            }
-            Decision::Wait => "no restart yet: clusters are still retrying",
-            Decision::NotNeeded => "no restart needed: no cluster is failing",
-            Decision::NoEvidence => {
-                "NO EVIDENCE: no key rotation outcome found in this input; check the pod, the container and the window"
-            }
-        }
-    }
 }
 
 /// One piece of evidence behind a hold, so the engineer can disagree.
@@ -70,10 +53,120 @@ pub struct HoldEvidence {
     pub message: String,
 }
 
+/// Why the verdict is what it is, as data: which check, which category,
+/// which clusters, against which threshold, resting on which records. The
+/// reports word it (`report::reasons`); nothing here is English.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonCode {
+    /// A cause on at least its threshold of failing clusters (hold).
+    CauseAtThreshold,
+    /// A cause that holds when tied to no cluster while clusters fail (hold).
+    UnattributedCause,
+    /// Under a hold: clusters that will need the pod deleted once it is fixed.
+    ExhaustedAfterFix,
+    /// Clusters that exhausted their retries (recommended).
+    Exhausted,
+    /// No cause reached its threshold; `checks` shows each count.
+    BelowHoldThresholds,
+    /// Clusters still retrying besides the exhausted ones.
+    AlsoRetrying,
+    /// Clusters still retrying, none exhausted (wait).
+    Retrying,
+    /// Wait: look again at newer logs.
+    RerunLater,
+    /// No rotation activity at all (no_evidence).
+    NoActivity,
+    /// Activity but no recognised outcome (no_evidence).
+    NoOutcome,
+    /// Clusters rotated and none fails (not_needed).
+    NothingFailing,
+    /// Clusters whose outcome was not recognised.
+    UnknownOutcome,
+    /// Failure lines tied to no cluster.
+    UnattributedFailures,
+}
+
+/// A cluster a reason names, with what the reason says about it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterRef {
+    pub cluster_id: String,
+    pub root_cause: Option<String>,
+    /// Set when the exhaustion is inferred from the retry budget.
+    pub inferred: Option<InferredRef>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct InferredRef {
+    pub failed_in_a_row: u32,
+    pub budget: u32,
+}
+
+/// One hold check: how many failing clusters show a cause, against its
+/// threshold.
+#[derive(Clone, Debug, Serialize)]
+pub struct Check {
+    pub category: String,
+    pub clusters: usize,
+    pub threshold: usize,
+}
+
+/// One reason for the verdict.
+#[derive(Clone, Debug, Serialize)]
+pub struct Reason {
+    pub code: ReasonCode,
+    /// The category the reason is about (a cause's id).
+    pub category: Option<String>,
+    /// How many clusters (or, for unattributed failures, lines) it counts.
+    pub count: usize,
+    /// The clusters it names, all of them.
+    pub clusters: Vec<ClusterRef>,
+    /// Clusters with rotation activity in the input, for "both" and "all".
+    pub clusters_in_input: usize,
+    /// The hold threshold it was weighed against.
+    pub threshold: Option<usize>,
+    /// The records it rests on (the first one of a hold).
+    pub evidence: Vec<HoldEvidence>,
+    /// Every hold check, for `below_hold_thresholds`.
+    pub checks: Vec<Check>,
+}
+
+impl Reason {
+    fn new(code: ReasonCode, clusters_in_input: usize) -> Reason {
+        Reason {
+            code,
+            category: None,
+            count: 0,
+            clusters: Vec::new(),
+            clusters_in_input,
+            threshold: None,
+            evidence: Vec::new(),
+            checks: Vec::new(),
+        }
+    }
+
+    fn naming(mut self, clusters: &[&Cluster], pack: &Pack) -> Reason {
+        self.count = clusters.len();
+        self.clusters = clusters.iter().map(|c| cluster_ref(c, pack)).collect();
+        self
+    }
+}
+
+fn cluster_ref(c: &Cluster, pack: &Pack) -> ClusterRef {
+    ClusterRef {
+        cluster_id: c.id.clone(),
+        root_cause: c.root_cause.map(|r| pack.category(r).id.clone()),
+        inferred: c.inferred.as_ref().map(|i| InferredRef {
+            failed_in_a_row: i.failed_in_a_row,
+            budget: i.budget,
+        }),
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Verdict {
     pub verdict: Decision,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
     /// The records a `hold` rests on.
     pub hold_evidence: Vec<HoldEvidence>,
     /// The failing window environment failures must fall in.
@@ -100,47 +193,36 @@ pub fn decide(clusters: &[Cluster], unattributed: &[usize], cx: &Context<'_>) ->
         hold_evidence: Vec::new(),
         failing_window: window,
     };
+    let total = clusters.len();
     let real = |e: &Event, cat: CatId| real_evidence(e, window, cx.app, environment(cx.pack, cat));
-    hold_reasons(&failing, unattributed, cx, &real, &mut v);
+    hold_reasons(&failing, unattributed, cx, &real, &mut v, total);
     let with = |s: Status| -> Vec<&Cluster> {
         failing.iter().copied().filter(|c| c.status == s).collect()
     };
     let (exhausted, retrying) = (with(Status::Exhausted), with(Status::Retrying));
+    let reason = |code| Reason::new(code, total);
     if !v.reasons.is_empty() {
         v.verdict = Decision::Hold;
         if !exhausted.is_empty() {
-            v.reasons.push(format!(
-                "Once the environment is healthy, {} will need the pod deleted to retry: {}.",
-                count(exhausted.len(), "exhausted cluster", "exhausted clusters"),
-                names(&exhausted, cx.pack)
-            ));
+            v.reasons
+                .push(reason(ReasonCode::ExhaustedAfterFix).naming(&exhausted, cx.pack));
         }
     } else if !exhausted.is_empty() {
         v.verdict = Decision::Recommended;
-        v.reasons.push(format!(
-            "{} exhausted {} retries: {}.",
-            count(exhausted.len(), "cluster", "clusters"),
-            if exhausted.len() == 1 { "its" } else { "their" },
-            names(&exhausted, cx.pack)
-        ));
-        v.reasons.push(no_environment_problem(&failing, cx, &real));
+        v.reasons
+            .push(reason(ReasonCode::Exhausted).naming(&exhausted, cx.pack));
+        let mut below = reason(ReasonCode::BelowHoldThresholds);
+        below.checks = hold_checks(&failing, cx, &real);
+        v.reasons.push(below);
         if !retrying.is_empty() {
-            v.reasons.push(format!(
-                "Also still retrying: {}.",
-                names(&retrying, cx.pack)
-            ));
+            v.reasons
+                .push(reason(ReasonCode::AlsoRetrying).naming(&retrying, cx.pack));
         }
     } else if !retrying.is_empty() {
         v.verdict = Decision::Wait;
-        v.reasons.push(format!(
-            "{} still retrying and not exhausted: {}.",
-            count(retrying.len(), "cluster is", "clusters are"),
-            names(&retrying, cx.pack)
-        ));
-        v.reasons.push(
-            "Re-run kp-triage on newer logs: a restart is only needed once retries are exhausted."
-                .to_string(),
-        );
+        v.reasons
+            .push(reason(ReasonCode::Retrying).naming(&retrying, cx.pack));
+        v.reasons.push(reason(ReasonCode::RerunLater));
     } else {
         quiet(clusters, unattributed, &mut v);
     }
@@ -149,6 +231,12 @@ pub fn decide(clusters: &[Cluster], unattributed: &[usize], cx: &Context<'_>) ->
 
 /// Nothing fails: either clusters rotated, or there is no evidence at all.
 fn quiet(clusters: &[Cluster], unattributed: &[usize], v: &mut Verdict) {
+    let total = clusters.len();
+    let counted = |code, n| {
+        let mut r = Reason::new(code, total);
+        r.count = n;
+        r
+    };
     let rotated = clusters
         .iter()
         .filter(|c| c.status == Status::Rotated)
@@ -157,36 +245,26 @@ fn quiet(clusters: &[Cluster], unattributed: &[usize], v: &mut Verdict) {
     if rotated == 0 {
         v.verdict = Decision::NoEvidence;
         v.reasons.push(if unknown == 0 {
-            "No rotation activity was recognised in the input: no key detected, no attempt, no failure, no success.".to_string()
+            counted(ReasonCode::NoActivity, 0)
         } else {
-            format!(
-                "{} rotation activity but no recognised outcome: see the records not understood.",
-                count(unknown, "cluster shows", "clusters show")
-            )
+            counted(ReasonCode::NoOutcome, unknown)
         });
         if !unattributed.is_empty() {
-            v.reasons.push(format!(
-                "{} tied to no cluster: see the unattributed evidence.",
-                count(unattributed.len(), "failure line is", "failure lines are")
+            v.reasons.push(counted(
+                ReasonCode::UnattributedFailures,
+                unattributed.len(),
             ));
         }
         return;
     }
-    v.reasons.push(format!(
-        "No cluster is failing ({} rotated).",
-        count(rotated, "cluster", "clusters")
-    ));
+    v.reasons.push(counted(ReasonCode::NothingFailing, rotated));
     if unknown > 0 {
-        v.reasons.push(format!(
-            "{} no recognised outcome: read {} lines before trusting this.",
-            count(unknown, "cluster has", "clusters have"),
-            if unknown == 1 { "its" } else { "their" }
-        ));
+        v.reasons.push(counted(ReasonCode::UnknownOutcome, unknown));
     }
     if !unattributed.is_empty() {
-        v.reasons.push(format!(
-            "{} tied to no cluster: see the unattributed evidence.",
-            count(unattributed.len(), "failure line is", "failure lines are")
+        v.reasons.push(counted(
+            ReasonCode::UnattributedFailures,
+            unattributed.len(),
         ));
     }
 }
@@ -245,6 +323,7 @@ fn hold_reasons(
     cx: &Context<'_>,
     real: &dyn Fn(&Event, CatId) -> bool,
     v: &mut Verdict,
+    total: usize,
 ) {
     let pack = cx.pack;
     for (id, cat) in pack.categories.iter().enumerate() {
@@ -265,17 +344,14 @@ fn hold_reasons(
         if with.is_empty() || with.len() < threshold {
             continue;
         }
-        let first = &cx.events[with[0].1];
-        v.reasons.push(format!(
-            "{} on {} ({}), at or above the hold threshold of {threshold}: first \"{}\" at {} ({}). {}",
-            cat.title,
-            count(with.len(), "failing cluster", "failing clusters"),
-            with.iter().map(|(c, _)| c.id.as_str()).collect::<Vec<_>>().join(", "),
-            first.message,
-            when(first),
-            (cx.source)(first),
-            cat.action
-        ));
+        let held: Vec<&Cluster> = with.iter().map(|(c, _)| *c).collect();
+        let mut r = Reason::new(ReasonCode::CauseAtThreshold, total).naming(&held, pack);
+        r.category = Some(cat.id.clone());
+        r.threshold = Some(threshold);
+        let (c0, i0) = with[0];
+        r.evidence
+            .push(evidence(cx, &cat.id, Some(&c0.id), &cx.events[i0]));
+        v.reasons.push(r);
         for (c, i) in &with {
             v.hold_evidence
                 .push(evidence(cx, &cat.id, Some(&c.id), &cx.events[*i]));
@@ -292,15 +368,13 @@ fn hold_reasons(
             .find(|&&k| pack.category(k).hold_unattributed);
         if let Some(&cat) = held.filter(|&&k| real(e, k)) {
             let cat = pack.category(cat);
-            v.reasons.push(format!(
-                "{} tied to no cluster while clusters fail: \"{}\" at {} ({}). {}",
-                cat.title,
-                e.message,
-                when(e),
-                (cx.source)(e),
-                cat.action
-            ));
-            v.hold_evidence.push(evidence(cx, &cat.id, None, e));
+            let ev = evidence(cx, &cat.id, None, e);
+            let mut r = Reason::new(ReasonCode::UnattributedCause, total);
+            r.category = Some(cat.id.clone());
+            r.count = 1;
+            r.evidence.push(ev.clone());
+            v.reasons.push(r);
+            v.hold_evidence.push(ev);
         }
     }
 }
@@ -315,13 +389,13 @@ fn evidence(cx: &Context<'_>, cat: &str, cluster: Option<&str>, e: &Event) -> Ho
     }
 }
 
-/// Says which hold checks passed, so "recommended" shows its work.
-fn no_environment_problem(
+/// Every hold check, so "recommended" shows its work.
+fn hold_checks(
     failing: &[&Cluster],
     cx: &Context<'_>,
     real: &dyn Fn(&Event, CatId) -> bool,
-) -> String {
-    let mut parts = Vec::new();
+) -> Vec<Check> {
+    let mut checks = Vec::new();
     for (id, cat) in cx.pack.categories.iter().enumerate() {
         let Some(threshold) = threshold(cx.pack, id as CatId) else {
             continue;
@@ -335,40 +409,11 @@ fn no_environment_problem(
                 })
             })
             .count();
-        parts.push(format!(
-            "{} on {n} failing {} (hold at {threshold})",
-            cat.title,
-            if n == 1 { "cluster" } else { "clusters" }
-        ));
+        checks.push(Check {
+            category: cat.id.clone(),
+            clusters: n,
+            threshold,
+        });
     }
-    format!(
-        "No environment problem found: {}. Delete the pod only if nothing else is wrong in the environment.",
-        parts.join("; ")
-    )
-}
-
-fn names(clusters: &[&Cluster], pack: &Pack) -> String {
-    clusters
-        .iter()
-        .map(|c| match (c.root_cause, &c.inferred) {
-            (Some(r), Some(inf)) => format!(
-                "{} (root cause {}; exhaustion inferred: {} failed attempts in a row, budget {})",
-                c.id,
-                pack.category(r).id,
-                inf.failed_in_a_row,
-                inf.budget
-            ),
-            (Some(r), None) => format!("{} (root cause {})", c.id, pack.category(r).id),
-            (None, _) => c.id.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn when(e: &Event) -> String {
-    e.ts.map_or_else(|| "an unknown time".to_string(), |t| t.rfc3339())
+    checks
 }

@@ -2,9 +2,11 @@
 
 mod alert;
 mod coverage;
+mod facts;
 mod next_step;
 
 pub use alert::AlertFacts;
+pub use facts::ClusterFacts;
 pub use next_step::{NextStep, PodSeen};
 
 use crate::attempts::{self, Budget, Cluster};
@@ -42,6 +44,11 @@ pub struct Triage {
     pub events: Vec<Event>,
     /// Clusters reported (after `--cluster`/`--crn`).
     pub clusters: Vec<Cluster>,
+    /// What the reports show of each of `clusters`, in the same order.
+    pub facts: Vec<ClusterFacts>,
+    /// The runbook categories that apply to the clusters reported and to
+    /// the failures tied to no cluster, most specific first.
+    pub applicable: Vec<crate::classify::CatId>,
     /// Clusters with rotation activity in the whole input.
     pub clusters_total: usize,
     pub unattributed: Vec<usize>,
@@ -57,6 +64,10 @@ pub struct Triage {
     pub evidence: usize,
     /// Style the terminal table (`Config::color`).
     pub color: bool,
+    /// The terminal table's width (`Config::width`).
+    pub width: usize,
+    /// The clock when the triage ran, for how fresh the activity is.
+    pub now: Option<Ts>,
     pub pattern_origins: Vec<String>,
     /// The pasted alert (`--alert`) and its cluster's state.
     pub alert: Option<AlertFacts>,
@@ -86,6 +97,16 @@ impl Triage {
     /// Inputs that could not be read, or not to their end.
     pub fn input_errors(&self) -> impl Iterator<Item = &str> {
         self.inputs.iter().filter_map(|i| i.error.as_deref())
+    }
+
+    /// The clusters reported, each with its facts.
+    pub fn clusters_with_facts(&self) -> impl Iterator<Item = (&Cluster, &ClusterFacts)> {
+        self.clusters.iter().zip(&self.facts)
+    }
+
+    /// The category of an id the verdict names.
+    pub fn category_by_id(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
     }
 
     pub fn category(&self, id: crate::classify::CatId) -> &Category {
@@ -190,11 +211,21 @@ pub fn assemble(
     let mut rebuilt = rebuilt;
     let alert = alert::lead(cfg, &mut rebuilt.clusters, pack, (window_from, window_to));
     let next_step = next_step::of(&verdict, &events, &cfg.kube, cx.app);
-    let clusters = rebuilt
+    let (clusters, facts): (Vec<Cluster>, Vec<ClusterFacts>) = rebuilt
         .clusters
         .into_iter()
         .filter(|c| cfg.focus.is_empty() || cfg.focus.contains(&c.id))
-        .collect();
+        .map(|c| {
+            let f = facts::of(&c, &events, &pack.categories, cfg.evidence);
+            (c, f)
+        })
+        .unzip();
+    let applicable = facts::applicable(
+        facts.iter(),
+        &rebuilt.unattributed,
+        &events,
+        &pack.categories,
+    );
     Triage {
         inputs,
         acct,
@@ -204,6 +235,8 @@ pub fn assemble(
         categories: pack.categories.clone(),
         events,
         clusters,
+        facts,
+        applicable,
         clusters_total,
         unattributed: rebuilt.unattributed,
         not_understood,
@@ -213,6 +246,8 @@ pub fn assemble(
         focus: cfg.focus.clone(),
         evidence: cfg.evidence,
         color: cfg.color,
+        width: cfg.width,
+        now: cfg.now,
         pattern_origins: pack.origins.clone(),
         alert,
         next_step,

@@ -196,6 +196,11 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub evidence: usize,
 
+    /// Fit the table to N columns [default: $COLUMNS, else the terminal's
+    /// width, else 100].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
+    pub width: Option<u16>,
+
     /// In LogDNA exports, read the lines of this app (`_app` or `container`);
     /// other apps' lines are skipped and counted.
     #[arg(long, value_name = "NAME", default_value = config::DEFAULT_APP)]
@@ -372,6 +377,8 @@ impl AnalyzeArgs {
                 selector: self.selector.clone(),
                 ..kubectl::Target::default()
             },
+            width: self.width.map_or(0, usize::from),
+            now: None,
         })
     }
 }

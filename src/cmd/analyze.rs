@@ -21,6 +21,10 @@ pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
     if args.kubectl {
         super::live::kubectl_inputs(&mut cfg)?;
     }
+    if cfg.width == 0 {
+        cfg.width = terminal_width();
+    }
+    cfg.now = Some(kp_triage::time::now());
     let mut secrets = Vec::new();
     // Keeps the spooled export alive until the analysis is done.
     let _spool = if args.logdna {
@@ -39,6 +43,17 @@ pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
         kp_triage::term::eprint_error(e);
     }
     Ok(exit_status(&triage))
+}
+
+/// COLUMNS when set to a number, else the width of the terminal on stdout,
+/// else the default for a pipe.
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .or_else(|| terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| usize::from(w.0)))
+        .unwrap_or(report::DEFAULT_WIDTH)
 }
 
 fn write_report(triage: &analyze::Triage, format: report::OutputFormat) -> io::Result<()> {

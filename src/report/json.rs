@@ -1,12 +1,12 @@
 //! The versioned JSON document (schema in the README). Field names and
 //! category ids are stable; additions bump nothing, changes bump the version.
 
-use super::{actions, evidence};
-use crate::analyze::{Template, Triage, Warning};
+use super::reasons;
+use crate::analyze::{ClusterFacts, Template, Triage, Warning};
 use crate::attempts::{Attempt, Budget, Cluster, Inference, Status};
 use crate::event::Event;
 use crate::time::Ts;
-use crate::verdict::Verdict;
+use crate::verdict::{Decision, HoldEvidence, Reason};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -28,11 +28,52 @@ struct Doc<'a> {
     /// The retry budget, when the input states or shows it.
     retry_budget: Option<&'a Budget>,
     warnings: &'a [Warning],
-    pod_restart: &'a Verdict,
+    pod_restart: PodRestart<'a>,
     /// What to run when the verdict is `recommended`.
     next_step: Option<&'a crate::analyze::NextStep>,
     /// The pasted alert (`--alert`) and its cluster's state.
     alert: Option<&'a crate::analyze::AlertFacts>,
+}
+
+#[derive(Serialize)]
+struct PodRestart<'a> {
+    verdict: Decision,
+    /// The reasons in words (lists of clusters cut at 20 names).
+    reasons: Vec<String>,
+    /// The same reasons as data: code, category, every cluster, threshold,
+    /// the records they rest on, and the sentence.
+    reason_details: Vec<ReasonDoc<'a>>,
+    hold_evidence: &'a [HoldEvidence],
+    failing_window: Option<(Ts, Ts)>,
+}
+
+#[derive(Serialize)]
+struct ReasonDoc<'a> {
+    #[serde(flatten)]
+    reason: &'a Reason,
+    text: String,
+}
+
+/// How many cluster ids a reason's sentence names in JSON.
+const NAMES_IN_TEXT: usize = 20;
+
+fn pod_restart(t: &Triage) -> PodRestart<'_> {
+    let v = &t.verdict;
+    let details: Vec<ReasonDoc<'_>> = v
+        .reasons
+        .iter()
+        .map(|r| ReasonDoc {
+            reason: r,
+            text: reasons::text(t, r, NAMES_IN_TEXT),
+        })
+        .collect();
+    PodRestart {
+        verdict: v.verdict,
+        reasons: details.iter().map(|d| d.text.clone()).collect(),
+        reason_details: details,
+        hold_evidence: &v.hold_evidence,
+        failing_window: v.failing_window,
+    }
 }
 
 #[derive(Serialize)]
@@ -173,7 +214,10 @@ fn doc(t: &Triage) -> Doc<'_> {
             unknown: count(Status::Unknown),
             rotated: count(Status::Rotated),
         },
-        clusters: t.clusters.iter().map(|c| cluster(t, c)).collect(),
+        clusters: t
+            .clusters_with_facts()
+            .map(|(c, f)| cluster(t, c, f))
+            .collect(),
         unattributed: t
             .unattributed
             .iter()
@@ -182,7 +226,7 @@ fn doc(t: &Triage) -> Doc<'_> {
         not_understood: &t.not_understood,
         retry_budget: t.budget.as_ref(),
         warnings: &t.warnings,
-        pod_restart: &t.verdict,
+        pod_restart: pod_restart(t),
         next_step: t.next_step.as_ref(),
         alert: t.alert.as_ref(),
     }
@@ -219,7 +263,7 @@ fn input(t: &Triage) -> Input<'_> {
     }
 }
 
-fn cluster<'a>(t: &'a Triage, c: &'a Cluster) -> ClusterDoc<'a> {
+fn cluster<'a>(t: &'a Triage, c: &'a Cluster, f: &'a ClusterFacts) -> ClusterDoc<'a> {
     ClusterDoc {
         cluster_id: &c.id,
         status: c.status,
@@ -237,13 +281,15 @@ fn cluster<'a>(t: &'a Triage, c: &'a Cluster) -> ClusterDoc<'a> {
         not_understood: c.not_understood.len(),
         first_seen: c.first_seen,
         last_seen: c.last_seen,
-        actions: actions(t, c)
-            .into_iter()
-            .map(|k| t.category(k).action.as_str())
+        actions: f
+            .actions
+            .iter()
+            .map(|&k| t.category(k).action.as_str())
             .collect(),
-        evidence: evidence(t, c, t.evidence)
-            .into_iter()
-            .map(|e| evidence_doc(t, e))
+        evidence: f
+            .evidence
+            .iter()
+            .map(|&i| evidence_doc(t, &t.events[i]))
             .collect(),
         attempt_history: c
             .attempts

@@ -1,12 +1,27 @@
 //! The summary an engineer pastes into the CIE: verdict, window, clusters,
 //! runbook actions, redacted evidence, input accounting and tool version.
 
-use super::text::{clip, md, safe, ts};
-use super::{applicable_categories, cause_name, evidence};
+use super::reasons::{self, shout};
+use super::text::{clip, count, md, more, safe, ts};
+use super::{cause_name, events};
 use crate::analyze::Triage;
+use crate::attempts::Status;
 use std::io::{self, Write};
 
 const MESSAGE_CHARS: usize = 240;
+/// Clusters a reason names; the cluster table lists every failing one.
+const NAMES_SHOWN: usize = 10;
+/// Failing clusters whose evidence is listed.
+const EVIDENCE_CLUSTERS: usize = 20;
+
+/// A cluster id as code, or escaped when it could break out of the span.
+fn code(s: &str) -> String {
+    if s.contains('`') || safe(s) != s {
+        md(s)
+    } else {
+        format!("`{s}`")
+    }
+}
 
 pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
@@ -19,15 +34,14 @@ pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     for w in super::warnings(t) {
         writeln!(out, "> **Warning:** {}\n", md(w))?;
     }
-    let v = &t.verdict.verdict;
     writeln!(
         out,
         "**Pod restart: {}**: {}\n",
-        v.name().to_uppercase(),
-        v.headline()
+        shout(t.verdict.verdict),
+        md(&reasons::headline(t))
     )?;
     for r in &t.verdict.reasons {
-        writeln!(out, "- {}", md(r))?;
+        writeln!(out, "- {}", md(&reasons::text(t, r, NAMES_SHOWN)))?;
     }
     if let Some(n) = &t.next_step {
         writeln!(out, "\n**Next step:** {}", md(&n.text))?;
@@ -37,15 +51,27 @@ pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(
         out,
-        "\n**Window analysed:** {} to {}{}\n",
+        "\n**Window analysed:** {} to {}{}{}\n",
         ts(t.window_from.or(t.acct.first_ts)),
         ts(t.window_to.or(t.acct.last_ts)),
+        if t.outside_window > 0 {
+            format!(
+                " ({} outside it left out)",
+                count(t.outside_window, "rotation event", "rotation events")
+            )
+        } else {
+            String::new()
+        },
         if t.focus.is_empty() {
             String::new()
         } else {
             format!(" (focus: {})", md(&t.focus.join(", ")))
         }
     )?;
+    let last = t.events.iter().filter_map(|e| e.order_ts).max();
+    if let Some(f) = super::table::freshness(last, t.acct.last_ts, t.now) {
+        writeln!(out, "{}\n", md(&f))?;
+    }
     clusters(t, out)?;
     actions(t, out)?;
     evidence_table(t, out)?;
@@ -98,35 +124,52 @@ fn clusters(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     if t.clusters.is_empty() {
         return writeln!(out, "No cluster had rotation activity.\n");
     }
-    writeln!(
-        out,
-        "| Cluster | Status | Attempts | Failed | Root cause | First seen | Last seen |"
-    )?;
-    writeln!(out, "|---|---|---:|---:|---|---|---|")?;
-    for c in &t.clusters {
+    let (rotated, failing): (Vec<_>, Vec<_>) =
+        t.clusters.iter().partition(|c| c.status == Status::Rotated);
+    if failing.is_empty() {
+        writeln!(out, "No failing cluster.\n")?;
+    } else {
         writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} | {} | {} |",
-            c.id,
-            super::status_label(c),
-            c.attempts.len(),
-            c.failed_attempts(),
-            c.root_cause
-                .map_or("-".to_string(), |k| format!("`{}`", t.category(k).id)),
-            ts(c.first_seen),
-            ts(c.last_seen)
+            "| Cluster | Status | Attempts | Failed | Root cause | First seen | Last seen |"
         )?;
+        writeln!(out, "|---|---|---:|---:|---|---|---|")?;
+        for c in &failing {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                code(&c.id),
+                super::status_label(c),
+                c.attempts.len(),
+                c.failed_attempts(),
+                c.root_cause
+                    .map_or("-".to_string(), |k| format!("`{}`", t.category(k).id)),
+                ts(c.first_seen),
+                ts(c.last_seen)
+            )?;
+        }
+        writeln!(out)?;
     }
-    writeln!(out)
+    if !rotated.is_empty() {
+        writeln!(
+            out,
+            "<details><summary>Rotated: {}</summary>\n",
+            count(rotated.len(), "cluster", "clusters")
+        )?;
+        for c in &rotated {
+            writeln!(out, "- {} (last seen {})", code(&c.id), ts(c.last_seen))?;
+        }
+        writeln!(out, "\n</details>\n")?;
+    }
+    Ok(())
 }
 
 fn actions(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
-    let cats = applicable_categories(t);
-    if cats.is_empty() {
+    if t.applicable.is_empty() {
         return Ok(());
     }
     writeln!(out, "### Runbook actions\n")?;
-    for k in cats {
+    for &k in &t.applicable {
         let c = t.category(k);
         writeln!(
             out,
@@ -140,15 +183,24 @@ fn actions(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn evidence_table(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
+    let failing: Vec<_> = t
+        .clusters_with_facts()
+        .filter(|(c, _)| c.status.is_failing())
+        .collect();
     let mut rows = Vec::new();
-    for c in t.clusters.iter().filter(|c| c.status.is_failing()) {
+    for (c, f) in failing.iter().take(EVIDENCE_CLUSTERS) {
         rows.extend(
-            evidence(t, c, t.evidence)
+            events(t, &f.evidence)
                 .into_iter()
                 .map(|e| (e, Some(c.id.as_str()))),
         );
     }
-    rows.extend(t.unattributed.iter().map(|&i| (&t.events[i], None)));
+    let un = &t.unattributed;
+    rows.extend(
+        events(t, &un[..un.len().min(t.evidence)])
+            .into_iter()
+            .map(|e| (e, None)),
+    );
     if rows.is_empty() {
         return Ok(());
     }
@@ -160,11 +212,28 @@ fn evidence_table(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
             out,
             "| {} | {} | `{}` | {} | {} |",
             ts(e.ts),
-            cluster.map_or("(none)".to_string(), |c| format!("`{c}`")),
+            cluster.map_or("(none)".to_string(), code),
             cause_name(t, e),
             md(&clip(&e.message, MESSAGE_CHARS)),
             md(&t.source(e))
         )?;
+    }
+    let mut cut = Vec::new();
+    if failing.len() > EVIDENCE_CLUSTERS {
+        cut.push(format!(
+            "{} with evidence not listed",
+            more(failing.len() - EVIDENCE_CLUSTERS, "cluster", "clusters")
+        ));
+    }
+    if un.len() > t.evidence {
+        cut.push(more(
+            un.len() - t.evidence,
+            "line tied to no cluster",
+            "lines tied to no cluster",
+        ));
+    }
+    if !cut.is_empty() {
+        writeln!(out, "\n{} (see `-o json`).", cut.join("; "))?;
     }
     writeln!(out)
 }
@@ -190,4 +259,20 @@ fn input(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
         env!("CARGO_PKG_VERSION"),
         md(&t.pattern_origins.join(" + "))
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code;
+
+    #[test]
+    fn a_cluster_id_cannot_break_out_of_its_code_span() {
+        assert_eq!(code("c23h5icd0sr2mu96rcig"), "`c23h5icd0sr2mu96rcig`");
+        let hostile = code("a`b\u{1b}]52;c;x\u{7}\u{202e}");
+        assert!(
+            !hostile.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "{hostile:?}"
+        );
+        assert!(hostile.contains("\\`"), "{hostile:?}");
+    }
 }

@@ -28,3 +28,4 @@ mod secret_forms;
 mod snapshots;
 mod terminal;
 mod threads;
+mod width;

@@ -62,3 +62,23 @@ fn the_readme_json_example_matches_real_output() {
     keys_match(&readme_example(), &real, "$");
     assert_eq!(readme_example()["schema_version"], real["schema_version"]);
 }
+
+/// The README's 80-column sample is the real output.
+#[test]
+fn the_readme_table_sample_is_real_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let cmd = "$ COLUMNS=80 kp-triage analyze --evidence 1 fixtures/incident/kubectl-ts.log\n";
+    let start = readme.find(cmd).expect("the sample") + cmd.len();
+    let end = start + readme[start..].find("```").unwrap();
+    let out = kp()
+        .env("COLUMNS", "80")
+        .args([
+            "analyze",
+            "--evidence",
+            "1",
+            "fixtures/incident/kubectl-ts.log",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(&readme[start..end], String::from_utf8_lossy(&out.stdout));
+}

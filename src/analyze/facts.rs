@@ -1,0 +1,111 @@
+//! The facts the reports show about each cluster, chosen once here so that
+//! the table, the Markdown and the JSON cannot disagree: which evidence lines
+//! stand for a cluster, which runbook actions apply, and which categories the
+//! whole triage touches.
+
+use crate::attempts::Cluster;
+use crate::classify::pack::Category;
+use crate::classify::CatId;
+use crate::event::Event;
+
+/// What the reports show for one cluster.
+#[derive(Clone, Debug, Default)]
+pub struct ClusterFacts {
+    /// Indices into `Triage::events`, in time order, at most `--evidence`.
+    pub evidence: Vec<usize>,
+    /// How many lines the evidence was chosen from.
+    pub evidence_total: usize,
+    /// The runbook categories of its failing streak, most specific first
+    /// (empty unless it is failing).
+    pub actions: Vec<CatId>,
+}
+
+pub fn of(c: &Cluster, events: &[Event], cats: &[Category], max: usize) -> ClusterFacts {
+    let pool = pool(c);
+    ClusterFacts {
+        evidence: evidence(pool, events, cats, max),
+        evidence_total: pool.len(),
+        actions: actions(c, events, cats),
+    }
+}
+
+/// The lines evidence is chosen from: the failing streak or, for a rotated
+/// cluster, the failures it got past.
+fn pool(c: &Cluster) -> &[usize] {
+    if c.streak.is_empty() {
+        &c.failure_events
+    } else {
+        &c.streak
+    }
+}
+
+fn rank(cats: &[Category], k: CatId) -> u8 {
+    cats[usize::from(k)].kind.rank()
+}
+
+/// At most `max` lines in time order. The latest line of each cause is
+/// chosen first, so the root cause is never crowded out by the "attempt
+/// failed" lines that follow it.
+fn evidence(idx: &[usize], events: &[Event], cats: &[Category], max: usize) -> Vec<usize> {
+    let mut chosen: Vec<usize> = Vec::new();
+    let mut causes_seen: Vec<CatId> = Vec::new();
+    for &i in idx.iter().rev() {
+        if let Some(&k) = events[i].categories.first() {
+            if !causes_seen.contains(&k) {
+                causes_seen.push(k);
+                chosen.push(i);
+            }
+        }
+    }
+    let cause_rank = |i: usize| events[i].categories.first().map_or(0, |&k| rank(cats, k));
+    chosen.sort_by_key(|&i| std::cmp::Reverse(cause_rank(i)));
+    chosen.truncate(max);
+    for &i in idx.iter().rev() {
+        if chosen.len() >= max {
+            break;
+        }
+        if !chosen.contains(&i) {
+            chosen.push(i);
+        }
+    }
+    chosen.sort_unstable();
+    chosen
+}
+
+/// The runbook actions for the categories in a failing streak.
+fn actions(c: &Cluster, events: &[Event], cats: &[Category]) -> Vec<CatId> {
+    if !c.status.is_failing() {
+        return Vec::new();
+    }
+    let mut found: Vec<CatId> = Vec::new();
+    for &i in c.streak.iter().rev() {
+        for &k in &events[i].categories {
+            if !found.contains(&k) {
+                found.push(k);
+            }
+        }
+    }
+    found.sort_by_key(|&k| std::cmp::Reverse(rank(cats, k)));
+    found
+}
+
+/// Categories that apply anywhere in the triage, most specific first.
+pub fn applicable<'a>(
+    facts: impl Iterator<Item = &'a ClusterFacts>,
+    unattributed: &[usize],
+    events: &[Event],
+    cats: &[Category],
+) -> Vec<CatId> {
+    let mut found: Vec<CatId> = Vec::new();
+    let from_clusters = facts.flat_map(|f| f.actions.iter().copied());
+    let from_unattributed = unattributed
+        .iter()
+        .flat_map(|&i| events[i].categories.iter().copied());
+    for k in from_clusters.chain(from_unattributed) {
+        if !found.contains(&k) {
+            found.push(k);
+        }
+    }
+    found.sort_by_key(|&k| (std::cmp::Reverse(rank(cats, k)), k));
+    found
+}
