@@ -241,3 +241,198 @@ fn attempt_numbers_split_attempts_without_start_lines() {
     let c = &b.run().clusters[0];
     assert_eq!((c.attempts.len(), c.failed_attempts()), (2, 2));
 }
+
+impl B<'_> {
+    /// Changes the last event.
+    fn with(&mut self, f: impl FnOnce(&mut Event)) -> &mut Self {
+        f(self.events.last_mut().unwrap());
+        self
+    }
+
+    /// A numbered failed attempt: start, cause, "attempt failed".
+    fn failed_attempt(&mut self, c: &str, n: u32, cause: &str) -> &mut Self {
+        self.start(c, n).fail(c, &[cause]).ev(
+            Some(c),
+            None,
+            Some(n),
+            &["attempt_failed"],
+            None,
+            true,
+        )
+    }
+}
+
+#[test]
+fn a_stated_budget_reached_is_an_inferred_exhaustion() {
+    let p = pack();
+    let mut b = B::new(&p);
+    for n in 1..=3 {
+        b.failed_attempt("c1", n, "wdek_secret")
+            .with(|e| e.who.budget = Some(3));
+    }
+    // c2 is one attempt short of the same budget.
+    for n in 1..=2 {
+        b.failed_attempt("c2", n, "wdek_secret")
+            .with(|e| e.who.budget = Some(3));
+    }
+    let r = b.run();
+    assert_eq!(
+        r.budget,
+        Some(Budget::Stated {
+            attempts: 3,
+            lines: 5
+        })
+    );
+    let c1 = r.clusters.iter().find(|c| c.id == "c1").unwrap();
+    assert_eq!(c1.status, Status::Exhausted);
+    let inf = c1.inferred.as_ref().expect("said to be inferred");
+    assert_eq!((inf.budget, inf.failed_in_a_row), (3, 3));
+    let c2 = r.clusters.iter().find(|c| c.id == "c2").unwrap();
+    assert_eq!((c2.status, c2.inferred.is_none()), (Status::Retrying, true));
+}
+
+#[test]
+fn a_budget_is_learned_from_a_cluster_that_exhausted() {
+    let p = pack();
+    let mut b = B::new(&p);
+    for n in 1..=4 {
+        b.failed_attempt("c1", n, "kube_client");
+    }
+    b.fail("c1", &["retries_exhausted"]);
+    for n in 1..=4 {
+        b.failed_attempt("c2", n, "kube_client");
+    }
+    // c3 is still running its fourth attempt: not exhausted yet.
+    for n in 1..=3 {
+        b.failed_attempt("c3", n, "kube_client");
+    }
+    b.start("c3", 4);
+    let r = b.run();
+    assert_eq!(
+        r.budget,
+        Some(Budget::Observed {
+            attempts: 4,
+            clusters: vec!["c1".to_string()]
+        })
+    );
+    let st = |id: &str| r.clusters.iter().find(|c| c.id == id).unwrap();
+    assert_eq!(st("c1").status, Status::Exhausted);
+    assert!(st("c1").inferred.is_none(), "a line said it");
+    assert_eq!(st("c2").status, Status::Exhausted);
+    assert!(st("c2").inferred.is_some());
+    assert_eq!(st("c3").status, Status::Retrying);
+}
+
+#[test]
+fn attempt_numbers_starting_over_begin_a_new_round() {
+    let p = pack();
+    let mut b = B::new(&p);
+    b.failed_attempt("c1", 1, "etcd")
+        .failed_attempt("c1", 2, "etcd");
+    b.fail("c1", &["retries_exhausted"]);
+    // The pod was deleted: attempt 1 again, and it succeeds.
+    b.start("c1", 1).ok("c1");
+    let r = b.run();
+    let c = &r.clusters[0];
+    assert_eq!((c.status, c.rounds), (Status::Rotated, 2));
+    assert_eq!(c.history, [Status::Exhausted]);
+    assert_eq!(c.root_cause, None);
+    assert_eq!(c.current().len(), 1);
+    assert_eq!(c.failed_attempts(), 2, "history keeps the earlier round");
+}
+
+#[test]
+fn a_new_key_or_a_new_pod_begins_a_new_round() {
+    let p = pack();
+    let mut b = B::new(&p);
+    b.failed_attempt("c1", 1, "wdek_secret");
+    b.ev(None, None, None, &[], Some(Marker::Detected), false);
+    b.start("c1", 1);
+    let r = b.run();
+    assert_eq!(
+        (r.clusters[0].rounds, r.clusters[0].status),
+        (2, Status::Unknown)
+    );
+
+    let mut b = B::new(&p);
+    b.failed_attempt("c2", 1, "wdek_secret")
+        .with(|e| e.pod = Some("armada-kp-events-a".into()));
+    b.ok("c2")
+        .with(|e| e.pod = Some("armada-kp-events-b".into()));
+    let r = b.run();
+    assert_eq!(
+        (r.clusters[0].rounds, r.clusters[0].status),
+        (2, Status::Rotated)
+    );
+}
+
+#[test]
+fn root_cause_precedence_with_or_without_a_start_line() {
+    let p = pack();
+    // Cause > unclassified > attempt_failed > summary, latest among equals.
+    for with_start in [true, false] {
+        let mut b = B::new(&p);
+        if with_start {
+            b.start("c1", 1);
+        }
+        // An error line before any failure line: unclassified once the
+        // failure that follows shows it was the attempt's.
+        b.ev(Some("c1"), None, None, &[], None, true);
+        b.fail("c1", &["attempt_failed"]);
+        let r = b.run();
+        let c = &r.clusters[0];
+        assert_eq!(
+            root(&p, c).as_deref(),
+            Some("unclassified"),
+            "start: {with_start}"
+        );
+        assert_eq!(c.failed_attempts(), 1, "start: {with_start}");
+    }
+    let mut b = B::new(&p);
+    b.fail("c1", &["attempt_failed"])
+        .fail("c1", &["kube_client"]);
+    b.fail("c1", &["retries_exhausted"]);
+    assert_eq!(
+        root(&p, &b.run().clusters[0]).as_deref(),
+        Some("kube_client")
+    );
+}
+
+#[test]
+fn words_are_taken_on_the_topic_or_inside_a_rotation() {
+    let p = pack();
+    let mut b = B::new(&p);
+    // "max retries reached" for c1, which is in a rotation: exhausted.
+    b.failed_attempt("c1", 1, "etcd");
+    b.ev(Some("c1"), None, None, &[], None, true)
+        .with(|e| e.hint = Some(Hint::Exhausted));
+    // The same words for c2, with no rotation at all: not understood.
+    b.ev(Some("c2"), None, None, &[], None, false)
+        .with(|e| e.hint = Some(Hint::Exhausted));
+    // A success said on the topic, with no start line: rotated.
+    b.ev(Some("c3"), None, None, &[], None, false).with(|e| {
+        e.hint = Some(Hint::Succeeded);
+        e.topic = true;
+    });
+    let r = b.run();
+    let st = |id: &str| r.clusters.iter().find(|c| c.id == id).unwrap();
+    assert_eq!(st("c1").status, Status::Exhausted);
+    assert_eq!(
+        (st("c2").status, st("c2").not_understood.len()),
+        (Status::Unknown, 1)
+    );
+    assert_eq!(st("c3").status, Status::Rotated);
+}
+
+#[test]
+fn ids_known_from_fields_are_found_in_free_text() {
+    let p = pack();
+    let mut b = B::new(&p);
+    b.start("cl0g5m8kqlbaxhkf0sgu", 1);
+    // An error naming no cluster, whose secret name holds the id.
+    b.ev(None, None, None, &["wdek_secret"], None, true)
+        .with(|e| e.ids = vec!["cl0g5m8kqlbaxhkf0sgu".into()]);
+    let r = b.run();
+    assert!(r.unattributed.is_empty());
+    assert_eq!(root(&p, &r.clusters[0]).as_deref(), Some("wdek_secret"));
+}

@@ -253,4 +253,72 @@ mod attribution {
             None
         );
     }
+
+    #[test]
+    fn any_field_whose_name_says_cluster_and_nested_objects() {
+        for name in ["target_cluster", "Cluster-Id", "cluster.id", "KUBE_CLUSTER"] {
+            let w = who(&[(name, "bm64u3ed02o93vv36hb0")], "");
+            assert_eq!(w.cluster.as_deref(), Some("bm64u3ed02o93vv36hb0"), "{name}");
+            assert_eq!(w.source, Some(IdSource::Field));
+        }
+        let nested = r#"{"id":"bm64u3ed02o93vv36hb0","region":"us-south"}"#;
+        let w = who(&[("cluster", nested)], "");
+        assert_eq!(w.cluster.as_deref(), Some("bm64u3ed02o93vv36hb0"));
+    }
+
+    #[test]
+    fn a_field_needs_no_digit_but_free_text_does() {
+        // A real xid with no digit at all.
+        let w = who(&[("clusterID", "bakdqdeurkqkllmblqbo")], "");
+        assert_eq!(w.cluster.as_deref(), Some("bakdqdeurkqkllmblqbo"));
+        assert_eq!(who(&[], "rotating bakdqdeurkqkllmblqbo now").cluster, None);
+        let w = who(&[], "rotating bakdqd0urkqkllmblqbo now");
+        assert_eq!(w.cluster.as_deref(), Some("bakdqd0urkqkllmblqbo"));
+        assert_eq!(w.source, Some(IdSource::Text));
+    }
+
+    #[test]
+    fn a_crn_in_any_field() {
+        let crn = "crn:v1:bluemix:public:containers-kubernetes:us-south:a/c5c0dba4d5406e21164fb825760a7292:bakdqdeurkqkllmblqbo::";
+        let w = who(&[("resource_name", crn)], "");
+        assert_eq!(w.cluster.as_deref(), Some("bakdqdeurkqkllmblqbo"));
+        assert_eq!(w.source, Some(IdSource::Crn));
+    }
+
+    #[test]
+    fn correlation_ids_in_any_field_that_says_so() {
+        for name in ["X-Request-ID", "correlation_id", "traceId", "reqid"] {
+            assert_eq!(
+                who(&[(name, "abc-1")], "").corr.as_deref(),
+                Some("abc-1"),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn attempt_fields_as_fractions_give_the_budget() {
+        let w = who(&[("attempt", "2/5")], "");
+        assert_eq!((w.attempt, w.budget), (Some(2), Some(5)));
+        let w = who(&[("retry", "3 of 4")], "");
+        assert_eq!((w.attempt, w.budget), (Some(3), Some(4)));
+        let w = who(&[("maxRetries", "6")], "");
+        assert_eq!(w.budget, Some(6));
+        for text in [
+            "attempt 3/5 failed",
+            "failed after 5 attempts",
+            "max retries (5) reached",
+            "[3/5]",
+        ] {
+            assert_eq!(who(&[], text).budget, Some(5), "{text}");
+        }
+    }
+
+    #[test]
+    fn id_tokens_for_known_ids_in_free_text() {
+        assert_eq!(
+            id_tokens("secret kms-wdek-bm64u3ed02o93vv36hb0 not found; path /x/5f2b8e0c9a7d4e61b3c2a1f0e9d8c7b6/y"),
+            vec!["bm64u3ed02o93vv36hb0".into(), "5f2b8e0c9a7d4e61b3c2a1f0e9d8c7b6".into()] as Vec<Box<str>>
+        );
+    }
 }

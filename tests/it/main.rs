@@ -28,4 +28,5 @@ mod secret_forms;
 mod snapshots;
 mod terminal;
 mod threads;
+mod trust;
 mod width;
