@@ -757,3 +757,33 @@ mod exit_status {
             .code(0);
     }
 }
+
+#[test]
+fn patterns_explain_shows_how_a_line_is_read() {
+    let line = r#"2026-11-20T03:00:04.000000000Z {"level":"error","msg":"key rotation unsuccessful, will retry","cluster":{"id":"bakdqdeurkqkllmblqbo"},"attempt":"2/5","error":"dial tcp: lookup c1.example on 10.0.0.10:53: server misbehaving"}"#;
+    let out = kp().args(["patterns", "explain", line]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(e["format"], "json");
+    assert_eq!(e["level"], "error");
+    assert_eq!(e["categories"], serde_json::json!(["kube_client"]));
+    assert_eq!(e["words"], "failed");
+    assert_eq!(e["topic"], true);
+    assert_eq!(e["cluster"], "bakdqdeurkqkllmblqbo");
+    assert_eq!(e["cluster_source"], "field");
+    assert_eq!((e["attempt"].as_u64(), e["budget"].as_u64()), (Some(2), Some(5)));
+    // Lines on stdin, one explanation each.
+    let out = kp()
+        .args(["patterns", "explain"])
+        .write_stdin("Rotated the service API key for cluster c23h5icd0sr2mu96rcig\nhello\n")
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["words"], "succeeded");
+    assert_eq!(lines[1]["words"], serde_json::Value::Null);
+}
