@@ -68,7 +68,7 @@ pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
             format!(" (focus: {})", md(&t.focus.join(", ")))
         }
     )?;
-    let last = t.events.iter().filter_map(|e| e.order_ts).max();
+    let last = super::table::last_activity(t);
     if let Some(f) = super::table::freshness(last, t.acct.last_ts, t.now) {
         writeln!(out, "{}\n", md(&f))?;
     }

@@ -137,9 +137,12 @@ pub fn text(t: &Triage, r: &Reason, cap: usize) -> String {
         ReasonCode::RerunLater => "Run kp-triage again on newer logs: a restart is only needed \
              once retries are exhausted."
             .to_string(),
-        ReasonCode::NoActivity => "No rotation activity was recognised in the input: no key \
-             detected, no attempt, no failure, no success."
-            .to_string(),
+        ReasonCode::NoActivity => format!(
+            "Read {} ({} in a known log format) and recognised no rotation activity: no key \
+             detected, no attempt, no failure, no success.",
+            count(t.acct.lines as usize, "line", "lines"),
+            t.acct.records
+        ),
         ReasonCode::NoOutcome => format!(
             "{} rotation activity but no recognised outcome: see the records not understood.",
             capital(&if r.count == 1 {

@@ -771,7 +771,10 @@ fn patterns_explain_shows_how_a_line_is_read() {
     assert_eq!(e["topic"], true);
     assert_eq!(e["cluster"], "bakdqdeurkqkllmblqbo");
     assert_eq!(e["cluster_source"], "field");
-    assert_eq!((e["attempt"].as_u64(), e["budget"].as_u64()), (Some(2), Some(5)));
+    assert_eq!(
+        (e["attempt"].as_u64(), e["budget"].as_u64()),
+        (Some(2), Some(5))
+    );
     // Lines on stdin, one explanation each.
     let out = kp()
         .args(["patterns", "explain"])

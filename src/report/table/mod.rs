@@ -10,7 +10,6 @@ use super::reasons::{self, shout};
 use super::text::{clip_words, count, more, safe, span, ts, width, wrap};
 use super::{NAMES_SHOWN, TEMPLATES_SHOWN};
 use crate::analyze::Triage;
-use crate::event::Event;
 use crate::time::Ts;
 use std::io::{self, Write};
 
@@ -125,7 +124,7 @@ fn verdict(t: &Triage, p: &mut Printer<'_>) -> io::Result<()> {
         )?;
     }
     p.para(&window(t), 0, 2)?;
-    if let Some(f) = freshness(last_activity(&t.events), t.acct.last_ts, t.now) {
+    if let Some(f) = freshness(last_activity(t), t.acct.last_ts, t.now) {
         p.para(&f, 0, 2)?;
     }
     p.line("")
@@ -134,6 +133,9 @@ fn verdict(t: &Triage, p: &mut Printer<'_>) -> io::Result<()> {
 /// Which part of the log was analysed.
 fn window(t: &Triage) -> String {
     let a = &t.acct;
+    if t.window_from.is_none() && t.window_to.is_none() && a.first_ts.is_none() {
+        return "Window: the whole log (it has no timestamps).".to_string();
+    }
     if t.window_from.is_none() && t.window_to.is_none() {
         let len = a.first_ts.zip(a.last_ts).map_or(String::new(), |(f, l)| {
             format!(" ({})", span((l.nanos() - f.nanos()) / 1_000_000_000))
@@ -158,8 +160,12 @@ fn window(t: &Triage) -> String {
     )
 }
 
-fn last_activity(events: &[Event]) -> Option<Ts> {
-    events.iter().filter_map(|e| e.order_ts).max()
+/// The latest record about rotation: a cluster's, or a rotation failure
+/// tied to no cluster (the pod's other errors are not rotation activity).
+pub(super) fn last_activity(t: &Triage) -> Option<Ts> {
+    let clusters = t.clusters.iter().filter_map(|c| c.last_seen);
+    let unattributed = t.unattributed.iter().filter_map(|&i| t.events[i].order_ts);
+    clusters.chain(unattributed).max()
 }
 
 /// How fresh the last rotation activity is: against the log's latest
