@@ -252,6 +252,13 @@ impl Cluster {
     }
 
     pub(super) fn begin(&mut self, number: Option<u32>, ts: Option<Ts>) {
+        self.close_open(ts);
+        self.attempts.push(Attempt::new(number, self.rounds, ts));
+    }
+
+    /// An open attempt that something newer ends: failed if it saw a
+    /// failure, else superseded.
+    fn close_open(&mut self, ts: Option<Ts>) {
         if let Some(open) = self.open() {
             let outcome = if open.categories.is_empty() {
                 Outcome::Superseded
@@ -260,19 +267,11 @@ impl Cluster {
             };
             open.close(outcome, ts);
         }
-        self.attempts.push(Attempt::new(number, self.rounds, ts));
     }
 
     /// Ends the round: its open attempt closes, its status goes to history.
     pub(super) fn new_round(&mut self, ts: Option<Ts>) {
-        if let Some(open) = self.open() {
-            let outcome = if open.categories.is_empty() {
-                Outcome::Superseded
-            } else {
-                Outcome::Failed
-            };
-            open.close(outcome, ts);
-        }
+        self.close_open(ts);
         self.history.push(self.status_of_round());
         self.rounds += 1;
         self.streak.clear();

@@ -4,30 +4,13 @@
 
 use std::borrow::Cow;
 
-/// Replaces what could drive or deceive a terminal: C0 and C1 controls (ESC
-/// shows as `␛`, so an OSC 52 clipboard write reads as text), bidi overrides
-/// and isolates, U+061C, zero-width characters and tag characters.
+/// The terminal neutraliser every stderr line goes through (`term::safe`),
+/// with a body's line breaks read as spaces.
 pub fn neutralise(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(unsafe_char) {
-        return Cow::Borrowed(s);
+    if !s.contains(['\n', '\r']) {
+        return crate::term::safe(s);
     }
-    Cow::Owned(
-        s.chars()
-            .map(|c| match c {
-                '\u{1b}' => '␛',
-                '\t' | '\n' | '\r' => ' ',
-                c if unsafe_char(c) => '\u{fffd}',
-                c => c,
-            })
-            .collect(),
-    )
-}
-
-fn unsafe_char(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}'
-            | '\u{061c}' | '\u{2060}' | '\u{feff}' | '\u{e0000}'..='\u{e007f}')
+    Cow::Owned(crate::term::safe(&s.replace(['\n', '\r'], " ")).into_owned())
 }
 
 /// At most `max` characters, whitespace runs folded to one space, the cut
