@@ -6,7 +6,32 @@ use super::{InputSummary, Template, Warning};
 use crate::attempts::{Cluster, Status};
 use crate::classify::id_tokens;
 use crate::event::{Accounting, Event};
+use crate::time::Ts;
 use std::collections::HashMap;
+
+/// How far past the clock a log's time may run (clock skew, time zones
+/// misread) before it stops counting as the log's end.
+const CLOCK_SKEW_SECS: i64 = 3600;
+
+/// What `--since`/`--until` count back from: the latest record, unless it
+/// lies beyond now plus the skew allowance (one mangled far-future time must
+/// not move the window off the log); then the latest rotation record that
+/// does not, or now.
+pub(super) fn window_anchor(last: Option<Ts>, now: Option<Ts>, events: &[Event]) -> Option<Ts> {
+    match (last, now) {
+        (Some(l), Some(n)) if beyond(l, n) => events
+            .iter()
+            .filter_map(|e| e.order_ts)
+            .filter(|&t| !beyond(t, n))
+            .max()
+            .or(Some(n)),
+        _ => last,
+    }
+}
+
+fn beyond(t: Ts, now: Ts) -> bool {
+    t.nanos() > now.nanos().saturating_add(CLOCK_SKEW_SECS * 1_000_000_000)
+}
 
 /// Above this share of lines in no known format, the input may not be what
 /// the engineer thinks it is.
@@ -84,6 +109,7 @@ pub(super) struct Facts<'a> {
     pub not_understood: &'a [Template],
     pub focus: &'a [String],
     pub outside_window: usize,
+    pub now: Option<Ts>,
 }
 
 pub(super) fn warnings(f: &Facts<'_>) -> Vec<Warning> {
@@ -146,6 +172,18 @@ pub(super) fn warnings(f: &Facts<'_>) -> Vec<Warning> {
         );
     }
     unparsed_share(f.acct, &mut say);
+    if let (Some(l), Some(n)) = (f.acct.last_ts, f.now) {
+        if beyond(l, n) {
+            say(
+                "future_timestamps",
+                format!(
+                    "the input holds times up to {}, after now ({}): those records are kept, but --since/--until count back from the latest time before now",
+                    l.rfc3339(),
+                    n.rfc3339()
+                ),
+            );
+        }
+    }
     for id in f.focus {
         if !f.clusters.iter().any(|c| &c.id == id) {
             say(

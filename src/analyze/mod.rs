@@ -182,7 +182,8 @@ pub fn assemble(
 ) -> Triage {
     // Several inputs (a pod restarted mid-incident) merge in time order.
     events.sort_by_key(|e| (e.order_ts, e.pos.input, e.seq));
-    let (window_from, window_to) = cfg.window.resolve(acct.last_ts);
+    let anchor = coverage::window_anchor(acct.last_ts, cfg.now, &events);
+    let (window_from, window_to) = cfg.window.resolve(anchor);
     let before = events.len();
     events.retain(|e| within(e.order_ts, window_from, window_to));
     let outside_window = before - events.len();
@@ -206,6 +207,7 @@ pub fn assemble(
         not_understood: &not_understood,
         focus: &cfg.focus,
         outside_window,
+        now: cfg.now,
     });
     let clusters_total = rebuilt.clusters.len();
     let mut rebuilt = rebuilt;

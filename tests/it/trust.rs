@@ -210,3 +210,33 @@ fn warnings_for_a_missing_focus_an_announced_count_and_unparsed_input() {
     // The verdict still weighs every cluster.
     assert_eq!(doc["pod_restart"]["verdict"], "recommended");
 }
+
+#[test]
+fn a_far_future_time_does_not_anchor_since() {
+    let mut text = incident();
+    // One mangled record from the year 2099.
+    text += "2099-01-01T00:00:00.000000000Z {\"level\":\"info\",\"ts\":\"2099-01-01T00:00:00.000Z\",\"msg\":\"heartbeat\"}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(&dir, "pod.log", &text);
+    let (doc, code) = json(&["--since", "30m", p.to_str().unwrap()]);
+    assert_eq!(
+        (doc["pod_restart"]["verdict"].as_str(), code),
+        (Some("recommended"), 1)
+    );
+    assert!(doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["code"] == "future_timestamps"));
+    // A window that excludes every rotation record says so.
+    let (doc, code) = json(&["--to", "2026-11-20T02:00:00Z", p.to_str().unwrap()]);
+    assert_eq!(
+        (doc["pod_restart"]["verdict"].as_str(), code),
+        (Some("no_evidence"), 3)
+    );
+    assert!(doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["code"] == "window_excludes_all"));
+}
