@@ -112,3 +112,17 @@ pub fn pipeline(data: &[u8]) {
         report::render(&triage, f, &mut out).expect("writing to memory cannot fail");
     }
 }
+
+/// Pasted alert text: parsing never panics, and what it finds is in the text.
+pub fn alert(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(a) = crate::alert::parse(&text) {
+        if let Some(c) = &a.cluster {
+            let lower = text.to_ascii_lowercase();
+            assert!(
+                lower.contains(&c.to_ascii_lowercase()),
+                "the cluster {c} is in the text"
+            );
+        }
+    }
+}
