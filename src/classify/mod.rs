@@ -10,6 +10,8 @@ pub use pack::{CatId, Kind, Marker, Pack, Strength, Target};
 pub use words::{Hint, Reading};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use memchr::memmem::Finder;
+use std::sync::OnceLock;
 
 /// The compiled pack: one prefilter automaton plus rules.
 pub struct Classifier {
@@ -289,8 +291,14 @@ fn envelope(raw: &[u8]) -> Envelope {
     let first = raw.iter().position(|b| !b.is_ascii_whitespace());
     match first.map(|i| raw[i]) {
         Some(b'{') => {
-            for key in [&b"\"logger\":"[..], b"\"caller\":", b"\"stacktrace\":"] {
-                if let Some(span) = json_string_value(raw, key) {
+            // zap writes `logger`, then `caller`, then (last) `stacktrace`: each
+            // search starts where the one before it ended, so the line is read
+            // about once.
+            let keys = zap_keys();
+            let mut from = 0;
+            for key in keys {
+                if let Some(span) = json_string_value(raw, from, key) {
+                    from = span.1;
                     out.push(span);
                 }
             }
@@ -331,16 +339,29 @@ impl Envelope {
 /// `"key":"value"`: the span from the key to the value's closing quote. The
 /// key is found only where it is a key (a `"` before it that is not escaped
 /// inside another string would read `\"key\":`, which this does not match).
-fn json_string_value(raw: &[u8], key: &[u8]) -> Option<(usize, usize)> {
-    let k = memchr::memmem::find(raw, key)?;
-    let mut i = k + key.len();
+fn json_string_value(raw: &[u8], from: usize, key: &Finder<'static>) -> Option<(usize, usize)> {
+    let k = from + key.find(&raw[from..])?;
+    let mut i = k + key.needle().len();
     while raw.get(i).is_some_and(u8::is_ascii_whitespace) {
         i += 1;
     }
     if raw.get(i) != Some(&b'"') {
         return None;
     }
-    Some((k, k + key.len() + string_end(&raw[i..])?))
+    Some((k, i + string_end(&raw[i..])?))
+}
+
+/// The zap keys of the envelope, their searchers built once: building a
+/// `memmem` searcher costs more than running it over a short line.
+fn zap_keys() -> &'static [Finder<'static>; 3] {
+    static KEYS: OnceLock<[Finder<'static>; 3]> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        [
+            Finder::new(b"\"logger\":"),
+            Finder::new(b"\"caller\":"),
+            Finder::new(b"\"stacktrace\":"),
+        ]
+    })
 }
 
 /// The length of the JSON (or Go-quoted) string at the start of `s`, its two
@@ -369,13 +390,14 @@ fn klog_header(raw: &[u8]) -> Option<(usize, usize)> {
         return None;
     }
     let window = &h[..h.len().min(96)];
-    let end = memchr::memmem::find(window, b"] ")?;
+    let end = memchr::memchr_iter(b']', window).find(|&i| window.get(i + 1) == Some(&b' '))?;
     Some((start, start + end + 2))
 }
 
 /// klog's ` logger="kp-events.rotation"` pair.
 fn klog_logger(raw: &[u8]) -> Option<(usize, usize)> {
-    let k = memchr::memmem::find(raw, b" logger=\"")?;
+    static KEY: OnceLock<Finder<'static>> = OnceLock::new();
+    let k = KEY.get_or_init(|| Finder::new(b" logger=\"")).find(raw)?;
     let v = k + b" logger=".len();
     Some((k, v + string_end(&raw[v..])?))
 }
