@@ -52,8 +52,8 @@ for file in "$@"; do
     rc=0
     valgrind --tool=callgrind --callgrind-out-file="$cg" \
         "$KP" analyze --format json --threads 1 "$file" >/dev/null 2>"$cg.log" || rc=$?
-    # kp-triage exits 1 when it finds failures; valgrind passes the exit status through.
-    [ "$rc" -le 1 ] || { sed -n '1,20p' "$cg.log" >&2; exit 1; }
+    # kp-triage exits 1 when it finds failures and 3 with no evidence; valgrind passes it through.
+    [ "$rc" -le 1 ] || [ "$rc" -eq 3 ] || { sed -n '1,20p' "$cg.log" >&2; exit 1; }
     echo "## $(basename "$file") ($(stat -c %s "$file") bytes)"
     echo
     echo "| stage | instructions | share |"
