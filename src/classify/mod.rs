@@ -10,6 +10,8 @@ pub use pack::{CatId, Kind, Marker, Pack, Strength, Target};
 pub use words::{Hint, Reading};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use memchr::memmem::Finder;
+use std::sync::OnceLock;
 
 /// The compiled pack: one prefilter automaton plus rules.
 pub struct Classifier {
@@ -89,21 +91,41 @@ impl Classifier {
     /// It must hold a rule's keyword, or be an error that names a cluster
     /// or correlation id (a possible `unclassified` rotation failure). One
     /// pass over the line, stopping as soon as that is settled.
+    ///
+    /// The envelope is not read: the values of `logger`, `caller` and
+    /// `stacktrace` (zap JSON), klog's `file.go:NN]` header and its
+    /// `logger="..."` pair. The rules never see them either (the record's
+    /// classification text leaves them out), and a service whose package is
+    /// `keyrotation` names it on every line, so reading them would make every
+    /// line a candidate.
     pub fn is_candidate(&self, raw: &[u8]) -> bool {
-        // Most lines hold no keyword at all, and `is_match` finds that out
-        // with the automaton's own prefilter; only the rest are iterated.
-        if !self.prefilter.is_match(raw) {
-            return false;
-        }
+        let skip = envelope(raw);
         let mut seen = 0u8;
-        for m in self.prefilter.find_overlapping_iter(raw) {
-            seen |= self.class[m.pattern().as_usize()];
-            if seen & RULE != 0 || seen & (ERROR | ATTRIBUTION) == ERROR | ATTRIBUTION {
-                return true;
+        let mut at = 0;
+        for &(from, to) in skip.iter().chain(std::iter::once(&(raw.len(), raw.len()))) {
+            if from > at {
+                let part = &raw[at..from];
+                // Most parts hold no keyword at all, and `is_match` finds that
+                // out with the automaton's own prefilter; only the rest are
+                // iterated.
+                if self.prefilter.is_match(part) {
+                    for m in self.prefilter.find_overlapping_iter(part) {
+                        let mut class = self.class[m.pattern().as_usize()];
+                        if class & RULE != 0 && is_weak_keyword(&part[m.start()..m.end()]) {
+                            class = class & !RULE | WEAK;
+                        }
+                        seen |= class;
+                        if seen & RULE != 0 || seen & (ERROR | ATTRIBUTION) == ERROR | ATTRIBUTION {
+                            return true;
+                        }
+                    }
+                }
             }
+            at = at.max(to);
         }
         seen & ATTRIBUTION != 0 && is_klog_error_header(raw)
-            || seen & ERROR != 0 && has_id_token(raw)
+            || seen & (ERROR | WEAK) != 0 && has_id_token(raw)
+            || seen & (WEAK | ATTRIBUTION) == WEAK | ATTRIBUTION
     }
 
     /// What the words of a record say: its message, and the values of its
@@ -301,6 +323,140 @@ fn automaton(words: &[String]) -> AhoCorasick {
         .expect("keywords are plain literals, bounded in number")
 }
 
+/// Spans of a line's envelope that say nothing about what happened, in
+/// order and not overlapping: at most one each of zap JSON's `logger`,
+/// `caller` and `stacktrace` values, or klog's header up to `] ` and its
+/// `logger="..."` value. Each is found with one memmem search; anything
+/// else, or a line that is neither shape, gives no span.
+fn envelope(raw: &[u8]) -> Envelope {
+    let mut out = Envelope::default();
+    let first = raw.iter().position(|b| !b.is_ascii_whitespace());
+    match first.map(|i| raw[i]) {
+        Some(b'{') => {
+            // zap writes `logger`, then `caller`, then (last) `stacktrace`: each
+            // search starts where the one before it ended, so the line is read
+            // about once.
+            let keys = zap_keys();
+            let mut from = 0;
+            for key in keys {
+                if let Some(span) = json_string_value(raw, from, key) {
+                    from = span.1;
+                    out.push(span);
+                }
+            }
+        }
+        Some(b'I' | b'W' | b'E' | b'F') => {
+            if let Some(span) = klog_header(raw) {
+                out.push(span);
+            }
+            if let Some(span) = klog_logger(raw) {
+                out.push(span);
+            }
+        }
+        _ => {}
+    }
+    out.spans[..out.len].sort_unstable();
+    out
+}
+
+#[derive(Default)]
+struct Envelope {
+    spans: [(usize, usize); 3],
+    len: usize,
+}
+
+impl Envelope {
+    fn push(&mut self, span: (usize, usize)) {
+        if self.len < self.spans.len() {
+            self.spans[self.len] = span;
+            self.len += 1;
+        }
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, (usize, usize)> {
+        self.spans[..self.len].iter()
+    }
+}
+
+/// `"key":"value"`: the span from the key to the value's closing quote. The
+/// key is found only where it is a key (a `"` before it that is not escaped
+/// inside another string would read `\"key\":`, which this does not match).
+fn json_string_value(raw: &[u8], from: usize, key: &Finder<'static>) -> Option<(usize, usize)> {
+    let k = from + key.find(&raw[from..])?;
+    let mut i = k + key.needle().len();
+    while raw.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    if raw.get(i) != Some(&b'"') {
+        return None;
+    }
+    Some((k, i + string_end(&raw[i..])?))
+}
+
+/// The zap keys of the envelope, their searchers built once: building a
+/// `memmem` searcher costs more than running it over a short line.
+fn zap_keys() -> &'static [Finder<'static>; 3] {
+    static KEYS: OnceLock<[Finder<'static>; 3]> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        [
+            Finder::new(b"\"logger\":"),
+            Finder::new(b"\"caller\":"),
+            Finder::new(b"\"stacktrace\":"),
+        ]
+    })
+}
+
+/// The length of the JSON (or Go-quoted) string at the start of `s`, its two
+/// quotes included.
+fn string_end(s: &[u8]) -> Option<usize> {
+    let mut i = 1;
+    loop {
+        let q = i + memchr::memchr2(b'"', b'\\', &s[i..])?;
+        if s[q] == b'\\' {
+            i = q + 2;
+            if i >= s.len() {
+                return None;
+            }
+        } else {
+            return Some(q + 1);
+        }
+    }
+}
+
+/// klog's `I1120 00:00:00.001647       1 informer.go:112] `: the header, up to
+/// and with the `] `, when the line starts with one.
+fn klog_header(raw: &[u8]) -> Option<(usize, usize)> {
+    let start = raw.iter().position(|b| !b.is_ascii_whitespace())?;
+    let h = &raw[start..];
+    if h.len() < 8 || !h[1..5].iter().all(u8::is_ascii_digit) || h[5] != b' ' {
+        return None;
+    }
+    let window = &h[..h.len().min(96)];
+    let end = memchr::memchr_iter(b']', window).find(|&i| window.get(i + 1) == Some(&b' '))?;
+    Some((start, start + end + 2))
+}
+
+/// klog's ` logger="kp-events.rotation"` pair.
+fn klog_logger(raw: &[u8]) -> Option<(usize, usize)> {
+    static KEY: OnceLock<Finder<'static>> = OnceLock::new();
+    let k = KEY.get_or_init(|| Finder::new(b" logger=\"")).find(raw)?;
+    let v = k + b" logger=".len();
+    Some((k, v + string_end(&raw[v..])?))
+}
+
+/// A prefilter-only class: a rule's keyword that says only that something
+/// will be tried again ("Key Protect poll failed; will retry"). The rule that
+/// lists it (`attempt_failed.phrase`) needs `rotat` or `attempt` as well, so
+/// alone it makes a line a candidate only with a cluster or correlation id
+/// (the word layer's "retrying" counts only for a tied or on-topic line).
+const WEAK: u8 = 8;
+
+fn is_weak_keyword(k: &[u8]) -> bool {
+    [&b"retry"[..], b"retrying", b"will retry"]
+        .iter()
+        .any(|w| k.eq_ignore_ascii_case(w))
+}
+
 /// An error line that holds a cluster-id-shaped token may be about a cluster
 /// named elsewhere in the input (inside a secret name, a storage path).
 fn has_id_token(raw: &[u8]) -> bool {
@@ -317,6 +473,46 @@ fn is_klog_error_header(raw: &[u8]) -> bool {
             && b[5] == b' '
             && (i == 0 || raw[i - 1] == b' ')
     })
+}
+
+#[cfg(test)]
+mod envelope_tests {
+    use super::envelope;
+
+    fn skipped(raw: &str) -> Vec<&str> {
+        envelope(raw.as_bytes())
+            .iter()
+            .map(|&(a, b)| &raw[a..b])
+            .collect()
+    }
+
+    #[test]
+    fn zap_logger_caller_and_stacktrace_are_envelope() {
+        let line = r#"{"level":"info","logger":"kp-events.rotation","caller":"keyrotation/worker.go:88","msg":"Handled \"request\"","stacktrace":"a\nkeyrotation/x.go:1"}"#;
+        assert_eq!(
+            skipped(line),
+            [
+                r#""logger":"kp-events.rotation""#,
+                r#""caller":"keyrotation/worker.go:88""#,
+                r#""stacktrace":"a\nkeyrotation/x.go:1""#,
+            ]
+        );
+        // Escaped inside another value, a key is not a key.
+        assert!(skipped(r#"{"msg":"x \"logger\":\"rotation\""}"#).is_empty());
+    }
+
+    #[test]
+    fn klog_header_and_logger_are_envelope() {
+        let line = r#"I1120 00:00:00.001647       1 rotate.go:112] "Informer resync" logger="kp-events.rotation" n=3"#;
+        assert_eq!(
+            skipped(line),
+            [
+                "I1120 00:00:00.001647       1 rotate.go:112] ",
+                r#" logger="kp-events.rotation""#,
+            ]
+        );
+        assert!(skipped("a plain line about rotation").is_empty());
+    }
 }
 
 #[cfg(test)]

@@ -47,11 +47,15 @@ pub(super) fn threaded(
         Err(_) => return sequential(scanner, st, rdr),
     };
     let (tx, rx) = mpsc::sync_channel::<Batch>(IN_FLIGHT);
+    // Spent batches go back to the reader, which refills them: the same few
+    // buffers carry the whole input, so memory does not creep up with the
+    // input's length as freed batches scatter over the threads' heaps.
+    let (back, spent) = mpsc::channel::<Batch>();
     std::thread::scope(|s| {
-        s.spawn(|| read_batches(scanner, rdr, &pool, tx));
+        s.spawn(|| read_batches(scanner, rdr, &pool, tx, spent));
         let mut lineno = 0u64;
-        for batch in rx {
-            for (&(start, end, cut), p) in batch.lines.iter().zip(batch.pre) {
+        for mut batch in rx {
+            for (&(start, end, cut), p) in batch.lines.iter().zip(batch.pre.drain(..)) {
                 lineno += 1;
                 st.line(lineno, &batch.data[start..end], p);
                 if cut {
@@ -61,6 +65,8 @@ pub(super) fn threaded(
             if batch.error.is_some() {
                 return batch.error;
             }
+            // The reader may have finished; then the batch is simply dropped.
+            let _ = back.send(batch);
         }
         None
     })
@@ -71,13 +77,26 @@ fn read_batches(
     rdr: impl Read,
     pool: &rayon::ThreadPool,
     tx: mpsc::SyncSender<Batch>,
+    spent: mpsc::Receiver<Batch>,
 ) {
     let mut lines = LineReader::new(rdr);
     let size = batch_bytes();
     loop {
-        let mut b = Batch {
-            data: Vec::with_capacity(size.min(BATCH) + 4096),
-            ..Batch::default()
+        let mut b = match spent.try_recv() {
+            Ok(mut b) => {
+                b.data.clear();
+                b.lines.clear();
+                b.pre.clear();
+                // A batch that once held a huge line gives its memory back.
+                if b.data.capacity() > 4 * (size.min(BATCH) + 4096) {
+                    b.data = Vec::with_capacity(size.min(BATCH) + 4096);
+                }
+                b
+            }
+            Err(_) => Batch {
+                data: Vec::with_capacity(size.min(BATCH) + 4096),
+                ..Batch::default()
+            },
         };
         let mut done = false;
         while b.data.len() < size {
@@ -99,12 +118,13 @@ fn read_batches(
             }
         }
         let (classifier, app) = (scanner.classifier, scanner.app);
-        b.pre = pool.install(|| {
-            b.lines
+        let (data, lines_of) = (&b.data, &b.lines);
+        pool.install(|| {
+            lines_of
                 .par_iter()
                 .with_min_len(256)
-                .map(|&(s, e, _)| pre(&b.data[s..e], classifier, app))
-                .collect()
+                .map(|&(s, e, _)| pre(&data[s..e], classifier, app))
+                .collect_into_vec(&mut b.pre)
         });
         // The receiver stops early only when the scan itself stopped.
         if tx.send(b).is_err() || done {

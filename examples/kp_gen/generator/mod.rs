@@ -32,6 +32,9 @@ pub(crate) enum Fmt {
     Klog,
     /// LogDNA v1 export JSON Lines (newest first, ~5% other apps).
     Logdna,
+    /// IBM Cloud Logs query results: one JSON result per line, the kubelet's CRI-JSON record
+    /// as the `user_data` string, the zap line as its `log` (oldest first, ~5% other apps).
+    CloudLogs,
 }
 
 impl Fmt {
@@ -40,6 +43,7 @@ impl Fmt {
             Fmt::KubectlZap => "kubectl-zap",
             Fmt::Klog => "klog",
             Fmt::Logdna => "logdna",
+            Fmt::CloudLogs => "cloud-logs",
         }
     }
 }
@@ -171,7 +175,7 @@ impl Gen {
             let mut e = self.rotation();
             e.rotation = true;
             e
-        } else if self.fmt == Fmt::Logdna && r < self.share + 0.05 {
+        } else if matches!(self.fmt, Fmt::Logdna | Fmt::CloudLogs) && r < self.share + 0.05 {
             self.other_app()
         } else {
             self.noise()

@@ -78,8 +78,8 @@ impl Gen {
         let region = REGIONS[self.rng.gen_range(0..REGIONS.len())];
         Entry::new(
             Lvl::Info,
-            "kp-events.watcher",
-            "watcher/watch.go:41",
+            "kp-events.rotation.watcher",
+            "keyrotation/watch.go:41",
             "Watching for key events",
         )
         .f("instanceID", Val::S(inst))
@@ -93,8 +93,8 @@ impl Gen {
         let observed = iso_ms(self.t_ns);
         Entry::new(
             Lvl::Info,
-            "kp-events.leader",
-            "leader/elect.go:52",
+            "kp-events.rotation.leader",
+            "keyrotation/elect.go:52",
             "Renewed leader lease",
         )
         .f("lease", Val::St("armada/armada-kp-events-leader"))
@@ -116,8 +116,8 @@ impl Gen {
         let region = REGIONS[self.rng.gen_range(0..REGIONS.len())];
         Entry::new(
             Lvl::Info,
-            "kp-events.watcher",
-            "watcher/watch.go:88",
+            "kp-events.rotation.watcher",
+            "keyrotation/watch.go:88",
             "Polled Key Protect for key events",
         )
         .f("instanceID", Val::S(inst))
@@ -142,8 +142,8 @@ impl Gen {
         ][self.rng.gen_range(0..4)];
         Entry::new(
             Lvl::Info,
-            "kp-events.watcher",
-            "watcher/events.go:57",
+            "kp-events.rotation.watcher",
+            "keyrotation/events.go:57",
             "Received Key Protect event",
         )
         .f("eventType", Val::St(kind))
@@ -169,22 +169,27 @@ impl Gen {
         } else {
             "Informer cache synced"
         };
-        Entry::new(Lvl::Info, "kp-events.cache", "cache/informer.go:112", msg)
-            .f("resource", Val::St(resource))
-            .f("items", Val::I(self.rng.gen_range(1..5000)))
-            .f(
-                "resourceVersion",
-                Val::S(self.rng.gen_range(10_000_000u64..999_999_999).to_string()),
-            )
-            .f("durationMs", dur)
+        Entry::new(
+            Lvl::Info,
+            "kp-events.rotation.cache",
+            "keyrotation/informer.go:112",
+            msg,
+        )
+        .f("resource", Val::St(resource))
+        .f("items", Val::I(self.rng.gen_range(1..5000)))
+        .f(
+            "resourceVersion",
+            Val::S(self.rng.gen_range(10_000_000u64..999_999_999).to_string()),
+        )
+        .f("durationMs", dur)
     }
 
     fn metrics_published(&mut self) -> Entry {
         let dur = self.ms(5.0, 400.0);
         Entry::new(
             Lvl::Info,
-            "kp-events.metrics",
-            "metrics/publish.go:49",
+            "kp-events.rotation.metrics",
+            "keyrotation/publish.go:49",
             "Published metrics",
         )
         .f("series", Val::I(self.rng.gen_range(10..45)))
@@ -195,8 +200,8 @@ impl Gen {
     fn runtime_stats(&mut self) -> Entry {
         Entry::new(
             Lvl::Debug,
-            "kp-events",
-            "cmd/kp-events/stats.go:33",
+            "kp-events.rotation",
+            "keyrotation/stats.go:33",
             "Runtime stats",
         )
         .f("goroutines", Val::I(self.rng.gen_range(40..260)))
@@ -214,8 +219,8 @@ impl Gen {
         let n = self.rot.clusters.len() as i64;
         Entry::new(
             Lvl::Info,
-            "kp-events.inventory",
-            "inventory/refresh.go:66",
+            "kp-events.rotation.inventory",
+            "keyrotation/refresh.go:66",
             "Refreshed managed cluster list",
         )
         .f("region", Val::St(region))
@@ -228,8 +233,8 @@ impl Gen {
         let inst = self.kp_instance();
         Entry::new(
             Lvl::Warn,
-            "kp-events.watcher",
-            "watcher/watch.go:95",
+            "kp-events.rotation.watcher",
+            "keyrotation/watch.go:95",
             "Slow Key Protect response",
         )
         .f("instanceID", Val::S(inst))
@@ -248,8 +253,8 @@ fn http_request(
 ) -> Entry {
     Entry::new(
         Lvl::Info,
-        "kp-events.http",
-        "server/http.go:87",
+        "kp-events.rotation.http",
+        "keyrotation/http.go:87",
         "Handled request",
     )
     .f("method", Val::St("GET"))

@@ -36,8 +36,8 @@ impl Gen {
                 };
         let mut e = Entry::new(
             Lvl::Error,
-            "kp-events.metrics",
-            "metrics/publish.go:54",
+            "kp-events.rotation.metrics",
+            "keyrotation/publish.go:54",
             "failed to publish metrics",
         )
         .err(err)
@@ -57,9 +57,9 @@ impl Gen {
                 };
         let mut e = Entry::new(
             Lvl::Warn,
-            "kp-events.watcher",
-            "watcher/watch.go:99",
-            "Key Protect poll failed; will poll again",
+            "kp-events.rotation.watcher",
+            "keyrotation/watch.go:99",
+            "Key Protect poll failed; will retry",
         )
         .err(err)
         .f("instanceID", Val::S(inst));
@@ -74,8 +74,8 @@ impl Gen {
         let b = self.addr("10");
         Entry::new(
             Lvl::Error,
-            "kp-events.http",
-            "server/http.go:94",
+            "kp-events.rotation.http",
+            "keyrotation/http.go:94",
             "failed to write response",
         )
         .f("path", Val::St("/metrics"))
@@ -90,8 +90,8 @@ impl Gen {
         };
         Entry::new(
             Lvl::Error,
-            "kp-events.leader",
-            "leader/elect.go:58",
+            "kp-events.rotation.leader",
+            "keyrotation/elect.go:58",
             "error retrieving resource lock armada/armada-kp-events-leader",
         )
         .err(err)
@@ -100,8 +100,8 @@ impl Gen {
     fn watch_closed(&mut self) -> Entry {
         Entry::new(
             Lvl::Warn,
-            "kp-events.cache",
-            "cache/informer.go:131",
+            "kp-events.rotation.cache",
+            "keyrotation/informer.go:131",
             "watch stream closed",
         )
         .f(
@@ -114,8 +114,8 @@ impl Gen {
     fn iam_token_failed(&mut self) -> Entry {
         Entry::new(
                 Lvl::Error,
-                "kp-events.iam",
-                "iam/token.go:72",
+                "kp-events.rotation.iam",
+                "keyrotation/token.go:72",
                 "IAM token refresh failed",
             )
             .err("Post \"https://private.iam.cloud.ibm.com/identity/token\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)")
@@ -126,8 +126,8 @@ impl Gen {
         let remote = self.addr("172.30");
         Entry::new(
             Lvl::Warn,
-            "kp-events.http",
-            "server/http.go:91",
+            "kp-events.rotation.http",
+            "keyrotation/http.go:91",
             "request canceled by client",
         )
         .f("path", Val::St("/metrics"))

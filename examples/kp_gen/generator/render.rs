@@ -65,6 +65,13 @@ impl Gen {
                 out.push('\n');
                 1
             }
+            Fmt::CloudLogs => {
+                let ts = self.kubelet(e.t_ns);
+                let logid = super::uuid(&mut self.rng);
+                self.cloud_logs(out, e, ts, &logid);
+                out.push('\n');
+                1
+            }
         }
     }
 
@@ -74,6 +81,54 @@ impl Gen {
         let t = t_ns + self.rng.gen_range(20_000..400_000);
         self.kubelet_ns = t.max(self.kubelet_ns + 1_000);
         self.kubelet_ns
+    }
+
+    /// One IBM Cloud Logs result line. `user_data` is the kubelet's record as the agent ships
+    /// it (a JSON document in a string), so the zap line inside is escaped twice.
+    fn cloud_logs(&mut self, out: &mut String, e: &Entry, kubelet_ns: u64, logid: &str) {
+        let pod = &self.pods[e.pod];
+        let mut app_line = String::with_capacity(512);
+        zap_json(&mut app_line, e);
+        app_line.push('\n');
+        let mut user = String::with_capacity(app_line.len() + 512);
+        user.push_str("{\"kubernetes\":{\"pod_name\":");
+        json_str(&mut user, &pod.name);
+        user.push_str(",\"namespace_name\":\"armada\",\"pod_id\":");
+        json_str(&mut user, &pod.container_id[..36]);
+        user.push_str(",\"host\":");
+        json_str(&mut user, pod.node.trim_end());
+        user.push_str(",\"container_name\":");
+        json_str(&mut user, pod.app);
+        user.push_str(",\"docker_id\":");
+        json_str(&mut user, &pod.container_id);
+        user.push_str(",\"container_hash\":\"us.icr.io/armada-master/");
+        user.push_str(pod.app);
+        user.push_str("@sha256:");
+        user.push_str(&pod.container_id);
+        user.push_str("\"},\"log\":");
+        json_str(&mut user, &app_line);
+        user.push_str(",\"stream\":\"stderr\",\"time\":\"");
+        let mut stamp = String::with_capacity(40);
+        self.ts_cache.push_kubelet(&mut stamp, kubelet_ns);
+        user.push_str(&stamp);
+        user.push_str("\"}");
+        let severity = match e.level {
+            super::records::Lvl::Debug => "1",
+            super::records::Lvl::Info => "3",
+            super::records::Lvl::Warn => "4",
+            super::records::Lvl::Error => "5",
+        };
+        out.push_str("{\"metadata\":[{\"key\":\"timestamp\",\"value\":\"");
+        self.ts_cache.push_cloud_logs(out, e.t_ns);
+        out.push_str("\"},{\"key\":\"severity\",\"value\":\"");
+        out.push_str(severity);
+        out.push_str("\"},{\"key\":\"logid\",\"value\":\"");
+        out.push_str(logid);
+        out.push_str("\"},{\"key\":\"priorityclass\",\"value\":\"medium\"}],\"labels\":[{\"key\":\"applicationname\",\"value\":\"armada\"},{\"key\":\"subsystemname\",\"value\":");
+        json_str(out, pod.app);
+        out.push_str("}],\"user_data\":");
+        json_str(out, &user);
+        out.push('}');
     }
 
     fn logdna(&self, out: &mut String, e: &Entry, id: u64) {

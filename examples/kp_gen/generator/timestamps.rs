@@ -47,6 +47,13 @@ impl TsCache {
         let _ = write!(out, ".{:09}Z", t_ns % NS);
     }
 
+    /// Cloud Logs' metadata time: `2026-11-20T03:00:01.000` (UTC, milliseconds, no zone).
+    pub(crate) fn push_cloud_logs(&mut self, out: &mut String, t_ns: u64) {
+        self.at(t_ns / NS);
+        out.push_str(&self.rfc);
+        let _ = write!(out, ".{:03}", (t_ns % NS) / 1_000_000);
+    }
+
     /// `E1120 03:00:04.000000       1 rotate.go:142] "msg" err="..." key="value"`.
     pub(crate) fn push_klog(&mut self, out: &mut String, e: &Entry) {
         self.at(e.t_ns / NS);
@@ -55,6 +62,9 @@ impl TsCache {
         let file_line = e.caller.rsplit('/').next().unwrap_or(e.caller);
         let _ = write!(out, ".{:06} {:>7} {file_line}] ", (e.t_ns % NS) / 1_000, 1);
         json_str(out, &e.msg);
+        // klog's logr sink writes the logger's name as the first pair.
+        out.push_str(" logger=");
+        json_str(out, e.logger);
         if let Some(err) = &e.error {
             out.push_str(" err=");
             json_str(out, err);
