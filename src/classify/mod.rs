@@ -74,7 +74,11 @@ impl Classifier {
             .map(|k| {
                 let rule = pack.rules.iter().any(|r| r.keywords.contains(k));
                 let bit = |on: bool, class: u8| if on { class } else { 0 };
-                bit(rule || pack.vocabulary.keywords.contains(k), RULE)
+                let weak = pack.weak_keywords.contains(k);
+                bit(
+                    (rule || pack.vocabulary.keywords.contains(k)) && !weak,
+                    RULE,
+                ) | bit(weak, WEAK)
                     | bit(pack.error_keywords.contains(k), ERROR)
                     | bit(pack.attribution.keywords.contains(k), ATTRIBUTION)
             })
@@ -110,11 +114,7 @@ impl Classifier {
                 // iterated.
                 if self.prefilter.is_match(part) {
                     for m in self.prefilter.find_overlapping_iter(part) {
-                        let mut class = self.class[m.pattern().as_usize()];
-                        if class & RULE != 0 && is_weak_keyword(&part[m.start()..m.end()]) {
-                            class = class & !RULE | WEAK;
-                        }
-                        seen |= class;
+                        seen |= self.class[m.pattern().as_usize()];
                         if seen & RULE != 0 || seen & (ERROR | ATTRIBUTION) == ERROR | ATTRIBUTION {
                             return true;
                         }
@@ -450,12 +450,6 @@ fn klog_logger(raw: &[u8]) -> Option<(usize, usize)> {
 /// alone it makes a line a candidate only with a cluster or correlation id
 /// (the word layer's "retrying" counts only for a tied or on-topic line).
 const WEAK: u8 = 8;
-
-fn is_weak_keyword(k: &[u8]) -> bool {
-    [&b"retry"[..], b"retrying", b"will retry"]
-        .iter()
-        .any(|w| k.eq_ignore_ascii_case(w))
-}
 
 /// An error line that holds a cluster-id-shaped token may be about a cluster
 /// named elsewhere in the input (inside a secret name, a storage path).

@@ -119,6 +119,10 @@ pub(super) struct VocabularySamples {
 pub(super) struct ErrorsFile {
     #[serde(default)]
     pub(super) keywords: Vec<String>,
+    /// Keywords too common to make a line worth decoding alone: only with a
+    /// cluster or correlation literal, or an id-shaped token.
+    #[serde(default)]
+    pub(super) weak: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -162,6 +162,8 @@ pub struct Pack {
     pub rules: Vec<Rule>,
     pub attribution: AttributionSpec,
     pub error_keywords: Vec<String>,
+    /// Keywords that make a line a candidate only beside a cluster or an id.
+    pub weak_keywords: Vec<String>,
     pub vocabulary: VocabularySpec,
     pub origins: Vec<String>,
 }
@@ -224,6 +226,11 @@ impl Pack {
             &file.errors.keywords,
             origin,
             "errors.keywords",
+        )?);
+        self.weak_keywords.extend(lowercase_keywords(
+            &file.errors.weak,
+            origin,
+            "errors.weak",
         )?);
         for (i, c) in file.category.into_iter().enumerate() {
             self.add_category(c, origin, i)?;
