@@ -90,6 +90,9 @@ pub fn rebuild(events: &mut [Event], pack: &Pack) -> Rebuilt {
 struct Resolver {
     corr: HashMap<String, String>,
     known: HashSet<String>,
+    /// The known ids, to find anywhere in a message, even glued to other
+    /// text ("wdekc23h5icd0sr2mu96rcig").
+    anywhere: Option<(aho_corasick::AhoCorasick, Vec<String>)>,
 }
 
 impl Resolver {
@@ -110,7 +113,18 @@ impl Resolver {
                 known.insert(cluster.clone());
             }
         }
-        Resolver { corr, known }
+        let ids: Vec<String> = known.iter().cloned().collect();
+        let anywhere = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&ids)
+            .ok()
+            .filter(|_| !ids.is_empty())
+            .map(|ac| (ac, ids));
+        Resolver {
+            corr,
+            known,
+            anywhere,
+        }
     }
 
     fn cluster(&self, e: &Event) -> Option<String> {
@@ -123,6 +137,11 @@ impl Resolver {
                     .iter()
                     .find(|t| self.known.contains(&***t))
                     .map(|t| t.to_string())
+            })
+            .or_else(|| {
+                let (ac, ids) = self.anywhere.as_ref()?;
+                let m = ac.find(e.message.as_str())?;
+                Some(ids[m.pattern().as_usize()].clone())
             })
     }
 }

@@ -436,3 +436,15 @@ fn ids_known_from_fields_are_found_in_free_text() {
     assert!(r.unattributed.is_empty());
     assert_eq!(root(&p, &r.clusters[0]).as_deref(), Some("wdek_secret"));
 }
+
+#[test]
+fn ids_known_from_fields_are_found_even_glued_into_words() {
+    let p = pack();
+    let mut b = B::new(&p);
+    b.start("cl0g5m8kqlbaxhkf0sgu", 1);
+    b.ev(None, None, None, &["wdek_secret"], None, true)
+        .with(|e| e.message = "patch secret kmswdekcl0g5m8kqlbaxhkf0sgu: forbidden".into());
+    let r = b.run();
+    assert!(r.unattributed.is_empty());
+    assert_eq!(root(&p, &r.clusters[0]).as_deref(), Some("wdek_secret"));
+}
