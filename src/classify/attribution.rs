@@ -21,8 +21,6 @@ pub enum IdSource {
     Field,
     Crn,
     Text,
-    /// An id known from a field or CRN elsewhere in the input.
-    Known,
 }
 
 pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) -> Who {

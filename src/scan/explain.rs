@@ -88,7 +88,6 @@ pub fn explain(classifier: &Classifier, line: &str) -> Explanation {
                 IdSource::Field => "field",
                 IdSource::Crn => "crn",
                 IdSource::Text => "text",
-                IdSource::Known => "known",
             }
             .to_string()
         }),
