@@ -190,6 +190,10 @@ fn input(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
             format!(" ({} of other apps)", a.skipped_other_apps)
         } else {
             String::new()
+        } + &if a.merged > 0 {
+            format!("; {} records read twice, counted once", a.merged)
+        } else {
+            String::new()
         },
         ts(a.first_ts),
         ts(a.last_ts)

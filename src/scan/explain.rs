@@ -3,7 +3,8 @@
 
 use super::text::classification_text;
 use crate::classify::{Classifier, Hint, IdSource, Target};
-use crate::decode::{self, ansi, transport};
+use crate::decode;
+use crate::envelope::{ansi, text as transport};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]

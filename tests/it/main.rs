@@ -6,6 +6,7 @@ mod util;
 mod accounting;
 mod cli;
 mod decode_fixes;
+mod envelopes;
 mod formats;
 mod fuzz_regressions;
 mod hostile;

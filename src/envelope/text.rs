@@ -1,10 +1,12 @@
-//! Transport wrappers added around the application's line by kubectl and stern.
+//! The text envelopes: kubectl, stern's default output and CRI log files.
 //!
 //! kubectl `--prefix` adds `[pod/NAME/CONTAINER] `, `--timestamps` adds the
 //! kubelet's nine-digit RFC 3339 time and a space (prefix first when both).
-//! stern prints `[NAMESPACE ]POD CONTAINER [TIMESTAMP ]MESSAGE`.
+//! stern prints `[NAMESPACE ]POD CONTAINER [TIMESTAMP ]MESSAGE`. A CRI log
+//! file (`/var/log/pods`) has `TIMESTAMP stdout|stderr F|P LINE` (`cri.rs`).
+//! These borrow from the line: the hot path allocates nothing for them.
 
-use super::console;
+use crate::decode;
 use crate::time::{self, PartialTs, Ts};
 
 /// A line with its transport wrapper taken off.
@@ -16,6 +18,8 @@ pub struct Wrapped<'a> {
     pub ts: Option<Ts>,
     pub partial_ts: Option<PartialTs>,
     pub body: &'a [u8],
+    /// A CRI `P` line: the next line of the same pod continues it.
+    pub partial: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +48,7 @@ pub fn unwrap_for<'l>(line: &'l [u8], app: Option<&str>) -> Line<'l> {
         ts: None,
         partial_ts: None,
         body: line,
+        partial: false,
     };
     let kubectl = kubectl_prefix(line);
     let stern = kubectl.is_none().then(|| stern_prefix(line, app)).flatten();
@@ -59,6 +64,15 @@ pub fn unwrap_for<'l>(line: &'l [u8], app: Option<&str>) -> Line<'l> {
     if let Some((ts, rest)) = rfc3339_prefix(w.body) {
         w.ts = Some(ts);
         w.body = rest;
+        if w.pod.is_none() {
+            if let Some((partial, rest)) = super::cri::tag(rest) {
+                w.partial = partial;
+                w.body = rest;
+                if partial {
+                    return Line::Content(w);
+                }
+            }
+        }
     }
     if w.body.iter().all(u8::is_ascii_whitespace) {
         return Line::Blank;
@@ -88,6 +102,11 @@ fn kubectl_prefix(line: &[u8]) -> Option<Prefix<'_>> {
     })
 }
 
+/// The kubelet's timestamp and one space, as it leads a line.
+pub fn timestamp_prefix(b: &[u8]) -> Option<(Ts, &[u8])> {
+    rfc3339_prefix(b)
+}
+
 /// The kubelet's timestamp (or stern's, which is the same) and one space.
 /// An application's own ISO time followed by a run of spaces and a level is
 /// a zap console line whose tabs became spaces, and stays in the body.
@@ -99,7 +118,7 @@ fn rfc3339_prefix(b: &[u8]) -> Option<(Ts, &[u8])> {
     let token = std::str::from_utf8(&b[..space]).ok()?;
     let ts = time::parse_iso(token)?;
     let rest = &b[space + 1..];
-    if rest.first() == Some(&b' ') && console::has_spaced_header(b) {
+    if rest.first() == Some(&b' ') && decode::spaced_console_header(b) {
         return None;
     }
     Some((ts, rest))
