@@ -85,10 +85,19 @@ impl Envelope for CloudLogs {
             return true;
         }
         let head = &b[..b.len().min(64)];
-        (b.starts_with(b"{") || b.starts_with(b"["))
-            && (memchr::memmem::find(b, b"\"user_data\"").is_some()
-                || memchr::memmem::find(head, b"{\"result\"").is_some()
-                || memchr::memmem::find(head, b"{\"query_id\"").is_some())
+        // An event without `data: `, as `fetch cloudlogs` writes warnings
+        // and errors: its value is an object (a JSON log's `error` is a string).
+        let event = [
+            "{\"result\"",
+            "{\"query_id\"",
+            "{\"warning\":{",
+            "{\"error\":{",
+        ]
+        .iter()
+        .any(|k| head.starts_with(k.as_bytes()));
+        event
+            || ((b.starts_with(b"{") || b.starts_with(b"["))
+                && memchr::memmem::find(b, b"\"user_data\"").is_some())
     }
 
     fn paged(&self, head: &[u8]) -> bool {
@@ -249,5 +258,8 @@ mod tests {
         assert_eq!(w.notes, [Note::Warning("field unknown".into())]);
         let e = open(r#"data: {"error":{"message":"query timed out"}}"#);
         assert_eq!(e.notes, [Note::Error("query timed out".into())]);
+        let e = open(r#"{"error":{"message":"query timed out"}}"#);
+        assert_eq!(e.notes, [Note::Error("query timed out".into())]);
+        assert!(!CloudLogs.sniff(br#"{"error":"a JSON log line","msg":"x"}"#));
     }
 }

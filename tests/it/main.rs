@@ -5,6 +5,8 @@ mod util;
 
 mod accounting;
 mod cli;
+mod cloudlogs;
+mod cloudlogs_server;
 mod decode_fixes;
 mod envelopes;
 mod formats;
