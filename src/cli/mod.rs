@@ -194,8 +194,9 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub evidence: usize,
 
-    /// In LogDNA exports, read the lines of this app (`_app` or `container`);
-    /// other apps' lines are skipped and counted.
+    /// Read the lines of this container (or app), in every input that names
+    /// one: kubectl --prefix, stern (text or JSON), LogDNA, Cloud Logs. Other
+    /// containers' lines are skipped and counted.
     #[arg(long, value_name = "NAME", default_value = config::DEFAULT_APP)]
     pub app: String,
 
@@ -204,7 +205,7 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
 
-    /// In LogDNA exports, read the lines of every app.
+    /// Read the lines of every container and app.
     #[arg(long, conflicts_with = "app")]
     pub all_apps: bool,
 
@@ -213,13 +214,15 @@ pub struct AnalyzeArgs {
     #[arg(long, conflicts_with = "files")]
     pub logdna: bool,
 
-    #[command(flatten, next_help_heading = "LogDNA (with --logdna)")]
-    pub logdna_opts: LogdnaArgs,
-
     /// Fetch the logs from IBM Cloud Logs and analyse them: --since, --from
     /// and --to then choose what to fetch (--since counted back from now).
+    /// --region, --query, --retries, --timeout and --allow-http (listed
+    /// with LogDNA's options) apply to it too.
     #[arg(long, conflicts_with_all = ["files", "logdna"])]
     pub cloudlogs: bool,
+
+    #[command(flatten, next_help_heading = "LogDNA (with --logdna)")]
+    pub logdna_opts: LogdnaArgs,
 
     #[command(flatten, next_help_heading = "IBM Cloud Logs (with --cloudlogs)")]
     pub cloudlogs_opts: CloudlogsArgs,
