@@ -81,7 +81,7 @@ impl Envelope for CloudLogs {
 
     fn sniff(&self, line: &[u8]) -> bool {
         let b = line.trim_ascii_start();
-        if b.starts_with(b":") || b.starts_with(b"data:") {
+        if b.starts_with(b"data:") || is_comment(b) {
             return true;
         }
         let head = &b[..b.len().min(64)];
@@ -95,9 +95,16 @@ impl Envelope for CloudLogs {
         ]
         .iter()
         .any(|k| head.starts_with(k.as_bytes()));
-        event
-            || ((b.starts_with(b"{") || b.starts_with(b"["))
-                && memchr::memmem::find(b, b"\"user_data\"").is_some())
+        // A result, alone or in an array: its keys come in the API's order.
+        let result = [
+            "{\"metadata\"",
+            "{\"labels\"",
+            "{\"user_data\"",
+            "[{\"metadata\"",
+        ]
+        .iter()
+        .any(|k| head.starts_with(k.as_bytes()));
+        event || (result && memchr::memmem::find(b, b"\"user_data\"").is_some())
     }
 
     fn paged(&self, head: &[u8]) -> bool {
@@ -137,6 +144,19 @@ impl Envelope for CloudLogs {
         }
         Ok(())
     }
+}
+
+/// An SSE comment: `:` alone or with one word (`: keep-alive`, `:ping`).
+/// A line such as `: connection refused` (a wrapped error's tail) is not one.
+fn is_comment(b: &[u8]) -> bool {
+    let Some(rest) = b.trim_ascii_end().strip_prefix(b":") else {
+        return false;
+    };
+    let word = rest.strip_prefix(b" ").unwrap_or(rest);
+    word.len() <= 32
+        && word
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
 /// An event object (`{"result": ...}`), not a bare result.
@@ -249,6 +269,9 @@ mod tests {
     #[test]
     fn comments_and_events_carry_no_line() {
         assert!(open(": keep-alive").entries.is_empty());
+        assert!(open(":").entries.is_empty());
+        assert!(!CloudLogs.sniff(b": connection refused"));
+        assert!(!CloudLogs.sniff(b"[pod/a-0/a] {\"user_data\":1}"));
         assert!(open(r#"data: {"query_id":{"query_id":"q1"}}"#)
             .entries
             .is_empty());

@@ -112,7 +112,9 @@ pub static JSON: &[&dyn Envelope] = &[
     &stern_json::SternJson,
 ];
 
-/// Opens a line in the first JSON envelope that recognises it. `None`: no
+/// Opens a line in the first JSON envelope that recognises it. Each sniff
+/// looks at the line's head first, so an ordinary JSON log line costs one
+/// scan for LogDNA's `"_line"` and no more. `None`: no
 /// JSON envelope, or one whose parse failed; the text path reads the line.
 pub fn open(line: &[u8]) -> Option<(&'static dyn Envelope, Opened<'_>)> {
     let first = line.trim_ascii_start().first()?;

@@ -27,9 +27,8 @@ impl Envelope for SternJson {
 
     fn sniff(&self, line: &[u8]) -> bool {
         let b = line.trim_ascii_start();
-        b.first() == Some(&b'{')
-            && memchr::memmem::find(b, b"\"podName\":").is_some()
-            && memchr::memmem::find(b, b"\"message\":").is_some()
+        // stern's Log struct, encoded in field order: the message first.
+        b.starts_with(b"{\"message\":") && memchr::memmem::find(b, b"\"podName\":").is_some()
     }
 
     fn open<'a>(&self, line: &'a [u8], out: &mut Opened<'a>) -> Result<(), serde_json::Error> {
