@@ -4,7 +4,8 @@
 //! the app or container, the pod, the time, the level.
 //!
 //! Two kinds, both detected per line, by content:
-//! - **Text envelopes** (`text.rs`, `cri.rs`): kubectl `--timestamps` and
+//! - **Text envelopes** (`text.rs` runs `kubectl.rs`, `stern.rs`, `cri.rs`):
+//!   kubectl `--timestamps` and
 //!   `--prefix`, stern's default output, CRI log files. They only add a
 //!   prefix, so they are taken off by borrowing from the line, with no
 //!   allocation: most lines of a large input go this way.
@@ -26,7 +27,9 @@ pub mod ansi;
 pub mod cloudlogs;
 pub mod cri;
 pub mod docker;
+pub mod kubectl;
 pub mod logdna;
+pub mod stern;
 pub mod stern_json;
 pub mod text;
 

@@ -3,7 +3,7 @@
 //! `--timestamps`, the kubelet's time leads the message. (`stern -o raw`
 //! prints the bare message: the text path reads it.)
 
-use super::{text, Entry, Envelope, Opened};
+use super::{kubectl, Entry, Envelope, Opened};
 use serde::Deserialize;
 use std::borrow::Cow;
 
@@ -33,7 +33,7 @@ impl Envelope for SternJson {
 
     fn open<'a>(&self, line: &'a [u8], out: &mut Opened<'a>) -> Result<(), serde_json::Error> {
         let row: Row<'a> = serde_json::from_slice(line)?;
-        let (ts, message) = match text::timestamp_prefix(row.message.as_bytes()) {
+        let (ts, message) = match kubectl::timestamp_prefix(row.message.as_bytes()) {
             Some((ts, rest)) => {
                 let skip = row.message.len() - rest.len();
                 (Some(ts), cut(row.message, skip))
