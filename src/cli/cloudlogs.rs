@@ -87,7 +87,7 @@ impl CloudlogsArgs {
         &self,
         sh: &Shared<'_>,
         w: &FetchWindow<'_>,
-        app: &str,
+        app: Option<&str>,
     ) -> anyhow::Result<Request> {
         let base_url = match (&self.instance, sh.region, &self.cloudlogs_url) {
             (Some(g), Some(r), _) => cloudlogs::instance_url(g, r).map_err(anyhow::Error::msg)?,

@@ -151,11 +151,8 @@ fn cloudlogs_into(
         from: args.from.as_deref(),
         to: args.to.as_deref(),
     };
-    let app = cfg
-        .app
-        .clone()
-        .unwrap_or_else(|| kp_triage::config::DEFAULT_APP.into());
-    let req = o.request(&sh, &window, &app)?;
+    // --all-apps (no app) selects every container in the namespace.
+    let req = o.request(&sh, &window, cfg.app.as_deref())?;
     let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
     let mut spool = tempfile::Builder::new()
         .prefix("kp-triage-cloudlogs-")

@@ -39,7 +39,7 @@ fn cloudlogs_results(args: &FetchCloudlogsArgs) -> anyhow::Result<Exit> {
         from: args.from.as_deref(),
         to: args.to.as_deref(),
     };
-    let req = o.request(&sh, &window, &args.app)?;
+    let req = o.request(&sh, &window, Some(&args.app))?;
     let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
     let (bar, mut events) = reporter();
     let (net, limits) = (o.net(&sh), o.limits());

@@ -80,15 +80,20 @@ pub fn instance_url(guid: &str, region: &str) -> Result<String, String> {
     Ok(format!("https://{guid}.api.{region}.logs.cloud.ibm.com"))
 }
 
-/// The query that selects `app`'s container in namespace armada.
-pub fn default_query(syntax: Syntax, app: &str) -> String {
-    match syntax {
-        Syntax::Lucene => format!(
+/// The query that selects `app`'s container in namespace armada (every
+/// container there with `None`, as `--all-apps` asks).
+pub fn default_query(syntax: Syntax, app: Option<&str>) -> String {
+    match (syntax, app) {
+        (Syntax::Lucene, Some(app)) => format!(
             "kubernetes.namespace_name:\"armada\" AND kubernetes.container_name:\"{app}\""
         ),
-        Syntax::Dataprime => format!(
+        (Syntax::Lucene, None) => "kubernetes.namespace_name:\"armada\"".to_string(),
+        (Syntax::Dataprime, Some(app)) => format!(
             "source logs | filter $d.kubernetes.namespace_name == 'armada' && $d.kubernetes.container_name == '{app}'"
         ),
+        (Syntax::Dataprime, None) => {
+            "source logs | filter $d.kubernetes.namespace_name == 'armada'".to_string()
+        }
     }
 }
 
@@ -196,7 +201,10 @@ impl Session<'_> {
         let mut todo = vec![(self.req.from, self.req.to)];
         while let Some((from, to)) = todo.pop() {
             if self.p.pages >= self.limits.max_pages {
-                return Err(Stop::MaxPages(self.limits.max_pages));
+                return Err(Stop::Refused(format!(
+                    "stopped at the --max-queries limit of {} queries",
+                    self.limits.max_pages
+                )));
             }
             let what = format!("the query for {from} to {to}");
             let answer = self.query(from, to, &what).await?;
@@ -229,7 +237,10 @@ impl Session<'_> {
     fn write(&mut self, a: &Answer) -> Result<(), Stop> {
         for r in &a.results {
             if self.p.lines >= self.limits.max_lines {
-                return Err(Stop::MaxLines(self.limits.max_lines));
+                return Err(Stop::Refused(format!(
+                    "stopped at the --max-results limit of {} results",
+                    self.limits.max_lines
+                )));
             }
             self.line(r.get().as_bytes())?;
             self.p.lines += 1;
@@ -437,9 +448,10 @@ mod tests {
             "https://abc-123.api.eu-de.logs.cloud.ibm.com"
         );
         assert!(instance_url("a/b", "eu-de").is_err());
-        assert!(default_query(Syntax::Lucene, "armada-kp-events")
+        assert!(default_query(Syntax::Lucene, Some("armada-kp-events"))
             .contains("kubernetes.container_name:\"armada-kp-events\""));
-        assert!(default_query(Syntax::Dataprime, "x").starts_with("source logs"));
+        assert!(default_query(Syntax::Dataprime, Some("x")).starts_with("source logs"));
+        assert!(!default_query(Syntax::Lucene, None).contains("container_name"));
     }
 
     #[test]

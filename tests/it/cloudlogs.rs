@@ -264,3 +264,23 @@ fn a_missing_key_is_a_clear_error() {
     assert!(out.status.success(), "{}", all_output(&out));
     assert_eq!(server.tokens_issued(), 1);
 }
+
+#[test]
+fn a_fetch_that_stops_keeps_what_it_has_and_says_how_to_resume() {
+    let server = Server::start(stored(), vec![]);
+    let run = fetch(&server, &["--query-limit", "20", "--max-results", "30"]);
+    assert_eq!(run.out.status.code(), Some(2), "{}", run.stderr());
+    let err = run.stderr();
+    assert!(err.contains("--max-results limit of 30 results"), "{err}");
+    assert!(err.contains(".partial"), "{err}");
+    assert!(
+        err.contains("To resume, fetch the rest with --from"),
+        "{err}"
+    );
+    assert!(
+        !run.file.exists(),
+        "a failed fetch never writes FILE itself"
+    );
+    let partial = std::fs::read_to_string(run.file.with_extension("jsonl.partial")).unwrap();
+    assert!(partial.lines().count() >= 20, "{partial}");
+}
