@@ -134,6 +134,7 @@ pub fn fetch(
         key,
         limits,
         token: None,
+        edge: Default::default(),
         p: Progress::default(),
         out,
         events,
@@ -159,6 +160,8 @@ struct Session<'a> {
     key: &'a ServiceKey,
     limits: &'a Limits,
     token: Option<Token>,
+    /// Results of the last window's last millisecond, written already.
+    edge: std::collections::HashSet<String>,
     p: Progress,
     out: &'a mut dyn Write,
     events: &'a mut dyn FnMut(Event<'_>),
@@ -227,15 +230,32 @@ impl Session<'_> {
                 todo.push((from, mid));
                 continue;
             }
-            self.write(&answer)?;
+            let edge = std::mem::take(&mut self.edge);
+            let fresh: Vec<&RawValue> = answer
+                .results
+                .iter()
+                .map(|r| &**r)
+                .filter(|r| !edge.contains(r.get()))
+                .collect();
+            self.write(&fresh, &answer)?;
+            // A service that counts both ends of a window in it would send a
+            // result at the split point twice: remember the last instant's.
+            self.edge = answer
+                .results
+                .iter()
+                .filter(|r| {
+                    result_time(r.get()).is_some_and(|t| t.nanos() >= to.nanos() - 1_000_000)
+                })
+                .map(|r| r.get().to_string())
+                .collect();
             self.p.done_to = Some(to);
             (self.events)(Event::Page(&self.p));
         }
         Ok(())
     }
 
-    fn write(&mut self, a: &Answer) -> Result<(), Stop> {
-        for r in &a.results {
+    fn write(&mut self, results: &[&RawValue], a: &Answer) -> Result<(), Stop> {
+        for r in results {
             if self.p.lines >= self.limits.max_lines {
                 return Err(Stop::Refused(format!(
                     "stopped at the --max-results limit of {} results",
@@ -409,6 +429,23 @@ fn parse_sse(body: &[u8], what: &str) -> Result<Answer, Stop> {
         a.errors.extend(ev.error.map(RawValue::to_owned));
     }
     Ok(a)
+}
+
+/// A result's `timestamp` metadata (no zone: UTC).
+fn result_time(raw: &str) -> Option<Ts> {
+    #[derive(Deserialize)]
+    struct Kv {
+        key: String,
+        value: serde_json::Value,
+    }
+    #[derive(Deserialize)]
+    struct Meta {
+        #[serde(default)]
+        metadata: Vec<Kv>,
+    }
+    let m: Meta = serde_json::from_str(raw).ok()?;
+    let kv = m.metadata.into_iter().find(|kv| kv.key == "timestamp")?;
+    crate::time::parse_iso(kv.value.as_str()?)
 }
 
 /// A request's failure in Cloud Logs' terms.

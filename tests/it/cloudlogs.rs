@@ -284,3 +284,29 @@ fn a_fetch_that_stops_keeps_what_it_has_and_says_how_to_resume() {
     let partial = std::fs::read_to_string(run.file.with_extension("jsonl.partial")).unwrap();
     assert!(partial.lines().count() >= 20, "{partial}");
 }
+
+#[test]
+fn a_result_at_the_split_point_is_written_once_even_if_both_halves_hold_it() {
+    let template = stored()[0].clone();
+    let stamp = |hm: &str| format!("2026-11-20T{hm}:00.000000");
+    let results: Vec<String> = [
+        "02:10", "02:20", "02:40", "03:00", "03:20", "03:40", "03:50",
+    ]
+    .iter()
+    .map(|hm| {
+        let mut v: serde_json::Value = serde_json::from_str(&template).unwrap();
+        v["metadata"][0]["value"] = serde_json::Value::String(stamp(hm));
+        v["metadata"][2]["value"] = serde_json::Value::String(format!("id-{hm}"));
+        v.to_string()
+    })
+    .collect();
+    let server = Server::start_with(results.clone(), vec![], true);
+    let run = fetch(&server, &["--query-limit", "5"]);
+    assert!(run.out.status.success(), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("reached the limit of 5"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(run.fetched().len(), results.len(), "{:?}", run.fetched());
+}

@@ -39,6 +39,9 @@ pub struct Query {
 pub struct Srv {
     /// Results, oldest first, with their times.
     results: Vec<(Ts, String)>,
+    /// Count a result at the window's end in it (the documentation does not
+    /// say which end is open).
+    inclusive: bool,
     faults: Mutex<VecDeque<Option<Fault>>>,
     tokens: Mutex<HashMap<String, bool>>,
     pub issued: Mutex<u32>,
@@ -70,11 +73,16 @@ pub fn result_ts(line: &str) -> Ts {
 impl Server {
     /// `faults[i]` is what the i-th query gets (None: a normal answer).
     pub fn start(results: Vec<String>, faults: Vec<Option<Fault>>) -> Server {
+        Server::start_with(results, faults, false)
+    }
+
+    pub fn start_with(results: Vec<String>, faults: Vec<Option<Fault>>, inclusive: bool) -> Server {
         let mut results: Vec<(Ts, String)> =
             results.into_iter().map(|r| (result_ts(&r), r)).collect();
         results.sort_by_key(|(t, _)| *t);
         let state = Arc::new(Srv {
             results,
+            inclusive,
             faults: Mutex::new(faults.into()),
             tokens: Mutex::new(HashMap::new()),
             issued: Mutex::new(0),
@@ -218,7 +226,7 @@ async fn query(
     let chosen: Vec<&String> = s
         .results
         .iter()
-        .filter(|(t, _)| *t >= from && *t < to)
+        .filter(|(t, _)| *t >= from && (*t < to || (s.inclusive && *t == to)))
         .map(|(_, r)| r)
         .take(limit)
         .collect();
