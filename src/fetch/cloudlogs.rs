@@ -19,13 +19,13 @@
 //!   minute), no redirect off the host.
 
 use super::http::{Failure, Http, Net};
+use super::iam::Iam;
 use super::interrupt::Interrupt;
 use super::{Event, FetchError, Limits, Progress, ServiceKey, Stop};
 use crate::time::Ts;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::io::Write;
-use std::time::{Duration, Instant};
 
 pub const DEFAULT_IAM_URL: &str = "https://iam.cloud.ibm.com";
 
@@ -133,7 +133,7 @@ pub fn fetch(
         req,
         key,
         limits,
-        token: None,
+        iam: Iam::new(&req.iam_url),
         edge: Default::default(),
         p: Progress::default(),
         out,
@@ -149,28 +149,17 @@ pub fn fetch(
         .map_err(|stop| fail(stop, s.p))
 }
 
-struct Token {
-    value: String,
-    renew_at: Instant,
-}
-
 struct Session<'a> {
     http: Http,
     req: &'a Request,
     key: &'a ServiceKey,
     limits: &'a Limits,
-    token: Option<Token>,
+    iam: Iam,
     /// Results of the last window's last millisecond, written already.
     edge: std::collections::HashSet<String>,
     p: Progress,
     out: &'a mut dyn Write,
     events: &'a mut dyn FnMut(Event<'_>),
-}
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    expires_in: Option<u64>,
 }
 
 /// One SSE event, its parts left raw to be written as they came.
@@ -285,7 +274,7 @@ impl Session<'_> {
     /// One line of the output, with the key and the token taken out.
     fn line(&mut self, line: &[u8]) -> Result<(), Stop> {
         let mut text = String::from_utf8_lossy(line).into_owned();
-        let token = self.token.as_ref().map(|t| t.value.as_str());
+        let token = self.iam.current();
         for secret in [Some(self.key.expose()), token].into_iter().flatten() {
             if !secret.is_empty() && text.contains(secret) {
                 text = text.replace(secret, "<redacted:key>");
@@ -301,7 +290,15 @@ impl Session<'_> {
     async fn query(&mut self, from: Ts, to: Ts, what: &str) -> Result<Answer, Stop> {
         let mut renewed = false;
         loop {
-            let token = self.token(renewed).await?;
+            let (retries, events) = (&mut self.p.retries, &mut self.events);
+            let mut notice = |m: &str| {
+                *retries += 1;
+                events(Event::Notice(m));
+            };
+            let token = self
+                .iam
+                .token(&mut self.http, self.key, renewed, &mut notice)
+                .await?;
             match self.post_query(from, to, what, &token).await {
                 Err(Failure::Status { status: 401, .. }) if !renewed => {
                     (self.events)(Event::Notice(&format!(
@@ -347,61 +344,6 @@ impl Session<'_> {
             events(Event::Notice(m));
         };
         self.http.get(&build, what, &mut notice).await
-    }
-
-    /// The bearer token: the one held, unless it is about to expire or
-    /// `renew` says the server refused it.
-    async fn token(&mut self, renew: bool) -> Result<String, Stop> {
-        if let Some(t) = &self.token {
-            if !renew && Instant::now() < t.renew_at {
-                return Ok(t.value.clone());
-            }
-        }
-        let what = "the IAM token request";
-        let url = format!("{}/identity/token", self.req.iam_url.trim_end_matches('/'));
-        let form = [
-            ("grant_type", "urn:ibm:params:oauth:grant-type:apikey"),
-            ("apikey", self.key.expose()),
-        ];
-        let build = |c: &reqwest::Client| {
-            c.post(&url)
-                .header(reqwest::header::ACCEPT, "application/json")
-                .form(&form)
-        };
-        let (retries, events) = (&mut self.p.retries, &mut self.events);
-        let mut notice = |m: &str| {
-            *retries += 1;
-            events(Event::Notice(m));
-        };
-        let body = self
-            .http
-            .get(&build, what, &mut notice)
-            .await
-            .map_err(|f| match f {
-                Failure::Status {
-                    status: status @ (400 | 401 | 403),
-                    detail,
-                } => Stop::Refused(format!(
-                    "IAM refused the API key (HTTP {status}): check IBMCLOUD_API_KEY or --apikey-file{detail}"
-                )),
-                f => stop(f, what),
-            })?;
-        let answer: TokenAnswer = serde_json::from_slice(&body).map_err(|e| Stop::BadPage {
-            what: what.to_string(),
-            service: "IAM",
-            cause: e.to_string(),
-        })?;
-        crate::redact::remember(&answer.access_token);
-        self.http.add_secret(&answer.access_token);
-        // Renew five minutes early (tokens last an hour).
-        let life = Duration::from_secs(answer.expires_in.unwrap_or(3600));
-        let renew_at = Instant::now() + life.saturating_sub(Duration::from_secs(300));
-        let value = answer.access_token;
-        self.token = Some(Token {
-            value: value.clone(),
-            renew_at,
-        });
-        Ok(value)
     }
 }
 
@@ -449,7 +391,7 @@ fn result_time(raw: &str) -> Option<Ts> {
 }
 
 /// A request's failure in Cloud Logs' terms.
-fn stop(f: Failure, what: &str) -> Stop {
+pub(super) fn stop(f: Failure, what: &str) -> Stop {
     let what = what.to_string();
     match f {
         Failure::Status {

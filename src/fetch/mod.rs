@@ -14,6 +14,7 @@
 
 pub mod cloudlogs;
 pub mod http;
+pub mod iam;
 pub mod interrupt;
 pub mod logdna;
 pub mod output;
