@@ -6,6 +6,10 @@
 
 /// `stdout F ` / `stderr P `: whether the line is partial, and the rest.
 pub fn tag(b: &[u8]) -> Option<(bool, &[u8])> {
+    // Most lines after a kubelet time are not CRI's: one byte says so.
+    if b.first() != Some(&b's') {
+        return None;
+    }
     let rest = b
         .strip_prefix(b"stdout ")
         .or_else(|| b.strip_prefix(b"stderr "))?;

@@ -67,13 +67,18 @@ pub fn layout(line: &[u8]) -> Option<Layout> {
     if b.first() != Some(&b'{') || memchr::memmem::find(b, b"\"_line\"").is_none() {
         return None;
     }
-    let head = b[1..].trim_ascii_start();
+    Some(layout_of_head(b))
+}
+
+/// The layout of a line known to be an export line, from its head alone.
+fn layout_of_head(b: &[u8]) -> Layout {
+    let head = b.get(1..).unwrap_or_default().trim_ascii_start();
     if head.starts_with(b"\"pagination_id\"") || head.starts_with(b"\"lines\"") {
-        Some(Layout::Pages)
+        Layout::Pages
     } else if head.starts_with(b"\"_source\"") {
-        Some(Layout::Source)
+        Layout::Source
     } else {
-        Some(Layout::Row)
+        Layout::Row
     }
 }
 
@@ -97,7 +102,8 @@ impl Envelope for LogDna {
     /// documents back to back.
     fn open<'a>(&self, line: &'a [u8], out: &mut Opened<'a>) -> Result<(), serde_json::Error> {
         let missing = || serde::de::Error::missing_field("_line");
-        match layout(line).ok_or_else(missing)? {
+        // The sniff found `"_line"`: the head alone tells the layout.
+        match layout_of_head(line.trim_ascii_start()) {
             Layout::Row => {
                 let row: Row<'a> = serde_json::from_slice(line)?;
                 out.entries.push(row.entry().ok_or_else(missing)?);

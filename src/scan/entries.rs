@@ -76,18 +76,27 @@ impl State<'_, '_> {
         candidate: bool,
         level: Level,
     ) {
+        // The hot path: no piece waits anywhere, and this line is whole.
+        if !w.partial && self.waiting == 0 {
+            return self.content(pos, w, candidate, level);
+        }
         let gi = self.group_for(w.pod.unwrap_or_default());
         if w.partial {
             self.acct.continuations += 1;
             let g = &mut self.groups[gi];
+            let was_empty = g.pieces.is_empty();
             if g.pieces.len() < MAX_CONTINUATION * 16 {
                 g.pieces.extend_from_slice(w.body);
+            }
+            if was_empty && !g.pieces.is_empty() {
+                self.waiting += 1;
             }
             return;
         }
         if self.groups[gi].pieces.is_empty() {
             return self.content(pos, w, candidate, level);
         }
+        self.waiting -= 1;
         let mut joined = std::mem::take(&mut self.groups[gi].pieces);
         joined.extend_from_slice(w.body);
         let candidate = self.scanner.classifier.is_candidate(&joined);
@@ -104,6 +113,7 @@ impl State<'_, '_> {
             return;
         }
         let body = std::mem::take(&mut self.groups[gi].pieces);
+        self.waiting -= 1;
         self.acct.continuations -= 1;
         let pos = self.groups[gi].pos.unwrap_or(SourcePos {
             input: self.input,

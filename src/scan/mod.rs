@@ -143,6 +143,8 @@ struct State<'s, 'a> {
     scanner: &'s Scanner<'a>,
     input: u32,
     groups: Vec<Group>,
+    /// Groups holding pieces of a line not yet ended.
+    waiting: usize,
     events: Vec<Event>,
     keys: Vec<u64>,
     notes: Vec<Note>,
@@ -171,6 +173,7 @@ impl<'s, 'a> State<'s, 'a> {
             scanner,
             input,
             groups: Vec::new(),
+            waiting: 0,
             events: Vec::new(),
             keys: Vec::new(),
             notes: Vec::new(),

@@ -119,14 +119,15 @@ pub struct Item {
 }
 
 pub fn pre(line: &[u8], classifier: &Classifier, app: Option<&str>) -> Pre {
-    if let Some((env, opened)) = envelope::open(line) {
+    if let Some((_, opened)) = envelope::open(line) {
         let items: Vec<Item> = opened
             .entries
             .iter()
             .map(|e| item(e, classifier, app))
             .collect();
         return Pre::Opened {
-            paged: env.paged(line) || items.len() > 1,
+            // Entries of a page or an array are told apart by their index.
+            paged: opened.pages > 0 || items.len() > 1,
             pages: opened.pages,
             items,
             notes: opened.notes,
