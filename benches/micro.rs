@@ -101,7 +101,11 @@ fn bench_transport(c: &mut Criterion) {
     for (name, line) in TRANSPORTS {
         g.throughput(Throughput::Bytes(line.len() as u64));
         g.bench_with_input(BenchmarkId::from_parameter(name), line, |b, line| {
-            b.iter(|| black_box(decode::transport::unwrap(black_box(line.as_bytes()))))
+            b.iter(|| {
+                black_box(kp_triage::envelope::text::unwrap(black_box(
+                    line.as_bytes(),
+                )))
+            })
         });
     }
     g.finish();

@@ -76,15 +76,21 @@ pub struct Accounting {
     pub continuations: u64,
     /// Lines in no known format, kept and classified as plain text.
     pub unparsed: u64,
-    /// Blank lines, stern's pod markers, and exported lines of other apps.
+    /// Blank lines, envelope markers, and lines of other apps.
     pub skipped: u64,
     pub skipped_blank: u64,
-    pub skipped_stern_markers: u64,
+    /// Envelope lines that carry no application line: stern's pod markers,
+    /// Cloud Logs' SSE comments and `query_id`/`warning`/`error` events.
+    pub skipped_markers: u64,
     pub skipped_other_apps: u64,
     /// Lines longer than the maximum, cut there (counted once each).
     pub truncated_lines: u64,
-    /// LogDNA v2 page documents read (their lines count as lines).
+    /// LogDNA v2 page documents and Cloud Logs result events read (their
+    /// entries count as lines).
     pub export_pages: u64,
+    /// Rotation records also read from an earlier input (the same time, pod
+    /// and line), counted there and left out here. Still counted as lines.
+    pub merged: u64,
     /// The input runs newest first (LogDNA exports, a reversed log), by
     /// majority of its steps in time.
     pub newest_first: bool,
@@ -102,7 +108,8 @@ impl Accounting {
         self.unparsed += o.unparsed;
         self.skipped += o.skipped;
         self.skipped_blank += o.skipped_blank;
-        self.skipped_stern_markers += o.skipped_stern_markers;
+        self.skipped_markers += o.skipped_markers;
+        self.merged += o.merged;
         self.skipped_other_apps += o.skipped_other_apps;
         self.export_pages += o.export_pages;
         self.truncated_lines += o.truncated_lines;

@@ -4,7 +4,8 @@
 
 use crate::analyze::InputSummary;
 use crate::classify::{Classifier, Pack};
-use crate::decode::{self, continuation, logdna, transport};
+use crate::decode::{self, continuation};
+use crate::envelope::{self, text as transport};
 use crate::redact::Redactor;
 use crate::report::{self, OutputFormat};
 use crate::scan::Scanner;
@@ -28,16 +29,13 @@ pub fn decode_line(data: &[u8]) {
     }
 }
 
-/// LogDNA export lines: v1 entries, `_source` rows, v2 pages.
+/// JSON envelope lines: LogDNA v1 entries, `_source` rows, v2 pages, Cloud
+/// Logs events and results, Docker json-file, `stern -o json`.
 pub fn logdna_page(data: &[u8]) {
-    if let Some(shape) = logdna::sniff(data) {
-        let mut entries = Vec::new();
-        if logdna::parse(data, shape, &mut entries).is_ok() {
-            for e in &entries {
-                e.ts();
-                e.pod();
-                e.is_from("armada-kp-events");
-            }
+    if let Some((_, opened)) = envelope::open(data) {
+        for e in &opened.entries {
+            e.pod();
+            e.is_from("armada-kp-events");
         }
     }
 }
@@ -96,6 +94,7 @@ pub fn pipeline(data: &[u8]) {
         gzip: false,
         acct: scanned.acct.clone(),
         error: None,
+        notes: scanned.notes.clone(),
     }];
     let cfg = crate::config::Config {
         evidence: 5,

@@ -2,7 +2,7 @@
 //! logs and classifies each failure by the runbook.
 //!
 //! The pipeline, one module per stage:
-//! `source` (bytes in) -> `decode` (records) -> `classify` (runbook categories)
+//! `source` (bytes in) -> `envelope` (the app's line) -> `decode` (records) -> `classify` (runbook categories)
 //! -> `attempts` (per-cluster rotations) -> `verdict` (delete the pod?) -> `report`.
 
 pub mod alert;
@@ -11,6 +11,7 @@ pub mod attempts;
 pub mod classify;
 pub mod config;
 pub mod decode;
+pub mod envelope;
 pub mod error;
 pub mod event;
 pub mod fetch;

@@ -5,6 +5,7 @@
 use super::{InputSummary, Template, Warning};
 use crate::attempts::{Cluster, Status};
 use crate::classify::id_tokens;
+use crate::envelope::Note;
 use crate::event::{Accounting, Event};
 use crate::time::Ts;
 use std::collections::HashMap;
@@ -120,6 +121,19 @@ pub(super) fn warnings(f: &Facts<'_>) -> Vec<Warning> {
             "incomplete_input",
             format!("INCOMPLETE INPUT: {e}; the triage covers only what was read"),
         );
+    }
+    for (input, note) in f
+        .inputs
+        .iter()
+        .flat_map(|i| i.notes.iter().map(move |n| (i, n)))
+    {
+        match note {
+            Note::Error(e) => say(
+                "source_error",
+                format!("PARTIAL RESULT: {} reports an error: {e}; the triage covers only the results before it", input.name),
+            ),
+            Note::Warning(w) => say("source_warning", format!("{} warns: {w}", input.name)),
+        }
     }
     if f.acct.truncated_lines > 0 {
         say(

@@ -13,6 +13,7 @@ use crate::attempts::{self, Budget, Cluster};
 use crate::classify::pack::Category;
 use crate::classify::{Classifier, Pack};
 use crate::config::Config;
+use crate::envelope::Note;
 use crate::error::{Error, Result};
 use crate::event::{Accounting, Event};
 use crate::redact::Redactor;
@@ -29,6 +30,9 @@ pub struct InputSummary {
     pub acct: Accounting,
     /// Why this input could not be read, or not to its end.
     pub error: Option<String>,
+    /// What the source said of its own result (Cloud Logs `warning` and
+    /// `error` events), redacted. An error means the result is partial.
+    pub notes: Vec<Note>,
 }
 
 /// Everything the reports show.
@@ -152,10 +156,11 @@ pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
     let mut events = Vec::new();
     let mut acct = Accounting::default();
     let mut first_error = None;
+    let mut overlap = Overlap::default();
     for (i, spec) in specs.iter().enumerate() {
-        let (summary, scanned, error) = read_input(&scanner, i as u32, spec);
+        let (mut summary, scanned, keys, error) = read_input(&scanner, i as u32, spec);
+        summary.acct.merged = overlap.merge(i as u32, scanned, keys, &mut events);
         acct.add(&summary.acct);
-        events.extend(scanned);
         inputs.push(summary);
         if first_error.is_none() {
             first_error = error;
@@ -261,7 +266,7 @@ fn read_input(
     scanner: &Scanner<'_>,
     index: u32,
     spec: &InputSpec,
-) -> (InputSummary, Vec<Event>, Option<Error>) {
+) -> (InputSummary, Vec<Event>, Vec<u64>, Option<Error>) {
     let input = match source::open(spec) {
         Ok(i) => i,
         Err(e) => {
@@ -270,8 +275,9 @@ fn read_input(
                 gzip: false,
                 acct: Accounting::default(),
                 error: Some(e.to_string()),
+                notes: Vec::new(),
             };
-            return (summary, Vec::new(), Some(e));
+            return (summary, Vec::new(), Vec::new(), Some(e));
         }
     };
     let (scanned, error) = scanner.scan(index, &input.name, input.gzip, input.reader);
@@ -280,8 +286,9 @@ fn read_input(
         gzip: input.gzip,
         acct: scanned.acct,
         error: error.as_ref().map(|e| e.to_string()),
+        notes: scanned.notes,
     };
-    (summary, scanned.events, error)
+    (summary, scanned.events, scanned.keys, error)
 }
 
 fn source_of<S: AsRef<str>>(names: &[S], e: &Event) -> String {
@@ -295,4 +302,47 @@ fn source_of<S: AsRef<str>>(names: &[S], e: &Event) -> String {
 fn within(ts: Option<Ts>, from: Option<Ts>, to: Option<Ts>) -> bool {
     let Some(ts) = ts else { return true };
     from.is_none_or(|f| ts >= f) && to.is_none_or(|t| ts <= t)
+}
+
+/// Rotation records already read from an earlier input: the same file given
+/// twice, or kubectl's logs beside an export of the same hour. Keyed on time
+/// and text; the pod must agree when both inputs name one.
+/// An input that had a record, and the record's pod.
+type Seen = (u32, Option<Box<str>>);
+
+#[derive(Default)]
+struct Overlap {
+    seen: std::collections::HashMap<u64, Vec<Seen>>,
+}
+
+impl Overlap {
+    /// Adds input `input`'s events to `out`, leaving out those an earlier
+    /// input had. Returns how many were left out.
+    fn merge(
+        &mut self,
+        input: u32,
+        events: Vec<Event>,
+        keys: Vec<u64>,
+        out: &mut Vec<Event>,
+    ) -> u64 {
+        let mut merged = 0;
+        let mut mine = Vec::new();
+        for (e, key) in events.into_iter().zip(keys) {
+            let earlier = self.seen.get(&key).is_some_and(|v| {
+                v.iter().any(|(i, pod)| {
+                    *i != input && (pod.is_none() || e.pod.is_none() || *pod == e.pod)
+                })
+            });
+            if earlier {
+                merged += 1;
+                continue;
+            }
+            mine.push((key, e.pod.clone()));
+            out.push(e);
+        }
+        for (key, pod) in mine {
+            self.seen.entry(key).or_default().push((input, pod));
+        }
+        merged
+    }
 }

@@ -144,7 +144,7 @@ impl LogdnaArgs {
     }
 }
 
-fn window(w: &FetchWindow<'_>) -> anyhow::Result<(Ts, Ts)> {
+pub fn window(w: &FetchWindow<'_>) -> anyhow::Result<(Ts, Ts)> {
     let point = |opt: &str, v: &str| {
         time::parse_point(v)
             .with_context(|| format!("{opt} {v:?} is not an RFC 3339 time or epoch seconds"))

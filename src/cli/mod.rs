@@ -2,6 +2,7 @@
 //! here does work: `to_config` only validates and converts, and `parse` only
 //! layers the defaults (environment, config file) under the arguments.
 
+pub mod cloudlogs;
 pub mod color;
 pub mod defaults;
 pub mod exit;
@@ -9,6 +10,7 @@ pub mod help;
 pub mod logdna;
 
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use cloudlogs::CloudlogsArgs;
 use kp_triage::config::{self, Config, WindowSpec};
 use kp_triage::live::kubectl;
 use kp_triage::report::OutputFormat;
@@ -201,8 +203,9 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
     pub width: Option<u16>,
 
-    /// In LogDNA exports, read the lines of this app (`_app` or `container`);
-    /// other apps' lines are skipped and counted.
+    /// Read the lines of this container (or app), in every input that names
+    /// one: kubectl --prefix, stern (text or JSON), LogDNA, Cloud Logs. Other
+    /// containers' lines are skipped and counted.
     #[arg(long, value_name = "NAME", default_value = config::DEFAULT_APP)]
     pub app: String,
 
@@ -211,7 +214,7 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
 
-    /// In LogDNA exports, read the lines of every app.
+    /// Read the lines of every container and app.
     #[arg(long, conflicts_with = "app")]
     pub all_apps: bool,
 
@@ -250,8 +253,18 @@ pub struct AnalyzeArgs {
     #[arg(short = 'l', long, value_name = "SELECTOR", default_value = kubectl::DEFAULT_SELECTOR, help_heading = "Cluster (--kubectl and the next step)")]
     pub selector: String,
 
+    /// Fetch the logs from IBM Cloud Logs and analyse them: --since, --from
+    /// and --to then choose what to fetch (--since counted back from now).
+    /// --region, --query, --retries, --timeout and --allow-http (listed
+    /// with LogDNA's options) apply to it too.
+    #[arg(long, conflicts_with_all = ["files", "logdna", "kubectl"])]
+    pub cloudlogs: bool,
+
     #[command(flatten, next_help_heading = "LogDNA (with --logdna)")]
     pub logdna_opts: LogdnaArgs,
+
+    #[command(flatten, next_help_heading = "IBM Cloud Logs (with --cloudlogs)")]
+    pub cloudlogs_opts: CloudlogsArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -261,6 +274,60 @@ pub enum FetchCommand {
     /// The service key comes from LOGDNA_SERVICE_KEY or --logdna-key-file and is
     /// sent as the basic-auth user; it never appears in output or errors.
     Logdna(FetchLogdnaArgs),
+    /// Fetch IBM Cloud Logs query results as JSON Lines.
+    ///
+    /// The API key comes from IBMCLOUD_API_KEY or --apikey-file and is exchanged
+    /// at IAM for a token; neither appears in output or errors.
+    Cloudlogs(FetchCloudlogsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FetchCloudlogsArgs {
+    #[command(flatten)]
+    pub cloudlogs: CloudlogsArgs,
+
+    /// The instance's region (us-south, eu-de, ...), with --instance.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// The query (`--syntax`); the default selects the app's container in
+    /// namespace armada.
+    #[arg(long, value_name = "QUERY")]
+    pub query: Option<String>,
+
+    /// Retries per request on HTTP 429, 5xx and dropped connections.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub retries: u32,
+
+    /// Seconds for each request, from connecting to the last byte of its
+    /// answer; also the longest wait a server's Retry-After gets.
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    pub timeout: u64,
+
+    /// Allow a plain http:// URL to a host other than this machine (the key
+    /// or token then crosses the network unencrypted).
+    #[arg(long)]
+    pub allow_http: bool,
+
+    /// Fetch the last SPAN (`2h`), counted back from now. The default is 1h.
+    #[arg(long, value_name = "SPAN")]
+    pub since: Option<String>,
+
+    /// Start: RFC 3339 or epoch seconds/milliseconds.
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+
+    /// End: RFC 3339 or epoch seconds/milliseconds. The default is now.
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+
+    /// The container the default query selects.
+    #[arg(long, value_name = "NAME", default_value = config::DEFAULT_APP)]
+    pub app: String,
+
+    /// Write the results here instead of to stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -29,6 +29,8 @@ pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
     // Keeps the spooled export alive until the analysis is done.
     let _spool = if args.logdna {
         Some(fetch_into(args, &mut cfg, &mut secrets)?)
+    } else if args.cloudlogs {
+        Some(cloudlogs_into(args, &mut cfg, &mut secrets)?)
     } else {
         None
     };
@@ -145,6 +147,78 @@ fn fetch_into(
     if window.since.is_some() || window.from.is_some() || window.to.is_some() {
         cfg.window = WindowSpec::default();
     }
+    Ok(spool)
+}
+
+/// `--cloudlogs`: the query results into a temporary file, as `fetch_into`
+/// does for LogDNA. `--region`, `--query`, `--retries`, `--timeout` and
+/// `--allow-http` are the ones the LogDNA options define.
+fn cloudlogs_into(
+    args: &AnalyzeArgs,
+    cfg: &mut Config,
+    secrets: &mut Vec<String>,
+) -> anyhow::Result<tempfile::NamedTempFile> {
+    let o = &args.cloudlogs_opts;
+    let l = &args.logdna_opts;
+    let key = o.key()?;
+    secrets.push(key.expose().to_string());
+    let sh = crate::cli::cloudlogs::Shared {
+        region: l.region.as_deref(),
+        query: l.query.as_deref(),
+        retries: l.retries,
+        timeout: l.timeout,
+        allow_http: l.allow_http,
+    };
+    let window = FetchWindow {
+        since: args.since.as_deref(),
+        from: args.from.as_deref(),
+        to: args.to.as_deref(),
+    };
+    // --all-apps (no app) selects every container in the namespace.
+    let req = o.request(&sh, &window, cfg.app.as_deref())?;
+    let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
+    let mut spool = tempfile::Builder::new()
+        .prefix("kp-triage-cloudlogs-")
+        .suffix(".jsonl")
+        .tempfile()
+        .context("creating a temporary file for the results")?;
+    interrupt.remove_on_exit(spool.path().to_path_buf());
+    let (bar, mut events) = super::fetch::reporter();
+    let fetched = kp_triage::fetch::cloudlogs::fetch(
+        &req,
+        &key,
+        &o.net(&sh),
+        &o.limits(),
+        &mut io::BufWriter::new(spool.as_file_mut()),
+        &interrupt,
+        &mut events,
+    );
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if let Err(e) = fetched {
+        let e = if e.progress.lines == 0 {
+            e
+        } else if e.signal().is_some() {
+            e.kept("the temporary file holding them was removed")
+        } else {
+            match spool.keep() {
+                Ok((_, path)) => {
+                    let p = neutralise(&path.display().to_string()).into_owned();
+                    e.kept(format!(
+                        "nothing was analysed, and they are kept in {p} (analyse them with `kp-triage analyze {p}`)"
+                    ))
+                }
+                Err(k) => e.kept(format!("they could not be kept ({})", k.error)),
+            }
+        };
+        return Err(super::without_key(e, key.expose()));
+    }
+    cfg.inputs = vec![InputSpec::Labeled {
+        path: spool.path().to_path_buf(),
+        label: format!("cloudlogs:{}", host_of(&req.base_url)),
+    }];
+    cfg.window = WindowSpec::default();
     Ok(spool)
 }
 

@@ -1,20 +1,71 @@
-//! `kp-triage fetch logdna`: the raw export as JSON Lines, to share or analyse later.
+//! `kp-triage fetch logdna|cloudlogs`: the raw export or query results as
+//! JSON Lines, to share or analyse later.
 
 use crate::cli::logdna::FetchWindow;
-use crate::cli::{FetchCommand, FetchLogdnaArgs};
+use crate::cli::{FetchCloudlogsArgs, FetchCommand, FetchLogdnaArgs};
 use crate::Exit;
 use anyhow::Context;
 use indicatif::ProgressBar;
 use kp_triage::fetch::interrupt::Interrupt;
 use kp_triage::fetch::output::AtomicFile;
-use kp_triage::fetch::{logdna, neutralise, plural, Event, FetchError, Progress};
+use kp_triage::fetch::{cloudlogs, logdna, neutralise, plural, Event, FetchError, Progress};
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 pub fn run(cmd: &FetchCommand) -> anyhow::Result<Exit> {
     match cmd {
         FetchCommand::Logdna(args) => logdna_export(args),
+        FetchCommand::Cloudlogs(args) => cloudlogs_results(args),
     }
+}
+
+/// The options `fetch cloudlogs` shares with `analyze`'s LogDNA options.
+pub fn shared(args: &FetchCloudlogsArgs) -> crate::cli::cloudlogs::Shared<'_> {
+    crate::cli::cloudlogs::Shared {
+        region: args.region.as_deref(),
+        query: args.query.as_deref(),
+        retries: args.retries,
+        timeout: args.timeout,
+        allow_http: args.allow_http,
+    }
+}
+
+fn cloudlogs_results(args: &FetchCloudlogsArgs) -> anyhow::Result<Exit> {
+    let o = &args.cloudlogs;
+    let key = o.key()?;
+    let sh = shared(args);
+    let window = FetchWindow {
+        since: args.since.as_deref(),
+        from: args.from.as_deref(),
+        to: args.to.as_deref(),
+    };
+    let req = o.request(&sh, &window, Some(&args.app))?;
+    let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
+    let (bar, mut events) = reporter();
+    let (net, limits) = (o.net(&sh), o.limits());
+    let mut fetch = |out: &mut dyn Write| {
+        cloudlogs::fetch(&req, &key, &net, &limits, out, &interrupt, &mut events)
+    };
+    let fetched = match &args.output {
+        Some(path) => to_file(path, &interrupt, &mut fetch),
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            fetch(&mut out).map_err(|e| e.kept("they were written to stdout"))
+        }
+    };
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let p = fetched.map_err(|e| super::without_key(e, key.expose()))?;
+    if args.output.is_some() {
+        eprintln!(
+            "kp-triage: fetched {} in {} ({})",
+            plural(p.lines, "result", "results"),
+            plural(p.pages, "query", "queries"),
+            plural(p.retries, "retry", "retries")
+        );
+    }
+    Ok(Exit::Clean)
 }
 
 fn logdna_export(args: &FetchLogdnaArgs) -> anyhow::Result<Exit> {

@@ -36,7 +36,7 @@ pub fn fetch_progress() -> (Option<ProgressBar>, impl FnMut(&Progress)) {
     let update = move |p: &Progress| {
         if let Some(b) = &shown {
             b.set_message(format!(
-                "LogDNA export: {} pages, {} lines, {} retries",
+                "fetching: {} pages or queries, {} lines, {} retries",
                 p.pages, p.lines, p.retries
             ));
         }

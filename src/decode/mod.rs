@@ -1,18 +1,15 @@
-//! Decode stage: strips the transport wrapper (kubectl, stern) from a line, then
-//! recognises the application format (zap, klog, logrus, Go log) of what is left.
+//! Decode stage: recognises the application format (zap, klog, logrus, Go
+//! log, plain) of a line once its envelope (`crate::envelope`) is taken off.
 //!
 //! Detection is per line and needs no flags, so mixed inputs decode correctly.
 
-pub mod ansi;
 mod console;
 pub mod continuation;
 mod golog;
 mod json;
 mod klog;
 mod kv;
-pub mod logdna;
 mod logrus;
-pub mod transport;
 
 use crate::time::{PartialTs, Ts};
 use serde::Serialize;
@@ -32,8 +29,9 @@ pub enum Format {
     Plain,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
+    #[default]
     Unknown,
     Debug,
     Info,
@@ -138,6 +136,12 @@ pub fn decode_record<'a>(body: &'a str, cont: &'a str) -> (Record<'a>, &'a str) 
 /// The year-less time of a klog header, judged as cheaply as the shape.
 pub fn klog_time(body: &[u8]) -> Option<PartialTs> {
     klog::header_partial(body.trim_ascii_start())
+}
+
+/// Whether `b` starts like a zap console line whose tabs became spaces
+/// (`TIME  LEVEL  ...`): its time is the app's own, not a transport's.
+pub fn spaced_console_header(b: &[u8]) -> bool {
+    console::has_spaced_header(b)
 }
 
 /// Whether a line looks like a known format, judged by shape alone. Used to

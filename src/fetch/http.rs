@@ -85,6 +85,7 @@ impl std::error::Error for Refused {}
 pub struct Http {
     client: reqwest::Client,
     net: Net,
+    secrets: Vec<String>,
     redactor: Redactor,
 }
 
@@ -110,15 +111,25 @@ impl Http {
         Ok(Http {
             client,
             net,
-            redactor: Redactor::new(secrets),
+            redactor: Redactor::new(secrets.clone()),
+            secrets,
         })
+    }
+
+    /// One more secret to redact from error bodies (a token obtained later).
+    pub fn add_secret(&mut self, secret: &str) {
+        if !self.secrets.iter().any(|s| s == secret) {
+            self.secrets.push(secret.to_string());
+            self.redactor = Redactor::new(self.secrets.clone());
+        }
     }
 
     pub fn client(&self) -> &reqwest::Client {
         &self.client
     }
 
-    /// GETs a body, retrying as the module doc says. `what` names the
+    /// Sends a request (a GET, or any other `build` makes) and reads its
+    /// body, retrying as the module doc says. `what` names the
     /// request in messages ("page 3 of the export"); `notice` hears of each
     /// retry before its wait.
     pub async fn get(

@@ -1,4 +1,5 @@
-//! Fetching logs from a log service: today LogDNA's (Mezmo's) export API.
+//! Fetching logs from a log service: LogDNA's (Mezmo's) export API and IBM
+//! Cloud Logs' query API.
 //! What is fetched is written out as JSON Lines, which `analyze` reads like
 //! any export file.
 //!
@@ -11,7 +12,9 @@
 //! - [`interrupt`]: SIGINT and SIGTERM end a fetch cleanly;
 //! - [`FetchError`]: every error says what was fetched and how to resume.
 
+pub mod cloudlogs;
 pub mod http;
+pub mod iam;
 pub mod interrupt;
 pub mod logdna;
 pub mod output;
@@ -65,6 +68,9 @@ pub struct Progress {
     pub retries: u64,
     /// The oldest `_ts` fetched: where to resume a newest-first export.
     pub oldest: Option<Ts>,
+    /// Everything before this time was fetched: where to resume a fetch
+    /// that goes oldest first, window by window (Cloud Logs).
+    pub done_to: Option<Ts>,
 }
 
 impl Progress {
@@ -80,9 +86,10 @@ impl Progress {
 
     /// What fetches the rest, for a newest-first export.
     pub fn resume(&self) -> String {
-        match self.oldest {
-            Some(t) => format!("To resume, fetch the rest with --to {t}"),
-            None => "No line had a _ts, so there is no point to resume from".to_string(),
+        match (self.oldest, self.done_to) {
+            (Some(t), _) => format!("To resume, fetch the rest with --to {t}"),
+            (None, Some(t)) => format!("To resume, fetch the rest with --from {t}"),
+            (None, None) => "No line had a _ts, so there is no point to resume from".to_string(),
         }
     }
 }
@@ -252,6 +259,7 @@ mod tests {
             lines: 3,
             retries: 0,
             oldest: Ts::from_epoch_millis(1_763_607_600_000),
+            done_to: None,
         };
         let e = e.kept("they are kept in x.partial");
         assert_eq!(

@@ -103,14 +103,17 @@ struct SkippedDoc {
     blank: u64,
     stern_markers: u64,
     other_apps: u64,
+    /// Rotation records read twice (overlapping inputs), counted once.
+    merged: u64,
 }
 
 impl SkippedDoc {
     fn of(a: &crate::event::Accounting) -> SkippedDoc {
         SkippedDoc {
             blank: a.skipped_blank,
-            stern_markers: a.skipped_stern_markers,
+            stern_markers: a.skipped_markers,
             other_apps: a.skipped_other_apps,
+            merged: a.merged,
         }
     }
 }

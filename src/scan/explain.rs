@@ -3,7 +3,8 @@
 
 use super::text::classification_text;
 use crate::classify::{Classifier, Hint, IdSource, Target};
-use crate::decode::{self, ansi, transport};
+use crate::decode;
+use crate::envelope::{self, ansi, text as transport};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -31,8 +32,15 @@ pub struct Explanation {
 
 pub fn explain(classifier: &Classifier, line: &str) -> Explanation {
     let raw = ansi::strip(line.as_bytes());
-    let (pod, container, body) = match transport::unwrap(&raw) {
-        transport::Line::Content(w) => (
+    // A JSON envelope (LogDNA, Cloud Logs, Docker, stern -o json): its first entry.
+    let opened = envelope::open(&raw).and_then(|(_, o)| o.entries.into_iter().next());
+    let (pod, container, body) = match (opened, transport::unwrap(&raw)) {
+        (Some(e), _) => (
+            Some(e.pod().to_string()).filter(|p| !p.is_empty()),
+            e.app.or(e.container).map(|c| c.trim().to_string()),
+            String::from_utf8_lossy(&ansi::strip(e.line.as_bytes())).into_owned(),
+        ),
+        (None, transport::Line::Content(w)) => (
             w.pod.map(|p| String::from_utf8_lossy(p).into_owned()),
             w.container.map(|c| String::from_utf8_lossy(c).into_owned()),
             String::from_utf8_lossy(w.body).into_owned(),

@@ -4,11 +4,12 @@
 //! A record is its head line plus the continuation lines under it. Heads are
 //! copied into small per-pod buffers (kubectl `-f` interleaves pods, never
 //! partial lines), and only records that pass the prefilter are decoded.
-//! A LogDNA exported line is one more transport: its `_line` is the body,
-//! `_ts` the time, `pod` the grouping key.
+//! An envelope (`crate::envelope`) gives each line's body, time, pod (the
+//! grouping key) and level; CRI and Docker partial lines are joined here.
 
 use crate::classify::{self, Classifier};
-use crate::decode::{self, continuation, transport, Format, Level, Record};
+use crate::decode::{self, continuation, Format, Level, Record};
+use crate::envelope::{self, text as transport, Note};
 use crate::error::Error;
 use crate::event::{Accounting, Event, SourcePos};
 use crate::redact::Redactor;
@@ -23,12 +24,14 @@ const MAX_MESSAGE: usize = 480;
 /// Fields that describe the logger, not the failure.
 const NOT_TEXT: &[&str] = &["caller", "logger", "stacktrace"];
 
+mod entries;
 pub mod explain;
 mod order;
 mod pipeline;
 mod pre;
 mod text;
 
+use entries::overlap_key;
 use order::{Order, Years};
 use pre::Pre;
 use text::{classification_text, one_line, summary};
@@ -45,8 +48,17 @@ pub struct Scanner<'a> {
 
 pub struct Scanned {
     pub events: Vec<Event>,
+    /// Each event's identity for merging overlapping inputs: its time (to
+    /// the millisecond) and its text.
+    pub keys: Vec<u64>,
     pub acct: Accounting,
+    /// What the sources said about their own result (Cloud Logs warnings
+    /// and errors), redacted, in order, at most `MAX_NOTES`.
+    pub notes: Vec<Note>,
 }
+
+/// Source notes kept per input.
+const MAX_NOTES: usize = 20;
 
 impl<'a> Scanner<'a> {
     /// A scanner with the defaults: every app, on the calling thread. Set
@@ -95,7 +107,9 @@ impl<'a> Scanner<'a> {
         (
             Scanned {
                 events: st.events,
+                keys: st.keys,
                 acct: st.acct,
+                notes: st.notes,
             },
             failure,
         )
@@ -119,13 +133,21 @@ struct Group {
     /// Newest-first exports list a record's continuation lines before it.
     tail: Vec<u8>,
     tail_candidate: bool,
+    /// The envelope's level, for a record that states none.
+    level: Level,
+    /// CRI `P` / Docker pieces of a line not yet ended.
+    pieces: Vec<u8>,
 }
 
 struct State<'s, 'a> {
     scanner: &'s Scanner<'a>,
     input: u32,
     groups: Vec<Group>,
+    /// Groups holding pieces of a line not yet ended.
+    waiting: usize,
     events: Vec<Event>,
+    keys: Vec<u64>,
+    notes: Vec<Note>,
     acct: Accounting,
     last_ts: Option<Ts>,
     seq: i64,
@@ -139,7 +161,7 @@ struct State<'s, 'a> {
 /// Only the escape sequences go: tabs separate zap console's fields.
 fn without_ansi(b: &[u8]) -> Cow<'_, [u8]> {
     if memchr::memchr(0x1b, b).is_some() {
-        Cow::Owned(decode::ansi::strip(b))
+        Cow::Owned(envelope::ansi::strip(b))
     } else {
         Cow::Borrowed(b)
     }
@@ -151,7 +173,10 @@ impl<'s, 'a> State<'s, 'a> {
             scanner,
             input,
             groups: Vec::new(),
+            waiting: 0,
             events: Vec::new(),
+            keys: Vec::new(),
+            notes: Vec::new(),
             acct: Accounting::default(),
             last_ts: None,
             seq: 0,
@@ -162,20 +187,25 @@ impl<'s, 'a> State<'s, 'a> {
     }
 
     fn line(&mut self, lineno: u64, raw: &[u8], pre: Pre) {
-        let (stripped, shape, candidate) = match pre {
-            Pre::Export { paged, entries } => return self.export(lineno, paged, entries),
+        let (stripped, unwrapped, candidate) = match pre {
+            Pre::Opened {
+                paged,
+                pages,
+                items,
+                notes,
+            } => return self.opened(lineno, (paged, pages), items, notes),
             Pre::Line {
                 stripped,
-                shape,
+                unwrapped,
                 candidate,
-            } => (stripped, shape, candidate),
+            } => (stripped, unwrapped, candidate),
         };
         self.acct.lines += 1;
         let raw = stripped.as_deref().unwrap_or(raw);
-        match shape {
-            pre::Shape::SternMarker => self.skip_stern_marker(),
-            pre::Shape::Blank => self.skip_blank(),
-            pre::Shape::OtherApp => self.skip_other_app(),
+        match unwrapped {
+            pre::Unwrapped::SternMarker => self.skip_marker(),
+            pre::Unwrapped::Blank => self.skip_blank(),
+            pre::Unwrapped::OtherApp => self.skip_other_app(),
             content => {
                 let w = content.wrapped(raw).expect("a content shape unwraps");
                 let pos = SourcePos {
@@ -183,40 +213,8 @@ impl<'s, 'a> State<'s, 'a> {
                     line: lineno,
                     item: None,
                 };
-                self.content(pos, w, candidate)
+                self.piece(pos, w, candidate, Level::Unknown)
             }
-        }
-    }
-
-    /// One physical line of a LogDNA export: one entry, or a page of them.
-    fn export(&mut self, lineno: u64, paged: bool, entries: Vec<pre::Entry>) {
-        if paged {
-            self.acct.export_pages += 1;
-        }
-        for (k, e) in entries.into_iter().enumerate() {
-            self.acct.lines += 1;
-            if !e.keep {
-                self.skip_other_app();
-                continue;
-            }
-            self.exported = true;
-            if e.body.iter().all(u8::is_ascii_whitespace) {
-                self.skip_blank();
-                continue;
-            }
-            let pos = SourcePos {
-                input: self.input,
-                line: lineno,
-                item: paged.then_some(k as u32),
-            };
-            let w = transport::Wrapped {
-                pod: Some(&e.pod),
-                container: None,
-                ts: e.ts,
-                partial_ts: None,
-                body: &e.body,
-            };
-            self.content(pos, w, e.candidate);
         }
     }
 
@@ -235,12 +233,18 @@ impl<'s, 'a> State<'s, 'a> {
         self.acct.skipped_other_apps += 1;
     }
 
-    fn skip_stern_marker(&mut self) {
+    fn skip_marker(&mut self) {
         self.acct.skipped += 1;
-        self.acct.skipped_stern_markers += 1;
+        self.acct.skipped_markers += 1;
     }
 
-    fn content(&mut self, pos: SourcePos, w: transport::Wrapped<'_>, candidate: bool) {
+    fn content(
+        &mut self,
+        pos: SourcePos,
+        w: transport::Wrapped<'_>,
+        candidate: bool,
+        level: Level,
+    ) {
         if let Some(ts) = w.ts {
             self.acct.see_ts(Some(ts));
             self.last_ts = Some(ts);
@@ -268,6 +272,7 @@ impl<'s, 'a> State<'s, 'a> {
         g.partial_ts = w.partial_ts;
         g.carry = carry;
         g.candidate = candidate;
+        g.level = level;
         if newest_first {
             std::mem::swap(&mut g.cont, &mut g.tail);
             g.candidate |= std::mem::take(&mut g.tail_candidate);
@@ -303,6 +308,7 @@ impl<'s, 'a> State<'s, 'a> {
 
     fn finish(&mut self) {
         for gi in 0..self.groups.len() {
+            self.unended(gi);
             self.flush(gi, true);
         }
         std::mem::take(&mut self.years).settle(&mut self.events, &mut self.acct);
@@ -312,7 +318,12 @@ impl<'s, 'a> State<'s, 'a> {
                 e.seq = -e.seq;
             }
         }
-        self.events.sort_by_key(|e| e.pos);
+        let mut keyed: Vec<(Event, u64)> = std::mem::take(&mut self.events)
+            .into_iter()
+            .zip(std::mem::take(&mut self.keys))
+            .collect();
+        keyed.sort_by_key(|(e, _)| e.pos);
+        (self.events, self.keys) = keyed.into_iter().unzip();
     }
 
     /// Counts a record the prefilter let skip decoding, by its shape. It is
@@ -359,7 +370,10 @@ impl<'s, 'a> State<'s, 'a> {
         self.acct.decoded += 1;
         let body = String::from_utf8_lossy(&g.body);
         let cont = String::from_utf8_lossy(&g.cont);
-        let (rec, cont) = decode::decode_record(&body, &cont);
+        let (mut rec, cont) = decode::decode_record(&body, &cont);
+        if rec.level == Level::Unknown {
+            rec.level = g.level;
+        }
         if rec.format == Format::Plain {
             self.acct.unparsed += 1;
         } else {
@@ -386,6 +400,8 @@ impl<'s, 'a> State<'s, 'a> {
         };
         if let Some(mut e) = self.event(&rec, cont, at, &g.pod) {
             e.seq = g.seq;
+            self.keys
+                .push(overlap_key(ts.or(g.transport_ts), &g.body, &g.cont));
             if let Some(p) = guessed {
                 self.years.guessed_event(self.events.len(), p);
             }

@@ -1,33 +1,43 @@
-//! The per-line work that needs no state: the transport wrapper taken off
-//! and the prefilter's verdict, and for a LogDNA export line the parse of its
-//! entries. The record builder reuses the unwrapped shape, so no line is
-//! unwrapped (nor its kubelet time parsed) twice. A pure function of the
-//! line's bytes, so worker threads can do it in any order and the result is
-//! the same as doing it inline (`--threads 1`).
+//! The per-line work that needs no state: the envelope taken off and the
+//! prefilter's verdict. A text envelope (kubectl, stern, CRI) is kept as
+//! offsets into the line, so the record builder reuses it and no line is
+//! unwrapped (nor its time parsed) twice, and nothing is allocated for it.
+//! A JSON envelope's entries are parsed here and owned. A pure function of
+//! the line's bytes, so worker threads can do it in any order and the
+//! result is the same as doing it inline (`--threads 1`).
 
 use super::without_ansi;
 use crate::classify::Classifier;
 use crate::config::DEFAULT_APP;
-use crate::decode::{logdna, transport};
+use crate::decode::Level;
+use crate::envelope::{self, text, Note};
 use crate::time::{PartialTs, Ts};
 use std::borrow::Cow;
 use std::ops::Range;
 
 pub enum Pre {
-    /// An ordinary line, unwrapped, and whether its body passes the prefilter.
+    /// A line in a text envelope (or none), and whether its body passes the
+    /// prefilter.
     Line {
         /// The line without ANSI escapes, when it had any; else the line itself.
         stripped: Option<Vec<u8>>,
-        shape: Shape,
+        unwrapped: Unwrapped,
         candidate: bool,
     },
-    /// A LogDNA export line and its entries (many for a v2 page).
-    Export { paged: bool, entries: Vec<Entry> },
+    /// A line in a JSON envelope, and its items (many for a LogDNA v2 page
+    /// or a Cloud Logs result event; none for an SSE comment).
+    Opened {
+        /// Item positions count within the line (`file:line#n`).
+        paged: bool,
+        pages: u64,
+        items: Vec<Item>,
+        notes: Vec<Note>,
+    },
 }
 
-/// A `transport::Line` as offsets into the (stripped) line, so it can cross
+/// A `text::Line` as offsets into the (stripped) line, so it can cross
 /// threads without borrowing the batch.
-pub enum Shape {
+pub enum Unwrapped {
     SternMarker,
     Blank,
     /// A kubectl `--prefix` or stern line of a container other than the app.
@@ -38,40 +48,44 @@ pub enum Shape {
         partial_ts: Option<PartialTs>,
         /// The body is always the line's tail, from here.
         body: usize,
+        partial: bool,
     },
 }
 
-impl Shape {
-    fn of(line: &[u8], app: Option<&str>) -> Shape {
+impl Unwrapped {
+    fn of(line: &[u8], app: Option<&str>) -> Unwrapped {
         let known = app.unwrap_or(DEFAULT_APP);
-        match transport::unwrap_for(line, Some(known)) {
-            transport::Line::SternMarker => Shape::SternMarker,
-            transport::Line::Blank => Shape::Blank,
-            transport::Line::Content(w) if !is_from(&w, app) => Shape::OtherApp,
-            transport::Line::Content(w) => Shape::Content {
+        match text::unwrap_for(line, Some(known)) {
+            text::Line::SternMarker => Unwrapped::SternMarker,
+            text::Line::Blank => Unwrapped::Blank,
+            text::Line::Content(w) if !is_from(&w, app) => Unwrapped::OtherApp,
+            text::Line::Content(w) => Unwrapped::Content {
                 pod: w.pod.map(|p| offset(line, p)..offset(line, p) + p.len()),
                 ts: w.ts,
                 partial_ts: w.partial_ts,
                 body: line.len() - w.body.len(),
+                partial: w.partial,
             },
         }
     }
 
     /// The unwrapped line again, borrowing from `line`. Its container has
     /// done its work in the pre-pass and is not kept.
-    pub fn wrapped<'l>(&self, line: &'l [u8]) -> Option<transport::Wrapped<'l>> {
+    pub fn wrapped<'l>(&self, line: &'l [u8]) -> Option<text::Wrapped<'l>> {
         match self {
-            Shape::Content {
+            Unwrapped::Content {
                 pod,
                 ts,
                 partial_ts,
                 body,
-            } => Some(transport::Wrapped {
+                partial,
+            } => Some(text::Wrapped {
                 pod: pod.clone().map(|r| &line[r]),
                 container: None,
                 ts: *ts,
                 partial_ts: *partial_ts,
                 body: &line[*body..],
+                partial: *partial,
             }),
             _ => None,
         }
@@ -80,7 +94,7 @@ impl Shape {
 
 /// Whether a line is from `app` (None: every app). A line that names no
 /// container is kept: there is nothing to filter it by.
-fn is_from(w: &transport::Wrapped<'_>, app: Option<&str>) -> bool {
+fn is_from(w: &text::Wrapped<'_>, app: Option<&str>) -> bool {
     match (app, w.container) {
         (Some(a), Some(c)) => a.as_bytes() == c,
         _ => true,
@@ -92,30 +106,36 @@ fn offset(line: &[u8], part: &[u8]) -> usize {
     part.as_ptr() as usize - line.as_ptr() as usize
 }
 
-/// One exported line, owned so it can cross threads.
-pub struct Entry {
+/// One entry of a JSON envelope, owned so it can cross threads.
+pub struct Item {
     /// From the app being read (`--app`); the others are only counted.
     pub keep: bool,
     pub ts: Option<Ts>,
+    pub level: Level,
     pub pod: Vec<u8>,
     pub body: Vec<u8>,
     pub candidate: bool,
+    pub partial: bool,
 }
 
 pub fn pre(line: &[u8], classifier: &Classifier, app: Option<&str>) -> Pre {
-    if let Some(shape) = logdna::sniff(line) {
-        let mut parsed = Vec::new();
-        if logdna::parse(line, shape, &mut parsed).is_ok() {
-            let entries = parsed.iter().map(|e| entry(e, classifier, app)).collect();
-            return Pre::Export {
-                paged: shape == logdna::Shape::Pages,
-                entries,
-            };
-        }
+    if let Some((_, opened)) = envelope::open(line) {
+        let items: Vec<Item> = opened
+            .entries
+            .iter()
+            .map(|e| item(e, classifier, app))
+            .collect();
+        return Pre::Opened {
+            // Entries of a page or an array are told apart by their index.
+            paged: opened.pages > 0 || items.len() > 1,
+            pages: opened.pages,
+            items,
+            notes: opened.notes,
+        };
     }
     let raw = without_ansi(line);
-    let shape = Shape::of(&raw, app);
-    let candidate = shape
+    let unwrapped = Unwrapped::of(&raw, app);
+    let candidate = unwrapped
         .wrapped(&raw)
         .is_some_and(|w| classifier.is_candidate(w.body));
     let stripped = match raw {
@@ -124,24 +144,26 @@ pub fn pre(line: &[u8], classifier: &Classifier, app: Option<&str>) -> Pre {
     };
     Pre::Line {
         stripped,
-        shape,
+        unwrapped,
         candidate,
     }
 }
 
-fn entry(e: &logdna::Entry<'_>, classifier: &Classifier, app: Option<&str>) -> Entry {
+fn item(e: &envelope::Entry<'_>, classifier: &Classifier, app: Option<&str>) -> Item {
     let keep = app.is_none_or(|a| e.is_from(a));
     let body = if keep {
-        without_ansi(e.line.as_deref().unwrap_or_default().as_bytes()).into_owned()
+        without_ansi(e.line.as_bytes()).into_owned()
     } else {
         Vec::new()
     };
-    Entry {
+    Item {
         keep,
-        ts: e.ts(),
+        ts: e.ts,
+        level: e.level,
         pod: e.pod().as_bytes().to_vec(),
         candidate: keep && classifier.is_candidate(&body),
         body,
+        partial: e.partial,
     }
 }
 
@@ -150,7 +172,7 @@ mod tests {
     use super::*;
 
     fn other_app(line: &str, app: Option<&str>) -> bool {
-        matches!(Shape::of(line.as_bytes(), app), Shape::OtherApp)
+        matches!(Unwrapped::of(line.as_bytes(), app), Unwrapped::OtherApp)
     }
 
     #[test]

@@ -67,7 +67,8 @@ impl<R: Read> LineReader<R> {
         }
     }
 
-    /// How long the pending line may grow: `max_page` for a LogDNA page,
+    /// How long the pending line may grow: `max_page` for a LogDNA page or a
+    /// Cloud Logs result event,
     /// judged once from its head, else `max_line`.
     fn limit(&mut self) -> usize {
         let pending = self.end - self.start;
@@ -78,7 +79,7 @@ impl<R: Read> LineReader<R> {
             return l;
         }
         let head = &self.buf[self.start..self.start + pending.min(SNIFF)];
-        let page = crate::decode::logdna::sniff(head) == Some(crate::decode::logdna::Shape::Pages);
+        let page = crate::envelope::paged(head);
         let l = if page { self.max_page } else { self.max_line };
         self.limit = Some(l);
         l

@@ -21,7 +21,12 @@ fn report(args: &[&str], threads: &str, batch: &str) -> Vec<u8> {
 #[test]
 fn every_fixture_reports_the_same_with_one_thread_or_many() {
     let mut cases: Vec<Vec<String>> = Vec::new();
-    for dir in ["fixtures/incident", "fixtures/scenarios", "fixtures/logdna"] {
+    for dir in [
+        "fixtures/incident",
+        "fixtures/scenarios",
+        "fixtures/logdna",
+        "fixtures/cloudlogs",
+    ] {
         for e in std::fs::read_dir(root().join(dir)).unwrap() {
             let p = e.unwrap().path();
             if p.is_file() {

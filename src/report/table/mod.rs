@@ -271,6 +271,10 @@ fn input(t: &Triage, p: &mut Printer<'_>) -> io::Result<()> {
                 format!(" ({} of other apps)", a.skipped_other_apps)
             } else {
                 String::new()
+            } + &if a.merged > 0 {
+                format!("; {} records read twice, counted once", a.merged)
+            } else {
+                String::new()
             },
         ),
         0,
