@@ -125,3 +125,29 @@ pub fn alert(data: &[u8]) {
         }
     }
 }
+
+/// Every envelope on every line: the text prefixes (kubectl, stern, CRI)
+/// and the JSON envelopes (Docker, stern -o json, LogDNA, Cloud Logs).
+pub fn envelope(data: &[u8]) {
+    for line in data.split(|b| *b == b'\n') {
+        if let crate::envelope::text::Line::Content(w) = crate::envelope::text::unwrap(line) {
+            assert!(w.body.len() <= line.len());
+        }
+        if let Some((_, opened)) = envelope::open(line) {
+            for e in &opened.entries {
+                e.pod();
+                e.is_from("armada-kp-events");
+            }
+        }
+    }
+}
+
+/// An IBM Cloud Logs query answer as the fetch reads it (Server-Sent Events).
+pub fn cloudlogs_answer(data: &[u8]) {
+    crate::fetch::cloudlogs::fuzz_answer(data);
+}
+
+/// A secret planted anywhere in arbitrary text never survives redaction.
+pub fn redact(data: &[u8]) {
+    crate::redact::check_planted(data);
+}

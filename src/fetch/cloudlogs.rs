@@ -373,6 +373,17 @@ fn parse_sse(body: &[u8], what: &str) -> Result<Answer, Stop> {
     Ok(a)
 }
 
+/// The query answer's parsing, for the fuzz target: the SSE events, then
+/// each result's time.
+#[doc(hidden)]
+pub fn fuzz_answer(body: &[u8]) {
+    if let Ok(a) = parse_sse(body, "fuzz") {
+        for r in &a.results {
+            result_time(r.get());
+        }
+    }
+}
+
 /// A result's `timestamp` metadata (no zone: UTC).
 fn result_time(raw: &str) -> Option<Ts> {
     #[derive(Deserialize)]

@@ -24,12 +24,16 @@ type Target = (&'static str, fn(&[u8]));
 #[test]
 fn crashes_found_by_fuzzing_stay_fixed() {
     use kp_triage::fuzz;
-    let targets: [Target; 5] = [
+    let targets: [Target; 9] = [
         ("decode_line", fuzz::decode_line),
         ("logdna_page", fuzz::logdna_page),
         ("pack", fuzz::pack),
         ("times", fuzz::times),
         ("pipeline", fuzz::pipeline),
+        ("redact", fuzz::redact),
+        ("alert", fuzz::alert),
+        ("envelope", fuzz::envelope),
+        ("cloudlogs_answer", fuzz::cloudlogs_answer),
     ];
     let replayed: usize = targets.iter().map(|(name, run)| replay(name, *run)).sum();
     assert!(
