@@ -134,6 +134,7 @@ pub fn fetch(
         key,
         limits,
         iam: Iam::new(&req.iam_url),
+        redactor: crate::redact::Redactor::new(key.wire_forms()),
         edge: Default::default(),
         p: Progress::default(),
         out,
@@ -155,6 +156,8 @@ struct Session<'a> {
     key: &'a ServiceKey,
     limits: &'a Limits,
     iam: Iam,
+    /// Every secret form out of the export (the token is a JWT it knows).
+    redactor: crate::redact::Redactor,
     /// Results of the last window's last millisecond, written already.
     edge: std::collections::HashSet<String>,
     p: Progress,
@@ -273,7 +276,8 @@ impl Session<'_> {
 
     /// One line of the output, with the key and the token taken out.
     fn line(&mut self, line: &[u8]) -> Result<(), Stop> {
-        let mut text = String::from_utf8_lossy(line).into_owned();
+        let line = super::logdna::redacted(&self.redactor, line);
+        let mut text = String::from_utf8_lossy(&line).into_owned();
         let token = self.iam.current();
         for secret in [Some(self.key.expose()), token].into_iter().flatten() {
             if !secret.is_empty() && text.contains(secret) {

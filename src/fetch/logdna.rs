@@ -17,6 +17,7 @@ use super::text::{clip, neutralise};
 use super::{plural, Event, Limits, ServiceKey, Stop};
 // The shared types, where callers of this module have always found them.
 pub use super::{FetchError, Progress};
+use crate::redact::Redactor;
 use crate::time::Ts;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -93,7 +94,7 @@ pub fn fetch(
         req,
         key,
         limits,
-        key_forms: key.wire_forms(),
+        redactor: Redactor::new(key.wire_forms()),
         p: Progress::default(),
         ts: TsCheck::new(req.from, req.to),
         out,
@@ -110,12 +111,23 @@ pub fn fetch(
         .map_err(|stop| fail(stop, s.p))
 }
 
+/// A line with its secrets redacted; the same bytes when it holds none.
+/// The placeholders hold no quote or backslash, so JSON stays JSON.
+pub(crate) fn redacted<'b>(redactor: &Redactor, line: &'b [u8]) -> Cow<'b, [u8]> {
+    let text = String::from_utf8_lossy(line);
+    match redactor.redact(&text) {
+        Cow::Borrowed(_) => Cow::Borrowed(line),
+        Cow::Owned(t) => Cow::Owned(t.into_bytes()),
+    }
+}
+
 struct Session<'a> {
     http: Http,
     req: &'a Request,
     key: &'a ServiceKey,
-    /// The key as sent and in base64, never to be written to the export.
-    key_forms: Vec<String>,
+    /// Every secret form out of the export, the key's own forms first: the
+    /// export is attached to incidents that many people read.
+    redactor: Redactor,
     limits: &'a Limits,
     p: Progress,
     ts: TsCheck,
@@ -196,7 +208,7 @@ impl Session<'_> {
             if self.p.lines >= self.limits.max_lines {
                 return Err(Stop::MaxLines(self.limits.max_lines));
             }
-            let line = self.without_key(line);
+            let line = redacted(&self.redactor, line);
             self.out
                 .write_all(&line)
                 .and_then(|_| self.out.write_all(b"\n"))
@@ -216,18 +228,6 @@ impl Session<'_> {
             }
         }
         self.out.flush().map_err(Stop::Write)
-    }
-
-    /// An app that logged the key must not get it into a shared export.
-    fn without_key<'b>(&self, line: &'b [u8]) -> Cow<'b, [u8]> {
-        let mut line = Cow::Borrowed(line);
-        for form in &self.key_forms {
-            if memchr::memmem::find(&line, form.as_bytes()).is_some() {
-                let text = String::from_utf8_lossy(&line).replace(form.as_str(), "<redacted:key>");
-                line = Cow::Owned(text.into_bytes());
-            }
-        }
-        line
     }
 
     /// Parameters in a stable (sorted) order; the cursor resends them all.

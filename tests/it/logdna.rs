@@ -340,3 +340,34 @@ fn a_missing_key_is_a_clear_error() {
         .assert()
         .success();
 }
+
+#[test]
+fn the_written_export_holds_no_secret_and_stays_json() {
+    let secrets = [
+        "hunter2xyz",
+        "Br1Op3Aq5Ue7Tk9NzzQ",
+        "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7dEf0hIj3k",
+    ];
+    let mut lines = stored_lines();
+    let mut planted: serde_json::Value = serde_json::from_str(&kp_events_lines()[0]).unwrap();
+    planted["_line"] = serde_json::Value::String(format!(
+        "{{\"level\":\"error\",\"msg\":\"Failed to update WDEK Secret: password: {}\",\"clusterID\":\"c23h5icd0sr2mu96rcig\",\"authorization\":\"Bearer {}\",\"iam_apikey\":\"{}\"}}",
+        secrets[0], secrets[1], secrets[2]
+    ));
+    lines.insert(1, planted.to_string());
+    let server = Server::start(lines, 8, vec![]);
+    let run = fetch(&server, &[]);
+    assert_eq!(run.out.status.code(), Some(0), "{}", run.stderr());
+    let fetched = run.fetched();
+    let text = fetched.join("\n");
+    for s in secrets {
+        assert!(!text.contains(s), "{s} in the export");
+    }
+    assert!(
+        text.contains("c23h5icd0sr2mu96rcig"),
+        "the cluster id stays"
+    );
+    for l in &fetched {
+        serde_json::from_str::<serde_json::Value>(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+    }
+}
