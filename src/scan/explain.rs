@@ -1,7 +1,6 @@
 //! How one line is read, stage by stage: what `kp-triage patterns explain`
 //! prints, so an engineer can see why a line counted or did not.
 
-use super::text::classification_text;
 use crate::classify::{Classifier, Hint, IdSource, Target};
 use crate::decode;
 use crate::envelope::{self, ansi, text as transport};
@@ -49,18 +48,14 @@ pub fn explain(classifier: &Classifier, line: &str) -> Explanation {
     };
     let candidate = classifier.is_candidate(body.as_bytes());
     let rec = decode::decode(&body);
-    let text = classification_text(&rec, "");
-    let mut class = classifier.classify(&text);
-    let fields: Vec<(&str, &str)> = rec
-        .fields
-        .iter()
-        .map(|(k, v)| (k.as_ref(), v.as_ref()))
-        .collect();
-    let reading = classifier.read(&rec.message, &fields);
-    let error = rec.level >= decode::Level::Error
-        || (rec.level == decode::Level::Unknown && (rec.error().is_some() || class.error_words));
-    let hint = classifier.combine(&mut class, reading, error);
-    let who = classifier.attribute(&fields, &text);
+    let super::text::Reading {
+        text,
+        class,
+        words: reading,
+        hint,
+        who,
+        ..
+    } = super::text::read(classifier, &rec, "");
     let pack = &classifier.pack;
     let rules = pack
         .rules

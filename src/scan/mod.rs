@@ -34,7 +34,7 @@ mod text;
 use entries::overlap_key;
 use order::{Order, Years};
 use pre::Pre;
-use text::{classification_text, one_line, summary};
+use text::{one_line, summary};
 
 pub struct Scanner<'a> {
     pub classifier: &'a Classifier,
@@ -410,19 +410,15 @@ impl<'s, 'a> State<'s, 'a> {
     }
 
     fn event(&self, rec: &Record<'_>, cont: &str, at: At, pod: &[u8]) -> Option<Event> {
-        let text = classification_text(rec, cont);
         let classifier = self.scanner.classifier;
-        let mut class = classifier.classify(&text);
-        let fields: Vec<(&str, &str)> = rec
-            .fields
-            .iter()
-            .map(|(k, v)| (k.as_ref(), v.as_ref()))
-            .collect();
-        let reading = classifier.read(&rec.message, &fields);
-        let error = rec.level >= Level::Error
-            || (rec.level == Level::Unknown && (rec.error().is_some() || class.error_words));
-        let hint = classifier.combine(&mut class, reading, error);
-        let who = classifier.attribute(&fields, &text);
+        let text::Reading {
+            text,
+            class,
+            words: reading,
+            hint,
+            error,
+            who,
+        } = text::read(classifier, rec, cont);
         let tied = who.cluster.is_some() || who.corr.is_some();
         let about = reading.topic || reading.key;
         let ids = if who.cluster.is_none() && (error || about) {

@@ -57,3 +57,43 @@ pub(super) fn one_line(s: &str, max: usize) -> String {
     }
     out
 }
+
+/// What the classify stage makes of one decoded record: the rules' and the
+/// word layer's reading, the level, and who it is about. One definition for
+/// the scan and for `patterns explain`, so the two never disagree.
+pub(crate) struct Reading {
+    pub(crate) text: String,
+    pub(crate) class: crate::classify::Classification,
+    pub(crate) words: crate::classify::Reading,
+    pub(crate) hint: Option<crate::classify::Hint>,
+    pub(crate) error: bool,
+    pub(crate) who: crate::classify::Who,
+}
+
+pub(crate) fn read(
+    classifier: &crate::classify::Classifier,
+    rec: &Record<'_>,
+    cont: &str,
+) -> Reading {
+    use crate::decode::Level;
+    let text = classification_text(rec, cont);
+    let mut class = classifier.classify(&text);
+    let fields: Vec<(&str, &str)> = rec
+        .fields
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .collect();
+    let words = classifier.read(&rec.message, &fields);
+    let error = rec.level >= Level::Error
+        || (rec.level == Level::Unknown && (rec.error().is_some() || class.error_words));
+    let hint = classifier.combine(&mut class, words, error);
+    let who = classifier.attribute(&fields, &text);
+    Reading {
+        text,
+        class,
+        words,
+        hint,
+        error,
+        who,
+    }
+}
