@@ -67,10 +67,14 @@ fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')
 }
 
+/// Where the name ending at `at` starts: just past the last character that
+/// cannot be in a name (which may be several bytes long).
 fn name_start(text: &str, at: usize) -> usize {
     text[..at]
-        .rfind(|c: char| !is_name_char(c))
-        .map_or(0, |i| i + 1)
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_name_char(c))
+        .map_or(0, |(i, c)| i + c.len_utf8())
 }
 
 struct Field {
