@@ -80,8 +80,6 @@ fn exit_status(triage: &analyze::Triage) -> Exit {
 
 /// Fetches the export into a temporary file and points the config at it.
 /// --since/--from/--to chose what to fetch, so the analysis takes all of it.
-/// A fetch that fails after some pages keeps the file and names it; one
-/// that is interrupted removes it.
 fn fetch_into(
     args: &AnalyzeArgs,
     cfg: &mut Config,
@@ -101,53 +99,15 @@ fn fetch_into(
         to: to.as_deref(),
     };
     let req = o.request(&window, cfg.app.clone())?;
-    let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
-    let mut spool = tempfile::Builder::new()
-        .prefix("kp-triage-logdna-")
-        .suffix(".jsonl")
-        .tempfile()
-        .context("creating a temporary file for the export")?;
-    interrupt.remove_on_exit(spool.path().to_path_buf());
-    let (bar, mut events) = super::fetch::reporter();
-    let fetched = logdna::fetch(
-        &req,
-        &key,
-        &o.net(),
-        &o.limits(),
-        &mut io::BufWriter::new(spool.as_file_mut()),
-        &interrupt,
-        &mut events,
-    );
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    if let Err(e) = fetched {
-        let e = if e.progress.lines == 0 {
-            e
-        } else if e.signal().is_some() {
-            e.kept("the temporary export holding them was removed")
-        } else {
-            match spool.keep() {
-                Ok((_, path)) => {
-                    let p = neutralise(&path.display().to_string()).into_owned();
-                    e.kept(format!(
-                        "nothing was analysed, and they are kept in {p} (analyse them with `kp-triage analyze {p}`)"
-                    ))
-                }
-                Err(k) => e.kept(format!("they could not be kept ({})", k.error)),
-            }
-        };
-        return Err(super::without_key(e, key.expose()));
-    }
-    cfg.inputs = vec![InputSpec::Labeled {
-        path: spool.path().to_path_buf(),
-        label: format!("logdna:{}", host_of(&req.base_url)),
-    }];
-    // What was fetched is the window asked for: the analysis takes all of it.
-    if window.since.is_some() || window.from.is_some() || window.to.is_some() {
-        cfg.window = WindowSpec::default();
-    }
-    Ok(spool)
+    let source = Source {
+        name: "logdna",
+        base_url: &req.base_url,
+        key: &key,
+        window_given: window.since.is_some() || window.from.is_some() || window.to.is_some(),
+    };
+    spool(&source, cfg, |out, interrupt, events| {
+        logdna::fetch(&req, &key, &o.net(), &o.limits(), out, interrupt, events)
+    })
 }
 
 /// `--cloudlogs`: the query results into a temporary file, as `fetch_into`
@@ -161,7 +121,7 @@ fn cloudlogs_into(
     let o = &args.cloudlogs_opts;
     let l = &args.logdna_opts;
     let key = o.key()?;
-    secrets.push(key.expose().to_string());
+    secrets.extend(key.wire_forms());
     let sh = crate::cli::cloudlogs::Shared {
         region: l.region.as_deref(),
         query: l.query.as_deref(),
@@ -169,26 +129,63 @@ fn cloudlogs_into(
         timeout: l.timeout,
         allow_http: l.allow_http,
     };
+    let [since, from, to] = super::live::fetch_window(args, cfg);
     let window = FetchWindow {
-        since: args.since.as_deref(),
-        from: args.from.as_deref(),
-        to: args.to.as_deref(),
+        since: since.as_deref(),
+        from: from.as_deref(),
+        to: to.as_deref(),
     };
     // --all-apps (no app) selects every container in the namespace.
     let req = o.request(&sh, &window, cfg.app.as_deref())?;
+    let source = Source {
+        name: "cloudlogs",
+        base_url: &req.base_url,
+        key: &key,
+        window_given: true,
+    };
+    spool(&source, cfg, |out, interrupt, events| {
+        kp_triage::fetch::cloudlogs::fetch(
+            &req,
+            &key,
+            &o.net(&sh),
+            &o.limits(),
+            out,
+            interrupt,
+            events,
+        )
+    })
+}
+
+/// Where a fetch reads from, for the spool's name, label and errors.
+struct Source<'a> {
+    name: &'static str,
+    base_url: &'a str,
+    key: &'a kp_triage::fetch::ServiceKey,
+    /// The window chose what to fetch: the analysis then takes all of it.
+    window_given: bool,
+}
+
+/// Runs a fetch into a temporary file and points the config at it. A fetch
+/// that fails after some lines keeps the file and names it; one that is
+/// interrupted removes it.
+fn spool(
+    src: &Source<'_>,
+    cfg: &mut Config,
+    fetch: impl FnOnce(
+        &mut dyn Write,
+        &Interrupt,
+        &mut dyn FnMut(kp_triage::fetch::Event<'_>),
+    ) -> Result<kp_triage::fetch::Progress, kp_triage::fetch::FetchError>,
+) -> anyhow::Result<tempfile::NamedTempFile> {
     let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
     let mut spool = tempfile::Builder::new()
-        .prefix("kp-triage-cloudlogs-")
+        .prefix(&format!("kp-triage-{}-", src.name))
         .suffix(".jsonl")
         .tempfile()
-        .context("creating a temporary file for the results")?;
+        .context("creating a temporary file for the fetched lines")?;
     interrupt.remove_on_exit(spool.path().to_path_buf());
     let (bar, mut events) = super::fetch::reporter();
-    let fetched = kp_triage::fetch::cloudlogs::fetch(
-        &req,
-        &key,
-        &o.net(&sh),
-        &o.limits(),
+    let fetched = fetch(
         &mut io::BufWriter::new(spool.as_file_mut()),
         &interrupt,
         &mut events,
@@ -212,13 +209,15 @@ fn cloudlogs_into(
                 Err(k) => e.kept(format!("they could not be kept ({})", k.error)),
             }
         };
-        return Err(super::without_key(e, key.expose()));
+        return Err(super::without_key(e, src.key.expose()));
     }
     cfg.inputs = vec![InputSpec::Labeled {
         path: spool.path().to_path_buf(),
-        label: format!("cloudlogs:{}", host_of(&req.base_url)),
+        label: format!("{}:{}", src.name, host_of(src.base_url)),
     }];
-    cfg.window = WindowSpec::default();
+    if src.window_given {
+        cfg.window = WindowSpec::default();
+    }
     Ok(spool)
 }
 
