@@ -40,32 +40,15 @@ fn cloudlogs_results(args: &FetchCloudlogsArgs) -> anyhow::Result<Exit> {
         to: args.to.as_deref(),
     };
     let req = o.request(&sh, &window, Some(&args.app))?;
-    let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
-    let (bar, mut events) = reporter();
     let (net, limits) = (o.net(&sh), o.limits());
-    let mut fetch = |out: &mut dyn Write| {
-        cloudlogs::fetch(&req, &key, &net, &limits, out, &interrupt, &mut events)
-    };
-    let fetched = match &args.output {
-        Some(path) => to_file(path, &interrupt, &mut fetch),
-        None => {
-            let mut out = BufWriter::new(io::stdout().lock());
-            fetch(&mut out).map_err(|e| e.kept("they were written to stdout"))
-        }
-    };
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    let p = fetched.map_err(|e| super::without_key(e, key.expose()))?;
-    if args.output.is_some() {
-        eprintln!(
-            "kp-triage: fetched {} in {} ({})",
-            plural(p.lines, "result", "results"),
-            plural(p.pages, "query", "queries"),
-            plural(p.retries, "retry", "retries")
-        );
-    }
-    Ok(Exit::Clean)
+    export(
+        args.output.as_deref(),
+        &key,
+        ["result", "results", "query", "queries"],
+        |out, interrupt, events| {
+            cloudlogs::fetch(&req, &key, &net, &limits, out, interrupt, events)
+        },
+    )
 }
 
 fn logdna_export(args: &FetchLogdnaArgs) -> anyhow::Result<Exit> {
@@ -77,35 +60,51 @@ fn logdna_export(args: &FetchLogdnaArgs) -> anyhow::Result<Exit> {
         to: args.to.as_deref(),
     };
     let req = o.request(&window, Some(args.app.clone()))?;
+    let (net, limits) = (o.net(), o.limits());
+    export(
+        args.output.as_deref(),
+        &key,
+        ["line", "lines", "page", "pages"],
+        |out, interrupt, events| logdna::fetch(&req, &key, &net, &limits, out, interrupt, events),
+    )
+}
+
+/// A fetch to `-o FILE` (atomically) or to stdout, with progress on a
+/// terminal; `units` name what it counts (lines and pages, or results and
+/// queries).
+fn export(
+    output: Option<&Path>,
+    key: &kp_triage::fetch::ServiceKey,
+    units: [&str; 4],
+    fetch: impl FnOnce(
+        &mut dyn Write,
+        &Interrupt,
+        &mut dyn FnMut(Event<'_>),
+    ) -> Result<Progress, FetchError>,
+) -> anyhow::Result<Exit> {
     let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
     let (bar, mut events) = reporter();
-    let mut fetch = |out: &mut dyn Write| {
-        logdna::fetch(
-            &req,
-            &key,
-            &o.net(),
-            &o.limits(),
-            out,
-            &interrupt,
-            &mut events,
-        )
+    let mut fetch = Some(fetch);
+    let mut once = |out: &mut dyn Write| {
+        let f = fetch.take().expect("a fetch runs once");
+        f(out, &interrupt, &mut events)
     };
-    let fetched = match &args.output {
-        Some(path) => to_file(path, &interrupt, &mut fetch),
+    let fetched = match output {
+        Some(path) => to_file(path, &interrupt, &mut once),
         None => {
             let mut out = BufWriter::new(io::stdout().lock());
-            fetch(&mut out).map_err(|e| e.kept("they were written to stdout"))
+            once(&mut out).map_err(|e| e.kept("they were written to stdout"))
         }
     };
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     let p = fetched.map_err(|e| super::without_key(e, key.expose()))?;
-    if args.output.is_some() {
+    if output.is_some() {
         eprintln!(
             "kp-triage: fetched {} in {} ({})",
-            plural(p.lines, "line", "lines"),
-            plural(p.pages, "page", "pages"),
+            plural(p.lines, units[0], units[1]),
+            plural(p.pages, units[2], units[3]),
             plural(p.retries, "retry", "retries")
         );
     }
