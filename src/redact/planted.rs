@@ -58,8 +58,11 @@ pub fn check_planted(data: &[u8]) {
     }
     let planted = format!("{} {form} {}", &text[..at], &text[at..]);
     let out = r.redact(&planted);
+    // The surrounding text may hold the secret's characters bare, out of
+    // any secret form; only the planted one must go.
+    let bare = text.matches(secret).count();
     assert!(
-        !out.contains(secret),
+        out.matches(secret).count() <= bare,
         "{secret} survives in {planted:?} -> {out:?}"
     );
 }
