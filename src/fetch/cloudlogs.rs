@@ -407,28 +407,19 @@ fn result_time(raw: &str) -> Option<Ts> {
 
 /// A request's failure in Cloud Logs' terms.
 pub(super) fn stop(f: Failure, what: &str) -> Stop {
-    let what = what.to_string();
-    match f {
-        Failure::Status {
-            status: status @ (401 | 403),
-            detail,
-        } => Stop::Refused(format!(
+    super::stop_of(
+        f,
+        what,
+        "Cloud Logs",
+        |status, detail| {
+            format!(
             "Cloud Logs refused the token (HTTP {status}): check that the API key's identity may read logs on the instance{detail}"
-        )),
-        Failure::Status { status: 400, detail } => Stop::Refused(format!(
-            "Cloud Logs rejected the query (HTTP 400){detail}: check --query and --syntax"
-        )),
-        Failure::Status { status, detail } => {
-            Stop::Refused(format!("HTTP {status} from Cloud Logs for {what}{detail}"))
-        }
-        Failure::GaveUp { attempts, cause } => Stop::GaveUp {
-            what,
-            attempts,
-            cause,
+        )
         },
-        Failure::TooLarge { max } => Stop::TooLarge { what, max },
-        Failure::Redirect(why) => Stop::Redirect { what, why },
-    }
+        |detail| {
+            format!("Cloud Logs rejected the query (HTTP 400){detail}: check --query and --syntax")
+        },
+    )
 }
 
 #[cfg(test)]

@@ -270,29 +270,21 @@ impl Session<'_> {
 
 /// A request's failure in LogDNA's terms.
 fn stop(f: Failure, what: &str) -> Stop {
-    let what = what.to_string();
-    match f {
-        Failure::Status {
-            status: status @ (401 | 403),
-            detail,
-        } => Stop::Refused(format!(
-            "LogDNA refused the service key (HTTP {status}): check the key ({} or --logdna-key-file), and that \"Export Log Lines\" is switched on for the instance{detail}",
-            "LOGDNA_SERVICE_KEY"
-        )),
-        Failure::Status { status: 400, detail } => Stop::Refused(format!(
-            "LogDNA rejected the export request (HTTP 400){detail}: check the time range, --query and --app"
-        )),
-        Failure::Status { status, detail } => {
-            Stop::Refused(format!("HTTP {status} from LogDNA for {what}{detail}"))
-        }
-        Failure::GaveUp { attempts, cause } => Stop::GaveUp {
-            what,
-            attempts,
-            cause,
+    super::stop_of(
+        f,
+        what,
+        "LogDNA",
+        |status, detail| {
+            format!(
+            "LogDNA refused the service key (HTTP {status}): check the key (LOGDNA_SERVICE_KEY or --logdna-key-file), and that \"Export Log Lines\" is switched on for the instance{detail}"
+        )
         },
-        Failure::TooLarge { max } => Stop::TooLarge { what, max },
-        Failure::Redirect(why) => Stop::Redirect { what, why },
-    }
+        |detail| {
+            format!(
+            "LogDNA rejected the export request (HTTP 400){detail}: check the time range, --query and --app"
+        )
+        },
+    )
 }
 
 /// Exported lines must fall inside the window asked for and come newest

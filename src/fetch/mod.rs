@@ -228,6 +228,39 @@ pub enum Event<'a> {
     Notice(&'a str),
 }
 
+/// A request's failure in a service's words: `refused` says what to check
+/// on a 401 or 403, `rejected` on a 400; the rest is the same everywhere.
+pub(crate) fn stop_of(
+    f: http::Failure,
+    what: &str,
+    service: &str,
+    refused: impl FnOnce(u16, &str) -> String,
+    rejected: impl FnOnce(&str) -> String,
+) -> Stop {
+    use http::Failure;
+    let what = what.to_string();
+    match f {
+        Failure::Status {
+            status: status @ (401 | 403),
+            detail,
+        } => Stop::Refused(refused(status, &detail)),
+        Failure::Status {
+            status: 400,
+            detail,
+        } => Stop::Refused(rejected(&detail)),
+        Failure::Status { status, detail } => {
+            Stop::Refused(format!("HTTP {status} from {service} for {what}{detail}"))
+        }
+        Failure::GaveUp { attempts, cause } => Stop::GaveUp {
+            what,
+            attempts,
+            cause,
+        },
+        Failure::TooLarge { max } => Stop::TooLarge { what, max },
+        Failure::Redirect(why) => Stop::Redirect { what, why },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
