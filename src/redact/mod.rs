@@ -119,7 +119,10 @@ impl Rule {
         let out = self.re.replace_all(text, |c: &Captures| {
             let whole = c.get(0).expect("group 0 always exists");
             let secret = c.name("secret").expect("every rule has a secret group");
-            if is_placeholder(secret.as_str()) || !(self.check)(secret.as_str()) {
+            if is_placeholder(secret.as_str())
+                || !(self.check)(secret.as_str())
+                || (self.kind != "url-credentials" && names_a_field(&text[secret.end()..]))
+            {
                 return whole.as_str().to_string();
             }
             changed = true;
@@ -170,6 +173,14 @@ fn rules() -> Vec<Rule> {
             check,
         })
         .collect()
+}
+
+/// What follows a credential's word makes it a field's name instead
+/// (`bearer x-api-key: ...`): the field rule redacts that field's value,
+/// which the scheme rule must not swallow.
+fn names_a_field(after: &str) -> bool {
+    let rest = after.trim_start_matches(['"', '\'', '\\']);
+    (rest.starts_with(':') && !rest.starts_with("://")) || rest.starts_with('=')
 }
 
 fn is_placeholder(s: &str) -> bool {
