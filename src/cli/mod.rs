@@ -309,17 +309,8 @@ pub struct FetchCloudlogsArgs {
     #[arg(long)]
     pub allow_http: bool,
 
-    /// Fetch the last SPAN (`2h`), counted back from now. The default is 1h.
-    #[arg(long, value_name = "SPAN")]
-    pub since: Option<String>,
-
-    /// Start: RFC 3339 or epoch seconds/milliseconds.
-    #[arg(long, value_name = "TIME")]
-    pub from: Option<String>,
-
-    /// End: RFC 3339 or epoch seconds/milliseconds. The default is now.
-    #[arg(long, value_name = "TIME")]
-    pub to: Option<String>,
+    #[command(flatten)]
+    pub window: FetchWindowArgs,
 
     /// The container the default query selects.
     #[arg(long, value_name = "NAME", default_value = config::DEFAULT_APP)]
@@ -330,11 +321,9 @@ pub struct FetchCloudlogsArgs {
     pub output: Option<PathBuf>,
 }
 
+/// The window a `fetch` command asks for.
 #[derive(Debug, Args)]
-pub struct FetchLogdnaArgs {
-    #[command(flatten)]
-    pub logdna: LogdnaArgs,
-
+pub struct FetchWindowArgs {
     /// Fetch the last SPAN (`2h`), counted back from now. The default is 1h.
     #[arg(long, value_name = "SPAN")]
     pub since: Option<String>,
@@ -346,6 +335,25 @@ pub struct FetchLogdnaArgs {
     /// End: RFC 3339 or epoch seconds/milliseconds. The default is now.
     #[arg(long, value_name = "TIME")]
     pub to: Option<String>,
+}
+
+impl FetchWindowArgs {
+    pub fn window(&self) -> logdna::FetchWindow<'_> {
+        logdna::FetchWindow {
+            since: self.since.as_deref(),
+            from: self.from.as_deref(),
+            to: self.to.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct FetchLogdnaArgs {
+    #[command(flatten)]
+    pub logdna: LogdnaArgs,
+
+    #[command(flatten)]
+    pub window: FetchWindowArgs,
 
     /// The app to fetch (LogDNA's `apps` filter).
     #[arg(long, value_name = "NAME", default_value = config::DEFAULT_APP)]

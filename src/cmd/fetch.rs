@@ -1,7 +1,6 @@
 //! `kp-triage fetch logdna|cloudlogs`: the raw export or query results as
 //! JSON Lines, to share or analyse later.
 
-use crate::cli::logdna::FetchWindow;
 use crate::cli::{FetchCloudlogsArgs, FetchCommand, FetchLogdnaArgs};
 use crate::Exit;
 use anyhow::Context;
@@ -34,11 +33,7 @@ fn cloudlogs_results(args: &FetchCloudlogsArgs) -> anyhow::Result<Exit> {
     let o = &args.cloudlogs;
     let key = o.key()?;
     let sh = shared(args);
-    let window = FetchWindow {
-        since: args.since.as_deref(),
-        from: args.from.as_deref(),
-        to: args.to.as_deref(),
-    };
+    let window = args.window.window();
     let req = o.request(&sh, &window, Some(&args.app))?;
     let (net, limits) = (o.net(&sh), o.limits());
     export(
@@ -54,11 +49,7 @@ fn cloudlogs_results(args: &FetchCloudlogsArgs) -> anyhow::Result<Exit> {
 fn logdna_export(args: &FetchLogdnaArgs) -> anyhow::Result<Exit> {
     let o = &args.logdna;
     let key = o.key()?;
-    let window = FetchWindow {
-        since: args.since.as_deref(),
-        from: args.from.as_deref(),
-        to: args.to.as_deref(),
-    };
+    let window = args.window.window();
     let req = o.request(&window, Some(args.app.clone()))?;
     let (net, limits) = (o.net(), o.limits());
     export(
@@ -130,11 +121,8 @@ fn to_file(
         Ok(p) => {
             return match out.commit() {
                 Ok(()) => Ok(p),
-                Err(e) => Err(FetchError {
-                    progress: p,
-                    ..FetchError::write(e)
-                }
-                .kept(format!("they could not be moved onto {}", shown(path)))),
+                Err(e) => Err(FetchError::new(kp_triage::fetch::Stop::Write(e), p)
+                    .kept(format!("they could not be moved onto {}", shown(path)))),
             }
         }
         Err(e) => e,

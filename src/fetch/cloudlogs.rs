@@ -121,12 +121,8 @@ pub fn fetch(
     interrupt: &Interrupt,
     events: &mut dyn FnMut(Event<'_>),
 ) -> Result<Progress, FetchError> {
-    let fail = |stop, progress| FetchError {
-        stop: Box::new(stop),
-        progress,
-        kept: None,
-    };
-    let http = Http::new(net.clone(), vec![key.expose().to_string()])
+    let fail = FetchError::new;
+    let http = Http::new(net.clone(), key.wire_forms())
         .map_err(|e| fail(Stop::Client(e), Progress::default()))?;
     let mut s = Session {
         http,

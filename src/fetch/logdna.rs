@@ -82,11 +82,7 @@ pub fn fetch(
     interrupt: &Interrupt,
     events: &mut dyn FnMut(Event<'_>),
 ) -> Result<Progress, FetchError> {
-    let fail = |stop, progress| FetchError {
-        stop: Box::new(stop),
-        progress,
-        kept: None,
-    };
+    let fail = FetchError::new;
     let http = Http::new(net.clone(), key.wire_forms())
         .map_err(|e| fail(Stop::Client(e), Progress::default()))?;
     let mut s = Session {

@@ -163,6 +163,15 @@ pub struct FetchError {
 }
 
 impl FetchError {
+    /// A stop, with what was fetched before it; nothing kept yet.
+    pub fn new(stop: Stop, progress: Progress) -> FetchError {
+        FetchError {
+            stop: Box::new(stop),
+            progress,
+            kept: None,
+        }
+    }
+
     /// The signal that interrupted the fetch, if one did.
     pub fn signal(&self) -> Option<i32> {
         match *self.stop {
@@ -173,11 +182,7 @@ impl FetchError {
 
     /// A failure to write the export, before or after the fetch itself.
     pub fn write(e: std::io::Error) -> FetchError {
-        FetchError {
-            stop: Box::new(Stop::Write(e)),
-            progress: Progress::default(),
-            kept: None,
-        }
+        FetchError::new(Stop::Write(e), Progress::default())
     }
 
     /// Says where the lines fetched so far are ("they are kept in X").
