@@ -1,9 +1,8 @@
 //! What the envelopes add to the record builder: the entries of a JSON
-//! envelope line, the source's own notes, the pieces of a line split by CRI
-//! (`P`) or Docker, and each record's identity for merging overlapping inputs.
+//! envelope line, the source's own notes, and each record's identity for
+//! merging overlapping inputs.
 
-use super::{pre, State, MAX_CONTINUATION, MAX_NOTES};
-use crate::decode::Level;
+use super::{pre, State, MAX_NOTES};
 use crate::envelope::{text as transport, Note};
 use crate::event::SourcePos;
 use crate::time::Ts;
@@ -65,72 +64,6 @@ impl State<'_, '_> {
         if self.notes.len() < MAX_NOTES {
             self.notes.push(n);
         }
-    }
-
-    /// A line, or a piece of one: a CRI `P` line or a Docker piece waits for
-    /// the rest of its line, and counts as a continuation of it.
-    pub(super) fn piece(
-        &mut self,
-        pos: SourcePos,
-        w: transport::Wrapped<'_>,
-        candidate: bool,
-        level: Level,
-    ) {
-        // The hot path: no piece waits anywhere, and this line is whole.
-        if !w.partial && self.waiting == 0 {
-            return self.content(pos, w, candidate, level);
-        }
-        let gi = self.group_for(w.pod.unwrap_or_default());
-        if w.partial {
-            self.acct.continuations += 1;
-            let g = &mut self.groups[gi];
-            let was_empty = g.pieces.is_empty();
-            if g.pieces.len() < MAX_CONTINUATION * 16 {
-                g.pieces.extend_from_slice(w.body);
-            }
-            if was_empty && !g.pieces.is_empty() {
-                self.waiting += 1;
-            }
-            return;
-        }
-        if self.groups[gi].pieces.is_empty() {
-            return self.content(pos, w, candidate, level);
-        }
-        self.waiting -= 1;
-        let mut joined = std::mem::take(&mut self.groups[gi].pieces);
-        joined.extend_from_slice(w.body);
-        let candidate = self.scanner.classifier.is_candidate(&joined);
-        let whole = transport::Wrapped { body: &joined, ..w };
-        self.content(pos, whole, candidate, level);
-        self.groups[gi].pieces = joined;
-        self.groups[gi].pieces.clear();
-    }
-
-    /// Pieces of a line that the input ended before its end: the line as
-    /// far as it goes, its last piece counted as its head.
-    pub(super) fn unended(&mut self, gi: usize) {
-        if self.groups[gi].pieces.is_empty() {
-            return;
-        }
-        let body = std::mem::take(&mut self.groups[gi].pieces);
-        self.waiting -= 1;
-        self.acct.continuations -= 1;
-        let pos = self.groups[gi].pos.unwrap_or(SourcePos {
-            input: self.input,
-            line: self.acct.lines,
-            item: None,
-        });
-        let pod = self.groups[gi].pod.clone();
-        let w = transport::Wrapped {
-            pod: Some(&pod),
-            container: None,
-            ts: None,
-            partial_ts: None,
-            body: &body,
-            partial: false,
-        };
-        let candidate = self.scanner.classifier.is_candidate(&body);
-        self.content(pos, w, candidate, Level::Unknown);
     }
 }
 

@@ -1,11 +1,12 @@
-//! The two ways to drive a scan. Inline on the calling thread, or threaded: a reader thread cuts the input into batches of whole
+//! The two ways to drive a batch scan. Inline on the calling thread, or
+//! threaded: a reader thread cuts the input into batches of whole
 //! lines (gzip is decoded there, on its own thread), workers compute each
 //! batch's pre-pass in parallel, and the calling thread feeds the batches,
 //! in order, to the one stateful record builder. Same input, same report as
 //! `--threads 1`.
 
 use super::pre::{pre, Pre};
-use super::{Scanner, State};
+use super::{Feed, Scanner, Sink};
 use crate::source::LineReader;
 use rayon::prelude::*;
 use std::io::{self, Read};
@@ -38,13 +39,14 @@ struct Batch {
 /// after every line before it has been seen.
 pub(super) fn threaded(
     scanner: &Scanner<'_>,
-    st: &mut State<'_, '_>,
+    feed: &mut Feed<'_, '_>,
     rdr: impl Read + Send,
     threads: usize,
+    sink: &mut dyn Sink,
 ) -> Option<io::Error> {
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(p) => p,
-        Err(_) => return sequential(scanner, st, rdr),
+        Err(_) => return sequential(feed, rdr, sink),
     };
     let (tx, rx) = mpsc::sync_channel::<Batch>(IN_FLIGHT);
     // Spent batches go back to the reader, which refills them: the same few
@@ -53,14 +55,9 @@ pub(super) fn threaded(
     let (back, spent) = mpsc::channel::<Batch>();
     std::thread::scope(|s| {
         s.spawn(|| read_batches(scanner, rdr, &pool, tx, spent));
-        let mut lineno = 0u64;
         for mut batch in rx {
             for (&(start, end, cut), p) in batch.lines.iter().zip(batch.pre.drain(..)) {
-                lineno += 1;
-                st.line(lineno, &batch.data[start..end], p);
-                if cut {
-                    st.acct.truncated_lines += 1;
-                }
+                feed.take(&batch.data[start..end], p, cut, sink);
             }
             if batch.error.is_some() {
                 return batch.error;
@@ -135,22 +132,21 @@ fn read_batches(
 
 /// The scan on the calling thread: each line's pre-pass, then its record.
 pub(super) fn sequential(
-    scanner: &Scanner<'_>,
-    st: &mut State<'_, '_>,
+    feed: &mut Feed<'_, '_>,
     rdr: impl Read,
+    sink: &mut dyn Sink,
 ) -> Option<std::io::Error> {
     let mut lines = LineReader::new(rdr);
-    let mut lineno = 0u64;
     loop {
-        let line = match lines.next_line() {
-            Ok(Some(l)) => l,
+        match lines.next_line() {
+            Ok(Some(l)) => {
+                feed.line(l, false, sink);
+                if lines.truncated() {
+                    feed.st.acct.truncated_lines += 1;
+                }
+            }
             Ok(None) => return None,
             Err(e) => return Some(e),
-        };
-        lineno += 1;
-        st.line(lineno, line, pre(line, scanner.classifier, scanner.app));
-        if lines.truncated() {
-            st.acct.truncated_lines += 1;
         }
     }
 }

@@ -1,0 +1,195 @@
+//! Lines into records: each pod's record is its head line and the
+//! continuation lines under it, and CRI (`P`) or Docker pieces of one line
+//! are joined before it. A record ends when its pod's next head arrives, at
+//! the input's end, or when the stream has been idle (`--follow`).
+
+use super::{State, MAX_CONTINUATION};
+use crate::decode::{continuation, Level};
+use crate::envelope::text as transport;
+use crate::event::SourcePos;
+use crate::time::{PartialTs, Ts};
+
+/// The record being gathered for one pod.
+#[derive(Default)]
+pub(super) struct Group {
+    pub(super) pod: Vec<u8>,
+    pub(super) active: bool,
+    /// Closed because the stream went idle: a continuation arriving now is
+    /// late, and its record's event has already gone.
+    idle_closed: bool,
+    pub(super) pos: Option<SourcePos>,
+    pub(super) seq: i64,
+    pub(super) body: Vec<u8>,
+    pub(super) transport_ts: Option<Ts>,
+    pub(super) partial_ts: Option<PartialTs>,
+    /// The latest full time seen before this record: year hint and sort key.
+    pub(super) carry: Option<Ts>,
+    pub(super) cont: Vec<u8>,
+    pub(super) candidate: bool,
+    /// Newest-first exports list a record's continuation lines before it.
+    tail: Vec<u8>,
+    tail_candidate: bool,
+    /// The envelope's level, for a record that states none.
+    pub(super) level: Level,
+    /// CRI `P` / Docker pieces of a line not yet ended.
+    pieces: Vec<u8>,
+}
+
+impl State<'_, '_> {
+    /// A newest-first export lists a record's continuation lines before it.
+    fn reversed_export(&self) -> bool {
+        self.exported && self.order.newest_first()
+    }
+
+    /// A whole line: the head of a new record, or a continuation of its
+    /// pod's open one.
+    fn content(
+        &mut self,
+        pos: SourcePos,
+        w: transport::Wrapped<'_>,
+        candidate: bool,
+        level: Level,
+    ) {
+        if let Some(ts) = w.ts {
+            self.acct.see_ts(Some(ts));
+            self.last_ts = Some(ts);
+            self.order.note(ts);
+            self.years.see_full(ts);
+        }
+        let gi = self.group_for(w.pod.unwrap_or_default());
+        if continuation::is_continuation(w.body) {
+            if self.groups[gi].active || self.reversed_export() {
+                return self.continuation(gi, w.body, candidate);
+            }
+            if self.groups[gi].idle_closed {
+                self.acct.continuations += 1;
+                self.acct.late_continuations += 1;
+                return;
+            }
+        }
+        self.flush(gi, false);
+        self.seq += 1;
+        let (carry, seq, newest_first) = (self.last_ts, self.seq, self.reversed_export());
+        let g = &mut self.groups[gi];
+        g.active = true;
+        g.idle_closed = false;
+        g.pos = Some(pos);
+        g.seq = seq;
+        g.body.clear();
+        g.body.extend_from_slice(w.body);
+        g.cont.clear();
+        g.transport_ts = w.ts;
+        g.partial_ts = w.partial_ts;
+        g.carry = carry;
+        g.candidate = candidate;
+        g.level = level;
+        if newest_first {
+            std::mem::swap(&mut g.cont, &mut g.tail);
+            g.candidate |= std::mem::take(&mut g.tail_candidate);
+        }
+    }
+
+    fn continuation(&mut self, gi: usize, body: &[u8], candidate: bool) {
+        self.acct.continuations += 1;
+        let newest_first = self.reversed_export();
+        let g = &mut self.groups[gi];
+        let (text, flag) = if newest_first {
+            (&mut g.tail, &mut g.tail_candidate)
+        } else {
+            (&mut g.cont, &mut g.candidate)
+        };
+        if text.len() < MAX_CONTINUATION {
+            text.push(b'\n');
+            text.extend_from_slice(body);
+        }
+        *flag |= candidate;
+    }
+
+    fn group_for(&mut self, pod: &[u8]) -> usize {
+        if let Some(i) = self.groups.iter().position(|g| g.pod == pod) {
+            return i;
+        }
+        self.groups.push(Group {
+            pod: pod.to_vec(),
+            ..Group::default()
+        });
+        self.groups.len() - 1
+    }
+
+    /// Closes every open record, as the input's end would, but keeps
+    /// pieces of a line not yet ended: the rest of that line may come.
+    pub(super) fn close_idle(&mut self) {
+        for gi in 0..self.groups.len() {
+            if self.groups[gi].active && self.groups[gi].pieces.is_empty() {
+                self.flush(gi, false);
+                self.groups[gi].idle_closed = true;
+            }
+        }
+    }
+
+    /// A line, or a piece of one: a CRI `P` line or a Docker piece waits for
+    /// the rest of its line, and counts as a continuation of it.
+    pub(super) fn piece(
+        &mut self,
+        pos: SourcePos,
+        w: transport::Wrapped<'_>,
+        candidate: bool,
+        level: Level,
+    ) {
+        // The hot path: no piece waits anywhere, and this line is whole.
+        if !w.partial && self.waiting == 0 {
+            return self.content(pos, w, candidate, level);
+        }
+        let gi = self.group_for(w.pod.unwrap_or_default());
+        if w.partial {
+            self.acct.continuations += 1;
+            let g = &mut self.groups[gi];
+            let was_empty = g.pieces.is_empty();
+            if g.pieces.len() < MAX_CONTINUATION * 16 {
+                g.pieces.extend_from_slice(w.body);
+            }
+            if was_empty && !g.pieces.is_empty() {
+                self.waiting += 1;
+            }
+            return;
+        }
+        if self.groups[gi].pieces.is_empty() {
+            return self.content(pos, w, candidate, level);
+        }
+        self.waiting -= 1;
+        let mut joined = std::mem::take(&mut self.groups[gi].pieces);
+        joined.extend_from_slice(w.body);
+        let candidate = self.scanner.classifier.is_candidate(&joined);
+        let whole = transport::Wrapped { body: &joined, ..w };
+        self.content(pos, whole, candidate, level);
+        self.groups[gi].pieces = joined;
+        self.groups[gi].pieces.clear();
+    }
+
+    /// Pieces of a line that the input ended before its end: the line as
+    /// far as it goes, its last piece counted as its head.
+    pub(super) fn unended(&mut self, gi: usize) {
+        if self.groups[gi].pieces.is_empty() {
+            return;
+        }
+        let body = std::mem::take(&mut self.groups[gi].pieces);
+        self.waiting -= 1;
+        self.acct.continuations -= 1;
+        let pos = self.groups[gi].pos.unwrap_or(SourcePos {
+            input: self.input,
+            line: self.acct.lines,
+            item: None,
+        });
+        let pod = self.groups[gi].pod.clone();
+        let w = transport::Wrapped {
+            pod: Some(&pod),
+            container: None,
+            ts: None,
+            partial_ts: None,
+            body: &body,
+            partial: false,
+        };
+        let candidate = self.scanner.classifier.is_candidate(&body);
+        self.content(pos, w, candidate, Level::Unknown);
+    }
+}
