@@ -8,7 +8,6 @@
 //! says that this was inferred, and from what.
 
 use super::cluster::{Cluster, Inference, Outcome, Status};
-use crate::event::Event;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -31,10 +30,10 @@ impl Budget {
         }
     }
 
-    /// The budget the input states, else the one exhausted clusters show.
-    pub fn learn(events: &[Event], clusters: &[Cluster]) -> Option<Budget> {
-        let stated = mode(events.iter().filter_map(|e| e.who.budget));
-        if let Some((attempts, lines)) = stated {
+    /// The budget the input states (`stated`: how many records stated each
+    /// value), else the one exhausted clusters show.
+    pub fn learn(stated: &BTreeMap<u32, usize>, clusters: &[Cluster]) -> Option<Budget> {
+        if let Some((attempts, lines)) = mode_of(stated) {
             return Some(Budget::Stated { attempts, lines });
         }
         let shown: Vec<(u32, &str)> = clusters
@@ -78,5 +77,12 @@ fn mode(values: impl Iterator<Item = u32>) -> Option<(u32, usize)> {
     for v in values {
         *counts.entry(v).or_default() += 1;
     }
-    counts.into_iter().max_by_key(|&(v, n)| (n, v))
+    mode_of(&counts)
+}
+
+fn mode_of(counts: &BTreeMap<u32, usize>) -> Option<(u32, usize)> {
+    counts
+        .iter()
+        .max_by_key(|&(v, n)| (n, v))
+        .map(|(&v, &n)| (v, n))
 }

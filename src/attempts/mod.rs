@@ -22,7 +22,7 @@ pub use cluster::{Attempt, Cluster, Inference, Outcome, Status};
 use crate::classify::{CatId, Hint, IdSource, Kind, Marker, Pack};
 use crate::event::Event;
 use cluster::Latest;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub struct Rebuilt {
     pub clusters: Vec<Cluster>,
@@ -49,86 +49,156 @@ enum Act {
 /// from the word layer or from structure get their categories and markers
 /// written into them, so the reports show what was decided.
 pub fn rebuild(events: &mut [Event], pack: &Pack) -> Rebuilt {
-    let resolve = Resolver::new(events);
-    let mut st = State {
-        pack,
-        clusters: HashMap::new(),
-        unattributed: Vec::new(),
-        not_understood: Vec::new(),
-        global_round: 0,
-    };
+    let mut t = Tracker::with(pack, Resolver::primed(events));
     for i in 0..events.len() {
-        match resolve.cluster(&events[i]) {
-            Some(id) => st.apply(id, i, events),
-            None => st.unowned(i, events),
+        t.push(i, events);
+    }
+    t.finish(events)
+}
+
+/// Attempts kept current while events arrive: each event is applied the
+/// moment it comes, in the order given. The batch analysis gives it every
+/// event in time order, with ids and correlation ids learned from the whole
+/// input first; a live one (`--follow`) learns them as they come, so an
+/// event that names only an id seen later stays unowned until the final
+/// report, which is built the batch way.
+pub struct Tracker<'p> {
+    st: State<'p>,
+    resolve: Resolver,
+    /// How many records stated each retry budget.
+    stated: BTreeMap<u32, usize>,
+}
+
+impl<'p> Tracker<'p> {
+    /// A tracker that learns ids as events arrive.
+    pub fn new(pack: &'p Pack) -> Tracker<'p> {
+        Tracker::with(pack, Resolver::default())
+    }
+
+    fn with(pack: &'p Pack, resolve: Resolver) -> Tracker<'p> {
+        Tracker {
+            st: State {
+                pack,
+                clusters: HashMap::new(),
+                unattributed: Vec::new(),
+                not_understood: Vec::new(),
+                global_round: 0,
+            },
+            resolve,
+            stated: BTreeMap::new(),
         }
     }
-    let mut clusters: Vec<Cluster> = st.clusters.into_values().collect();
-    let mut not_understood = st.not_understood;
-    for c in &mut clusters {
-        settle(c, events, pack);
-        not_understood.extend(&c.not_understood);
-    }
-    not_understood.sort_unstable();
-    let budget = Budget::learn(events, &clusters);
-    if let Some(b) = &budget {
-        for c in &mut clusters {
-            b.infer(c);
+
+    /// Applies event `i`, the latest to arrive.
+    pub fn push(&mut self, i: usize, events: &mut [Event]) {
+        self.resolve.learn(&events[i]);
+        if let Some(b) = events[i].who.budget {
+            *self.stated.entry(b).or_default() += 1;
+        }
+        match self.resolve.cluster(&events[i]) {
+            Some(id) => self.st.apply(id, i, events),
+            None => self.st.unowned(i, events),
         }
     }
-    clusters.sort_by(|a, b| (a.status, &a.id).cmp(&(b.status, &b.id)));
-    Rebuilt {
-        clusters,
-        unattributed: st.unattributed,
-        not_understood,
-        budget,
+
+    /// The attempts as they stand, without ending anything: errors still
+    /// waiting for a failure stay waiting, and no event is written.
+    pub fn snapshot(&self, events: &[Event]) -> Rebuilt {
+        let clusters = self
+            .st
+            .clusters
+            .values()
+            .cloned()
+            .map(|mut c| {
+                let marked = take_pending(&mut c, self.st.pack);
+                conclude(&mut c, events, self.st.pack, &marked);
+                c
+            })
+            .collect();
+        self.rebuilt(clusters)
+    }
+
+    /// The attempts at the end of the input.
+    pub fn finish(mut self, events: &mut [Event]) -> Rebuilt {
+        let pack = self.st.pack;
+        let clusters = std::mem::take(&mut self.st.clusters)
+            .into_values()
+            .map(|mut c| {
+                release_pending(&mut c, events, pack);
+                conclude(&mut c, events, pack, &[]);
+                c
+            })
+            .collect();
+        self.rebuilt(clusters)
+    }
+
+    fn rebuilt(&self, mut clusters: Vec<Cluster>) -> Rebuilt {
+        let mut not_understood = self.st.not_understood.clone();
+        for c in &clusters {
+            not_understood.extend(&c.not_understood);
+        }
+        not_understood.sort_unstable();
+        let budget = Budget::learn(&self.stated, &clusters);
+        if let Some(b) = &budget {
+            for c in &mut clusters {
+                b.infer(c);
+            }
+        }
+        clusters.sort_by(|a, b| (a.status, &a.id).cmp(&(b.status, &b.id)));
+        Rebuilt {
+            clusters,
+            unattributed: self.st.unattributed.clone(),
+            not_understood,
+            budget,
+        }
     }
 }
 
 /// Finds the cluster of an event: its own, its correlation id's, or an id
 /// the input names in a field or CRN found among its tokens.
+#[derive(Default)]
 struct Resolver {
     corr: HashMap<String, String>,
     known: HashSet<String>,
     /// The known ids, to find anywhere in a message, even glued to other
-    /// text ("wdekc23h5icd0sr2mu96rcig").
+    /// text ("wdekc23h5icd0sr2mu96rcig"); built again when `known` grew.
     anywhere: Option<(aho_corasick::AhoCorasick, Vec<String>)>,
+    stale: bool,
 }
 
 impl Resolver {
-    fn new(events: &[Event]) -> Resolver {
-        let mut corr = HashMap::new();
-        let mut known = HashSet::new();
+    /// A resolver that knows every id of the input before the first event.
+    fn primed(events: &[Event]) -> Resolver {
+        let mut r = Resolver::default();
         for e in events {
-            let Some(cluster) = &e.who.cluster else {
-                continue;
-            };
-            if let Some(c) = &e.who.corr {
-                corr.entry(c.clone()).or_insert_with(|| cluster.clone());
-            }
-            if matches!(
-                e.who.source,
-                Some(IdSource::Field | IdSource::Crn | IdSource::Text)
-            ) {
-                known.insert(cluster.clone());
+            r.learn(e);
+        }
+        r
+    }
+
+    /// Learns the ids an event ties to its cluster.
+    fn learn(&mut self, e: &Event) {
+        let Some(cluster) = &e.who.cluster else {
+            return;
+        };
+        if let Some(c) = &e.who.corr {
+            if !self.corr.contains_key(c) {
+                self.corr.insert(c.clone(), cluster.clone());
             }
         }
-        let ids: Vec<String> = known.iter().cloned().collect();
-        let anywhere = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(&ids)
-            .ok()
-            .filter(|_| !ids.is_empty())
-            .map(|ac| (ac, ids));
-        Resolver {
-            corr,
-            known,
-            anywhere,
+        if matches!(
+            e.who.source,
+            Some(IdSource::Field | IdSource::Crn | IdSource::Text)
+        ) && !self.known.contains(cluster)
+        {
+            self.known.insert(cluster.clone());
+            self.stale = true;
         }
     }
 
-    fn cluster(&self, e: &Event) -> Option<String> {
-        e.who
+    fn cluster(&mut self, e: &Event) -> Option<String> {
+        if let Some(c) = e
+            .who
             .cluster
             .clone()
             .or_else(|| e.who.corr.as_ref().and_then(|c| self.corr.get(c).cloned()))
@@ -138,11 +208,24 @@ impl Resolver {
                     .find(|t| self.known.contains(&***t))
                     .map(|t| t.to_string())
             })
-            .or_else(|| {
-                let (ac, ids) = self.anywhere.as_ref()?;
-                let m = ac.find(e.message.as_str())?;
-                Some(ids[m.pattern().as_usize()].clone())
-            })
+        {
+            return Some(c);
+        }
+        if e.message.is_empty() || self.known.is_empty() {
+            return None;
+        }
+        if std::mem::take(&mut self.stale) {
+            let mut ids: Vec<String> = self.known.iter().cloned().collect();
+            ids.sort_unstable();
+            self.anywhere = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&ids)
+                .ok()
+                .map(|ac| (ac, ids));
+        }
+        let (ac, ids) = self.anywhere.as_ref()?;
+        let m = ac.find(e.message.as_str())?;
+        Some(ids[m.pattern().as_usize()].clone())
     }
 }
 
@@ -341,16 +424,25 @@ fn sort_categories(cats: &mut [CatId], pack: &Pack) {
 }
 
 /// Errors that no failure followed: inside a failing streak they belong to
-/// its last attempt; otherwise they are records not understood.
+/// its last attempt, as unclassified failures; otherwise they are records
+/// not understood.
 fn release_pending(c: &mut Cluster, events: &mut [Event], pack: &Pack) {
+    let unclassified = pack.of_kind(Kind::Unclassified);
+    for p in take_pending(c, pack) {
+        events[p].categories = vec![unclassified];
+    }
+}
+
+/// `release_pending` on the cluster alone: returns the events that become
+/// unclassified failures, for the caller to mark or not.
+fn take_pending(c: &mut Cluster, pack: &Pack) -> Vec<usize> {
     if c.pending.is_empty() {
-        return;
+        return Vec::new();
     }
     let pending = std::mem::take(&mut c.pending);
     if c.latest == Some(Latest::Failed) && c.last_in_round().is_some() {
         let unclassified = pack.of_kind(Kind::Unclassified);
-        for p in pending {
-            events[p].categories = vec![unclassified];
+        for &p in &pending {
             let a = c.last_in_round().expect("checked above");
             if !a.categories.contains(&unclassified) {
                 a.categories.push(unclassified);
@@ -358,8 +450,10 @@ fn release_pending(c: &mut Cluster, events: &mut [Event], pack: &Pack) {
             c.streak.push(p);
             c.failure_events.push(p);
         }
+        pending
     } else {
         c.not_understood.extend(pending);
+        Vec::new()
     }
 }
 
@@ -424,26 +518,36 @@ fn failure(c: &mut Cluster, i: usize, e: &Event, pack: &Pack) {
     c.failure_events.push(i);
 }
 
-/// Sets status from the latest outcome, and the root cause from the streak.
-fn settle(c: &mut Cluster, events: &mut [Event], pack: &Pack) {
-    release_pending(c, events, pack);
+/// Sets status from the latest outcome, and the root cause from the streak;
+/// `unclassified` are streak events to read as unclassified failures.
+fn conclude(c: &mut Cluster, events: &[Event], pack: &Pack, unclassified: &[usize]) {
     if let Some(a) = c.open().filter(|a| !a.categories.is_empty()) {
         // It has failed already, even if its closing line is not in the log yet.
         a.outcome = Outcome::Failed;
     }
     c.status = c.status_of_round();
     if c.status != Status::Rotated {
-        c.root_cause = root_cause(&c.streak, events, pack);
+        c.root_cause = root_cause(&c.streak, events, pack, unclassified);
     }
 }
 
 /// The most specific category in the streak; the latest among equals.
-fn root_cause(streak: &[usize], events: &[Event], pack: &Pack) -> Option<CatId> {
+fn root_cause(
+    streak: &[usize],
+    events: &[Event],
+    pack: &Pack,
+    unclassified: &[usize],
+) -> Option<CatId> {
     let mut best: Option<(u8, CatId)> = None;
     for &i in streak {
         // Each event's categories are already most specific first.
-        let Some(&cat) = events[i].categories.first() else {
-            continue;
+        let cat = if unclassified.contains(&i) {
+            pack.of_kind(Kind::Unclassified)
+        } else {
+            let Some(&cat) = events[i].categories.first() else {
+                continue;
+            };
+            cat
         };
         let rank = pack.category(cat).kind.rank();
         if best.is_none_or(|(r, _)| rank >= r) {
