@@ -62,6 +62,11 @@ pub struct WindowSpec {
 }
 
 impl WindowSpec {
+    /// The ends given as times (`--from`, `--to`), which need no anchor.
+    pub fn fixed(&self) -> (Option<Ts>, Option<Ts>) {
+        (self.from, self.to)
+    }
+
     pub fn parse(
         since: Option<&str>,
         until: Option<&str>,

@@ -4,6 +4,9 @@
 //! The pipeline, one module per stage:
 //! `source` (bytes in) -> `envelope` (the app's line) -> `decode` (records) -> `classify` (runbook categories)
 //! -> `attempts` (per-cluster rotations) -> `verdict` (delete the pod?) -> `report`.
+//! `scan` drives the first stages and hands each event on as its record
+//! completes; `analyze` collects them for one report, `follow` keeps the
+//! attempts and the verdict current while a stream is still being written.
 
 pub mod alert;
 pub mod analyze;
@@ -15,6 +18,7 @@ pub mod envelope;
 pub mod error;
 pub mod event;
 pub mod fetch;
+pub mod follow;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod live;

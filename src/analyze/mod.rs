@@ -17,7 +17,7 @@ use crate::envelope::Note;
 use crate::error::{Error, Result};
 use crate::event::{Accounting, Event};
 use crate::redact::Redactor;
-use crate::scan::Scanner;
+use crate::scan::{Scanned, Scanner};
 use crate::source::{self, InputSpec};
 use crate::time::Ts;
 use crate::verdict::{self, Verdict};
@@ -152,18 +152,55 @@ pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
     } else {
         cfg.inputs.clone()
     };
-    let mut inputs = Vec::with_capacity(specs.len());
+    let read = specs
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| read_input(&scanner, i as u32, spec))
+        .collect();
+    conclude(cfg, &classifier.pack, read)
+}
+
+/// One input as scanned: its summary, its events and their keys, and the
+/// error that ended it early, if any.
+pub struct ReadInput {
+    pub summary: InputSummary,
+    pub events: Vec<Event>,
+    pub keys: Vec<u64>,
+    pub error: Option<Error>,
+}
+
+impl ReadInput {
+    pub fn new(name: String, gzip: bool, scanned: Scanned, error: Option<Error>) -> ReadInput {
+        ReadInput {
+            summary: InputSummary {
+                name,
+                gzip,
+                acct: scanned.acct,
+                error: error.as_ref().map(|e| e.to_string()),
+                notes: scanned.notes,
+            },
+            events: scanned.events,
+            keys: scanned.keys,
+            error,
+        }
+    }
+}
+
+/// The inputs' events merged (overlaps left out), then the analysis.
+/// Fails only when no input could be read at all.
+pub fn conclude(cfg: &Config, pack: &Pack, read: Vec<ReadInput>) -> Result<Triage> {
+    let mut inputs = Vec::with_capacity(read.len());
     let mut events = Vec::new();
     let mut acct = Accounting::default();
     let mut first_error = None;
     let mut overlap = Overlap::default();
-    for (i, spec) in specs.iter().enumerate() {
-        let (mut summary, scanned, keys, error) = read_input(&scanner, i as u32, spec);
-        summary.acct.merged = overlap.merge(i as u32, scanned, keys, &mut events);
+    for (i, r) in read.into_iter().enumerate() {
+        let mut summary = r.summary;
+        summary.acct.merged = overlap.merge(i as u32, r.events, r.keys, &mut events);
         acct.add(&summary.acct);
         inputs.push(summary);
         if first_error.is_none() {
-            first_error = error;
+            first_error = r.error;
         }
     }
     // One unreadable input among several is reported, not fatal; with
@@ -173,7 +210,7 @@ pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
             return Err(e);
         }
     }
-    Ok(assemble(cfg, &classifier.pack, inputs, acct, events))
+    Ok(assemble(cfg, pack, inputs, acct, events))
 }
 
 /// The stages after the scan: time order, the window, attempts, the
@@ -185,8 +222,12 @@ pub fn assemble(
     acct: Accounting,
     mut events: Vec<Event>,
 ) -> Triage {
-    // Several inputs (a pod restarted mid-incident) merge in time order.
-    events.sort_by_key(|e| (e.order_ts, e.pos.input, e.seq));
+    // Several inputs (a pod restarted mid-incident) merge in time order, and
+    // so do newest-first exports and pods whose records end out of turn.
+    let key = |e: &Event| (e.order_ts, e.pos.input, e.seq);
+    if !events.is_sorted_by_key(key) {
+        events.sort_by_key(key);
+    }
     let anchor = coverage::window_anchor(acct.last_ts, cfg.now, &events);
     let (window_from, window_to) = cfg.window.resolve(anchor);
     let before = events.len();
@@ -262,36 +303,34 @@ pub fn assemble(
 }
 
 /// Opens and scans one input, keeping whatever was read before an error.
-fn read_input(
-    scanner: &Scanner<'_>,
-    index: u32,
-    spec: &InputSpec,
-) -> (InputSummary, Vec<Event>, Vec<u64>, Option<Error>) {
+fn read_input(scanner: &Scanner<'_>, index: u32, spec: &InputSpec) -> ReadInput {
     let input = match source::open(spec) {
         Ok(i) => i,
-        Err(e) => {
-            let summary = InputSummary {
-                name: spec.name(),
+        Err(e) => return ReadInput::unopened(spec.name(), e),
+    };
+    let (scanned, error) = scanner.scan(index, &input.name, input.gzip, input.reader);
+    ReadInput::new(input.name, input.gzip, scanned, error)
+}
+
+impl ReadInput {
+    /// An input that could not be opened.
+    pub fn unopened(name: String, e: Error) -> ReadInput {
+        ReadInput {
+            summary: InputSummary {
+                name,
                 gzip: false,
                 acct: Accounting::default(),
                 error: Some(e.to_string()),
                 notes: Vec::new(),
-            };
-            return (summary, Vec::new(), Vec::new(), Some(e));
+            },
+            events: Vec::new(),
+            keys: Vec::new(),
+            error: Some(e),
         }
-    };
-    let (scanned, error) = scanner.scan(index, &input.name, input.gzip, input.reader);
-    let summary = InputSummary {
-        name: input.name,
-        gzip: input.gzip,
-        acct: scanned.acct,
-        error: error.as_ref().map(|e| e.to_string()),
-        notes: scanned.notes,
-    };
-    (summary, scanned.events, scanned.keys, error)
+    }
 }
 
-fn source_of<S: AsRef<str>>(names: &[S], e: &Event) -> String {
+pub fn source_of<S: AsRef<str>>(names: &[S], e: &Event) -> String {
     let name = names.get(e.pos.input as usize).map_or("?", |n| n.as_ref());
     match e.pos.item {
         Some(n) => format!("{name}:{}#{n}", e.pos.line),
@@ -299,7 +338,7 @@ fn source_of<S: AsRef<str>>(names: &[S], e: &Event) -> String {
     }
 }
 
-fn within(ts: Option<Ts>, from: Option<Ts>, to: Option<Ts>) -> bool {
+pub fn within(ts: Option<Ts>, from: Option<Ts>, to: Option<Ts>) -> bool {
     let Some(ts) = ts else { return true };
     from.is_none_or(|f| ts >= f) && to.is_none_or(|t| ts <= t)
 }

@@ -227,6 +227,11 @@ impl Feed<'_, '_> {
         self.st.acct.lines
     }
 
+    /// Time runs backwards through the input so far (an export, newest first).
+    pub fn newest_first(&self) -> bool {
+        self.st.order.newest_first()
+    }
+
     /// The latest full time seen so far.
     pub fn last_ts(&self) -> Option<Ts> {
         self.st.last_ts

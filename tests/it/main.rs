@@ -10,6 +10,7 @@ mod cloudlogs;
 mod cloudlogs_server;
 mod decode_fixes;
 mod envelopes;
+mod follow;
 mod formats;
 mod fuzz_regressions;
 mod hostile;

@@ -20,29 +20,7 @@ fn report(args: &[&str], threads: &str, batch: &str) -> Vec<u8> {
 
 #[test]
 fn every_fixture_reports_the_same_with_one_thread_or_many() {
-    let mut cases: Vec<Vec<String>> = Vec::new();
-    for dir in [
-        "fixtures/incident",
-        "fixtures/scenarios",
-        "fixtures/logdna",
-        "fixtures/cloudlogs",
-    ] {
-        for e in std::fs::read_dir(root().join(dir)).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_file() {
-                cases.push(vec![p
-                    .strip_prefix(root())
-                    .unwrap()
-                    .to_str()
-                    .unwrap()
-                    .to_string()]);
-            }
-        }
-    }
-    cases.push(vec![
-        "fixtures/scenarios/restart/pod-a.log".into(),
-        "fixtures/scenarios/restart/pod-b.log".into(),
-    ]);
+    let cases = fixture_cases();
     assert!(cases.len() > 30);
     for case in &cases {
         let args: Vec<&str> = case.iter().map(String::as_str).collect();

@@ -112,3 +112,32 @@ pub fn all_output(out: &std::process::Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     )
 }
+
+/// Every fixture of every format, one case each, and the restarted pod's
+/// two logs as one case: the corpus the batch and threaded, streaming and
+/// batch comparisons run over.
+pub fn fixture_cases() -> Vec<Vec<String>> {
+    let mut cases: Vec<Vec<String>> = Vec::new();
+    for dir in [
+        "fixtures/incident",
+        "fixtures/scenarios",
+        "fixtures/logdna",
+        "fixtures/cloudlogs",
+    ] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        for p in files {
+            let rel = p.strip_prefix(root()).unwrap().to_str().unwrap();
+            cases.push(vec![rel.to_string()]);
+        }
+    }
+    cases.push(vec![
+        "fixtures/scenarios/restart/pod-a.log".into(),
+        "fixtures/scenarios/restart/pod-b.log".into(),
+    ]);
+    cases
+}

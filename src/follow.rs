@@ -1,0 +1,335 @@
+//! `--follow`: the analysis kept current while lines arrive.
+//!
+//! Each input is scanned line by line (`scan::Feed`). Every event goes two
+//! ways: into the input's `Collected` list, untouched, from which the final
+//! report is built exactly as the batch analysis builds it; and into a
+//! working copy that an `attempts::Tracker` applies at once, so the verdict
+//! and each cluster's status are current after every line. A `View` is that
+//! state as the panel shows it, and `changes` what moved since the last one.
+
+use crate::analyze::{self, ReadInput, Triage};
+use crate::attempts::{Status, Tracker};
+use crate::classify::Pack;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::event::Event;
+use crate::scan::{Collected, Ending, Feed, Scanner, Sink};
+use crate::time::Ts;
+use crate::verdict::{self, Decision};
+use std::collections::HashMap;
+
+/// Clusters shown in a view (the failing ones first); the rest are counted.
+pub const VIEW_CLUSTERS: usize = 50;
+
+pub struct Follow<'s, 'a> {
+    cfg: &'s Config,
+    pack: &'a Pack,
+    inputs: Vec<Input<'s, 'a>>,
+    live: Vec<Event>,
+    tracker: Tracker<'a>,
+    /// The window's fixed ends (`--from`, `--to`, an alert's time): a live
+    /// view has no latest record to measure `--since` from, so only the
+    /// final report applies that.
+    bounds: (Option<Ts>, Option<Ts>),
+    /// Each cluster's status and cause when last looked at.
+    seen: HashMap<String, (Status, Option<String>)>,
+    decision: Option<Decision>,
+    dirty: bool,
+    last_event: Option<Ts>,
+}
+
+struct Input<'s, 'a> {
+    name: String,
+    gzip: bool,
+    feed: Option<Feed<'s, 'a>>,
+    collected: Collected,
+    ending: Option<Ending>,
+    error: Option<Error>,
+}
+
+/// What the live panel shows.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct View {
+    pub verdict: Decision,
+    /// Every cluster with rotation activity so far.
+    pub clusters_total: usize,
+    pub failing: usize,
+    pub rotated: usize,
+    /// Up to `VIEW_CLUSTERS`, failing first.
+    pub clusters: Vec<ClusterView>,
+    /// Failures tied to no cluster.
+    pub unattributed: usize,
+    pub lines: u64,
+    /// The time of the latest rotation event.
+    pub last_event: Option<Ts>,
+    /// An input runs newest first (an export, not a stream): the live view
+    /// applies its events out of order, and only the final report is right.
+    pub newest_first: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ClusterView {
+    pub id: String,
+    pub status: Status,
+    /// The root cause's category id.
+    pub cause: Option<String>,
+    pub failed_attempts: usize,
+    pub last_seen: Option<Ts>,
+}
+
+/// Something that moved since the last view.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    Cluster {
+        cluster: String,
+        from: Option<Status>,
+        to: Status,
+        cause: Option<String>,
+        at: Option<Ts>,
+    },
+    Verdict {
+        from: Option<Decision>,
+        to: Decision,
+    },
+}
+
+impl<'s, 'a> Follow<'s, 'a> {
+    /// Follows `inputs`, each a name and whether it was gzipped, in that
+    /// order (their index is the one `line` takes).
+    pub fn new(
+        cfg: &'s Config,
+        scanner: &'s Scanner<'a>,
+        inputs: Vec<(String, bool)>,
+    ) -> Follow<'s, 'a> {
+        let pack = &scanner.classifier.pack;
+        let inputs = inputs
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, gzip))| Input {
+                name,
+                gzip,
+                feed: Some(scanner.feed(i as u32)),
+                collected: Collected::default(),
+                ending: None,
+                error: None,
+            })
+            .collect();
+        let bounds = cfg.window.fixed();
+        Follow {
+            cfg,
+            pack,
+            inputs,
+            live: Vec::new(),
+            tracker: Tracker::new(pack),
+            bounds,
+            seen: HashMap::new(),
+            decision: None,
+            dirty: true,
+            last_event: None,
+        }
+    }
+
+    /// One line of input `input`. Lines after the input's end are ignored.
+    pub fn line(&mut self, input: usize, line: &[u8], truncated: bool) {
+        let Some(inp) = self.inputs.get_mut(input) else {
+            return;
+        };
+        let Some(feed) = inp.feed.as_mut() else {
+            return;
+        };
+        let mut sink = LiveSink {
+            collected: &mut inp.collected,
+            live: &mut self.live,
+            tracker: &mut self.tracker,
+            bounds: self.bounds,
+            dirty: &mut self.dirty,
+            last_event: &mut self.last_event,
+        };
+        feed.line(line, truncated, &mut sink);
+    }
+
+    /// Nothing arrived for a while: close the records still open.
+    pub fn idle(&mut self) {
+        for inp in &mut self.inputs {
+            if let Some(feed) = inp.feed.as_mut() {
+                let mut sink = LiveSink {
+                    collected: &mut inp.collected,
+                    live: &mut self.live,
+                    tracker: &mut self.tracker,
+                    bounds: self.bounds,
+                    dirty: &mut self.dirty,
+                    last_event: &mut self.last_event,
+                };
+                feed.idle(&mut sink);
+            }
+        }
+    }
+
+    /// Input `input` ended, with the error that ended it, if any.
+    pub fn end(&mut self, input: usize, error: Option<Error>) {
+        let Some(inp) = self.inputs.get_mut(input) else {
+            return;
+        };
+        let Some(feed) = inp.feed.take() else {
+            return;
+        };
+        let mut sink = LiveSink {
+            collected: &mut inp.collected,
+            live: &mut self.live,
+            tracker: &mut self.tracker,
+            bounds: self.bounds,
+            dirty: &mut self.dirty,
+            last_event: &mut self.last_event,
+        };
+        inp.ending = Some(feed.finish(&mut sink));
+        inp.error = error;
+    }
+
+    /// Every input has ended.
+    pub fn ended(&self) -> bool {
+        self.inputs.iter().all(|i| i.feed.is_none())
+    }
+
+    /// Lines read so far, over every input.
+    pub fn lines(&self) -> u64 {
+        self.inputs
+            .iter()
+            .map(|i| match (&i.feed, &i.ending) {
+                (Some(f), _) => f.lines(),
+                (None, Some(e)) => e.acct.lines,
+                (None, None) => 0,
+            })
+            .sum()
+    }
+
+    /// The state now, and what changed since the last call. None when no
+    /// event arrived since then.
+    pub fn update(&mut self) -> Option<(View, Vec<Change>)> {
+        if !std::mem::take(&mut self.dirty) {
+            return None;
+        }
+        let rebuilt = self.tracker.snapshot(&self.live);
+        let view = self.view_of(&rebuilt);
+        let mut changes = Vec::new();
+        for c in &rebuilt.clusters {
+            let cause = c.root_cause.map(|k| self.pack.category(k).id.clone());
+            let now = (c.status, cause.clone());
+            let before = self.seen.insert(c.id.clone(), now.clone());
+            if before.as_ref() != Some(&now) {
+                changes.push(Change::Cluster {
+                    cluster: c.id.clone(),
+                    from: before.map(|b| b.0),
+                    to: c.status,
+                    cause,
+                    at: c.last_seen,
+                });
+            }
+        }
+        if self.decision != Some(view.verdict) {
+            changes.push(Change::Verdict {
+                from: self.decision,
+                to: view.verdict,
+            });
+            self.decision = Some(view.verdict);
+        }
+        Some((view, changes))
+    }
+
+    /// The state now.
+    pub fn view(&self) -> View {
+        self.view_of(&self.tracker.snapshot(&self.live))
+    }
+
+    fn view_of(&self, rebuilt: &crate::attempts::Rebuilt) -> View {
+        let names: Vec<&str> = self.inputs.iter().map(|i| i.name.as_str()).collect();
+        let source = |e: &Event| analyze::source_of(&names, e);
+        let cx = verdict::Context {
+            events: &self.live,
+            pack: self.pack,
+            app: self.cfg.app.as_deref().unwrap_or(crate::config::DEFAULT_APP),
+            source: &source,
+        };
+        let verdict = verdict::decide(&rebuilt.clusters, &rebuilt.unattributed, &cx).verdict;
+        let failing = rebuilt
+            .clusters
+            .iter()
+            .filter(|c| c.status.is_failing())
+            .count();
+        let rotated = rebuilt
+            .clusters
+            .iter()
+            .filter(|c| c.status == Status::Rotated)
+            .count();
+        // `rebuilt` sorts by status, failing first.
+        let clusters = rebuilt
+            .clusters
+            .iter()
+            .take(VIEW_CLUSTERS)
+            .map(|c| ClusterView {
+                id: c.id.clone(),
+                status: c.status,
+                cause: c.root_cause.map(|k| self.pack.category(k).id.clone()),
+                failed_attempts: c.failed_attempts(),
+                last_seen: c.last_seen,
+            })
+            .collect();
+        View {
+            verdict,
+            clusters_total: rebuilt.clusters.len(),
+            failing,
+            rotated,
+            clusters,
+            unattributed: rebuilt.unattributed.len(),
+            lines: self.lines(),
+            last_event: self.last_event,
+            newest_first: self
+                .inputs
+                .iter()
+                .any(|i| i.feed.as_ref().is_some_and(|f| f.newest_first()) || i.ending.as_ref().is_some_and(|e| e.acct.newest_first)),
+        }
+    }
+
+    /// The full report, built from every line exactly as the batch analysis
+    /// builds it. Inputs still open are ended first (Ctrl-C).
+    pub fn finish(mut self) -> Result<Triage> {
+        for i in 0..self.inputs.len() {
+            self.end(i, None);
+        }
+        let read = self
+            .inputs
+            .into_iter()
+            .map(|i| {
+                let ending = i.ending.expect("every input has ended");
+                ReadInput::new(i.name, i.gzip, ending.settle(i.collected), i.error)
+            })
+            .collect();
+        analyze::conclude(self.cfg, self.pack, read)
+    }
+}
+
+/// Where a followed input's events go: kept for the final report, and
+/// applied to the live attempts when inside the window.
+struct LiveSink<'x, 'p> {
+    collected: &'x mut Collected,
+    live: &'x mut Vec<Event>,
+    tracker: &'x mut Tracker<'p>,
+    bounds: (Option<Ts>, Option<Ts>),
+    dirty: &'x mut bool,
+    last_event: &'x mut Option<Ts>,
+}
+
+impl Sink for LiveSink<'_, '_> {
+    fn event(&mut self, event: Event, key: u64) {
+        if analyze::within(event.order_ts, self.bounds.0, self.bounds.1) {
+            self.live.push(event.clone());
+            let i = self.live.len() - 1;
+            self.tracker.push(i, self.live);
+            *self.dirty = true;
+            if event.ts > *self.last_event {
+                *self.last_event = event.ts;
+            }
+        }
+        self.collected.event(event, key);
+    }
+}
