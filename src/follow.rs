@@ -33,7 +33,8 @@ pub struct Follow<'s, 'a> {
     bounds: (Option<Ts>, Option<Ts>),
     /// Each cluster's status and cause when last looked at.
     seen: HashMap<String, (Status, Option<String>)>,
-    decision: Option<Decision>,
+    /// The verdict when last looked at; before any event, `no_evidence`.
+    decision: Decision,
     dirty: bool,
     last_event: Option<Ts>,
 }
@@ -89,8 +90,10 @@ pub enum Change {
         at: Option<Ts>,
     },
     Verdict {
-        from: Option<Decision>,
+        from: Decision,
         to: Decision,
+        /// The latest rotation event's time.
+        at: Option<Ts>,
     },
 }
 
@@ -124,7 +127,7 @@ impl<'s, 'a> Follow<'s, 'a> {
             tracker: Tracker::new(pack),
             bounds,
             seen: HashMap::new(),
-            decision: None,
+            decision: Decision::NoEvidence,
             dirty: true,
             last_event: None,
         }
@@ -163,6 +166,13 @@ impl<'s, 'a> Follow<'s, 'a> {
                 };
                 feed.idle(&mut sink);
             }
+        }
+    }
+
+    /// Input `input` turned out to be gzipped (its first bytes say).
+    pub fn gzipped(&mut self, input: usize, gzip: bool) {
+        if let Some(i) = self.inputs.get_mut(input) {
+            i.gzip = gzip;
         }
     }
 
@@ -226,12 +236,13 @@ impl<'s, 'a> Follow<'s, 'a> {
                 });
             }
         }
-        if self.decision != Some(view.verdict) {
+        if self.decision != view.verdict {
             changes.push(Change::Verdict {
                 from: self.decision,
                 to: view.verdict,
+                at: view.last_event,
             });
-            self.decision = Some(view.verdict);
+            self.decision = view.verdict;
         }
         Some((view, changes))
     }

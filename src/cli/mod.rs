@@ -223,6 +223,14 @@ pub struct AnalyzeArgs {
     #[arg(long, conflicts_with_all = ["files", "kubectl"])]
     pub logdna: bool,
 
+    /// Follow a live stream: stdin from `kubectl logs -f` or stern, a file
+    /// that grows, or with --kubectl every pod. On a terminal a status panel
+    /// is redrawn in place; elsewhere one line per change (JSON Lines with
+    /// -o json). Ctrl-C or the stream's end prints the full report and exits
+    /// with the verdict's status.
+    #[arg(short, long, conflicts_with_all = ["logdna", "cloudlogs"])]
+    pub follow: bool,
+
     /// Read the logs with kubectl: every container of every pod that
     /// --selector matches in --namespace (and the log before a restart),
     /// merged in time order. KUBECONFIG and --context choose the cluster;

@@ -19,7 +19,7 @@ pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
     cfg.color = color;
     super::live::apply_alert(args, &mut cfg)?;
     if args.kubectl {
-        super::live::kubectl_inputs(&mut cfg)?;
+        super::live::kubectl_inputs(&mut cfg, args.follow)?;
     }
     if cfg.width == 0 {
         cfg.width = terminal_width();
@@ -35,6 +35,9 @@ pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
         None
     };
     let redactor = Redactor::new(secrets);
+    if args.follow {
+        return super::follow::run(&cfg, &redactor, args.output_format());
+    }
     let triage = analyze::analyze(&cfg, &redactor)?;
     match write_report(&triage, args.output_format()) {
         // The reader stopped early (`| head`): the verdict stands all the same.
@@ -66,7 +69,7 @@ fn write_report(triage: &analyze::Triage, format: report::OutputFormat) -> io::R
 
 /// The status for scripts: an unreadable input beats the verdict, because
 /// the part not read could change it (see `Exit`).
-fn exit_status(triage: &analyze::Triage) -> Exit {
+pub(super) fn exit_status(triage: &analyze::Triage) -> Exit {
     // The verdict weighs every cluster, so the status does too, whatever
     // --cluster/--crn narrowed the tables to.
     match triage.verdict.verdict {

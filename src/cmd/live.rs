@@ -72,8 +72,9 @@ fn read_alert(path: &str) -> anyhow::Result<String> {
 }
 
 /// Finds the pods and makes each container's log an input. How far back
-/// comes from --since/--from, or from the alert's window.
-pub fn kubectl_inputs(cfg: &mut Config) -> anyhow::Result<()> {
+/// comes from --since/--from, or from the alert's window; with `follow`,
+/// each current log is followed.
+pub fn kubectl_inputs(cfg: &mut Config, follow: bool) -> anyhow::Result<()> {
     let target = &cfg.kube;
     let pods = target.pods()?;
     let since = match (cfg.window.from, cfg.window.since) {
@@ -81,7 +82,7 @@ pub fn kubectl_inputs(cfg: &mut Config) -> anyhow::Result<()> {
         (None, Some(span)) => Some(Since::Span(span)),
         (None, None) => None,
     };
-    let (streams, notes) = target.streams(&pods, since, false);
+    let (streams, notes) = target.streams(&pods, since, follow);
     for n in notes {
         eprintln!(
             "{}",

@@ -3,6 +3,7 @@
 
 pub mod analyze;
 pub mod fetch;
+pub mod follow;
 pub mod generate;
 pub mod live;
 pub mod patterns;

@@ -12,7 +12,7 @@
 //! dropped early kills its child.
 
 pub use super::pods::{parse_pods, Container, Pod};
-pub use super::process::LogReader;
+pub use super::process::{Killer, LogReader};
 
 use super::process::{self, failed};
 use crate::time::Ts;

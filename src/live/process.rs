@@ -5,6 +5,7 @@
 use super::kubectl::KubectlError;
 use std::io::{self, Read};
 use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::{Arc, Mutex};
 
 /// Bytes of a child's stderr kept for its error message (the tail).
 const STDERR_KEPT: usize = 8 * 1024;
@@ -38,7 +39,7 @@ pub(super) fn spawn(
     Ok(LogReader {
         pid: child.id(),
         command,
-        child: Some(child),
+        child: Arc::new(Mutex::new(Some(child))),
         stdout,
         errors: Some(errors),
     })
@@ -48,7 +49,9 @@ pub(super) fn spawn(
 pub struct LogReader {
     pid: u32,
     command: String,
-    child: Option<Child>,
+    /// Shared with `Killer`s, so a follow can end the process while a
+    /// thread is blocked reading it.
+    child: Arc<Mutex<Option<Child>>>,
     stdout: ChildStdout,
     errors: Option<std::thread::JoinHandle<Vec<u8>>>,
 }
@@ -66,7 +69,7 @@ impl Read for LogReader {
         if n > 0 || buf.is_empty() {
             return Ok(n);
         }
-        let Some(mut child) = self.child.take() else {
+        let Some(mut child) = take(&self.child) else {
             return Ok(0);
         };
         let status = child.wait()?;
@@ -88,11 +91,33 @@ impl Read for LogReader {
 
 impl Drop for LogReader {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
+        self.killer().kill();
+    }
+}
+
+impl LogReader {
+    /// A handle that ends the process from another thread; the reader then
+    /// reads to its end.
+    pub fn killer(&self) -> Killer {
+        Killer(self.child.clone())
+    }
+}
+
+/// Ends a `kubectl logs` process (a `--follow` stopped by Ctrl-C).
+#[derive(Clone)]
+pub struct Killer(Arc<Mutex<Option<Child>>>);
+
+impl Killer {
+    pub fn kill(&self) {
+        if let Some(mut child) = take(&self.0) {
             let _ = child.kill();
             let _ = child.wait();
         }
     }
+}
+
+fn take(child: &Mutex<Option<Child>>) -> Option<Child> {
+    child.lock().ok().and_then(|mut c| c.take())
 }
 
 pub(super) fn failed(

@@ -3,6 +3,7 @@
 //! binary decides that it is stdout.
 
 mod json;
+pub mod live;
 mod markdown;
 mod reasons;
 mod table;

@@ -85,6 +85,12 @@ impl<R: Read> LineReader<R> {
         l
     }
 
+    /// A whole line is already buffered: the next `next_line` will not wait
+    /// on the reader (a live stream's batch can be sent before it does).
+    pub fn line_ready(&self) -> bool {
+        memchr(b'\n', &self.buf[self.start..self.end]).is_some()
+    }
+
     /// Whether the line last returned was cut at the maximum length.
     pub fn truncated(&self) -> bool {
         self.truncated

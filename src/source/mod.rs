@@ -4,9 +4,11 @@
 
 mod keyfile;
 mod lines;
+mod tail;
 mod unpack;
 mod utf16;
 
+pub use tail::Tail;
 pub use keyfile::{read_key_file, KEY_FILE_MAX};
 pub use lines::{LineReader, MAX_LINE, MAX_PAGE};
 pub use unpack::Compression;
@@ -65,19 +67,30 @@ pub struct Input {
 
 pub fn open(spec: &InputSpec) -> Result<Input> {
     let name = spec.name();
-    let raw: Box<dyn Read + Send> = match spec {
+    let raw = raw(spec, &name)?;
+    unpacked(name, raw)
+}
+
+/// The input's bytes as they come, before any decompression.
+pub fn raw(spec: &InputSpec, name: &str) -> Result<Box<dyn Read + Send>> {
+    Ok(match spec {
         InputSpec::Stdin => {
             if stdin_is_closed() {
                 return Err(Error::StdinClosed);
             }
             Box::new(io::stdin())
         }
-        InputSpec::Path(p) | InputSpec::Labeled { path: p, .. } => Box::new(open_file(p, &name)?),
+        InputSpec::Path(p) | InputSpec::Labeled { path: p, .. } => Box::new(open_file(p, name)?),
         InputSpec::Kubectl(s) => Box::new(
             s.open()
-                .map_err(|e| Error::read(&name, io::Error::other(e)))?,
+                .map_err(|e| Error::read(name, io::Error::other(e)))?,
         ),
-    };
+    })
+}
+
+/// An input from its raw bytes: compression and UTF-16 found by content
+/// and undone. Reads the first bytes, so it waits for them.
+pub fn unpacked(name: String, raw: Box<dyn Read + Send>) -> Result<Input> {
     let u = unpack::unpack(raw).map_err(|e| Error::read(&name, e))?;
     Ok(Input {
         name,

@@ -137,3 +137,240 @@ fn the_live_view_ends_where_the_final_report_does() {
         assert_eq!(last.len(), t.clusters_total, "{case:?}");
     }
 }
+
+/// The binary with `analyze --follow ARGS`, stdin a pipe the test writes,
+/// stdout read line by line on a thread as it comes.
+struct Running {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Running {
+    fn start(args: &[&str]) -> Running {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("kp-triage"))
+            .env_clear()
+            .current_dir(root())
+            .args(["analyze", "--follow"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for l in std::io::BufReader::new(stdout).lines() {
+                if tx.send(l.unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        Running {
+            stdin: child.stdin.take(),
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Writes `lines` a few milliseconds apart, as a live stream does.
+    fn trickle(&mut self, lines: &[&str]) {
+        use std::io::Write;
+        let stdin = self.stdin.as_mut().unwrap();
+        for l in lines {
+            writeln!(stdin, "{l}").unwrap();
+            stdin.flush().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
+    /// Waits, up to 20 s, for a line of output that holds every one of
+    /// `words`; returns whether it came.
+    fn wait_for(&mut self, words: &[&str]) -> bool {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            if self.seen.iter().any(|l| words.iter().all(|w| l.contains(w))) {
+                return true;
+            }
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(l) => self.seen.push(l),
+                Err(_) => return false,
+            }
+        }
+    }
+
+    /// Everything printed, once the process has ended, and its status.
+    fn end(mut self) -> (String, i32) {
+        drop(self.stdin.take());
+        let status = self.child.wait().unwrap();
+        self.seen.extend(self.lines.iter());
+        let mut text = self.seen.join("\n");
+        text.push('\n');
+        (text, status.code().unwrap_or(-1))
+    }
+
+    fn signal(&self, name: &str) {
+        let ok = std::process::Command::new("kill")
+            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill -{name}");
+    }
+}
+
+fn batch_of(text: &str, args: &[&str]) -> (String, i32) {
+    let out = kp()
+        .arg("analyze")
+        .args(args)
+        .write_stdin(text.to_string())
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        out.status.code().unwrap(),
+    )
+}
+
+const FIXTURE: &str = "fixtures/incident/kubectl-ts.log";
+/// The fixture's line that reports c23h5icd0sr2mu96rcig's retries exhausted.
+const EXHAUSTED_LINE: usize = 36;
+
+fn fixture_lines() -> Vec<String> {
+    let text = std::fs::read_to_string(root().join(FIXTURE)).unwrap();
+    let lines: Vec<String> = text.lines().map(String::from).collect();
+    assert!(lines[EXHAUSTED_LINE - 1].contains("Failure to rotate"));
+    lines
+}
+
+#[test]
+fn a_slow_pipe_shows_each_change_before_the_stream_ends_then_the_batch_report() {
+    let lines = fixture_lines();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let mut run = Running::start(&[]);
+    run.trickle(&refs[..12]);
+    assert!(
+        run.wait_for(&["cluster c23h5icd0sr2mu96rcig", "-> retrying", "wdek_secret"]),
+        "no change while the stream is open: {:?}",
+        run.seen
+    );
+    // The summary line is the pod's last for now: only the idle close can
+    // show it, the stream still open.
+    run.trickle(&refs[12..EXHAUSTED_LINE]);
+    assert!(
+        run.wait_for(&["c23h5icd0sr2mu96rcig", "retrying -> exhausted"]),
+        "{:?}",
+        run.seen
+    );
+    assert!(run.wait_for(&["verdict: wait -> recommended"]), "{:?}", run.seen);
+    run.trickle(&refs[EXHAUSTED_LINE..]);
+    let (out, code) = run.end();
+    let (batch, batch_code) = batch_of(&(lines.join("\n") + "\n"), &[]);
+    assert!(
+        out.ends_with(&format!("\n\n{batch}")),
+        "the final report is not the batch one:\n{out}\n---\n{batch}"
+    );
+    assert_eq!(code, batch_code);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn ctrl_c_prints_the_report_of_what_was_read_and_exits_with_its_verdict() {
+    let lines = fixture_lines();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let mut run = Running::start(&[]);
+    run.trickle(&refs[..EXHAUSTED_LINE]);
+    assert!(run.wait_for(&["retrying -> exhausted"]), "{:?}", run.seen);
+    run.signal("INT");
+    let (out, code) = run.end();
+    let (batch, batch_code) = batch_of(&(refs[..EXHAUSTED_LINE].join("\n") + "\n"), &[]);
+    assert!(out.ends_with(&batch), "{out}\n---\n{batch}");
+    assert!(batch.contains("RECOMMENDED"));
+    assert_eq!((code, batch_code), (1, 1));
+}
+
+#[test]
+fn json_lines_with_the_report_last() {
+    let lines = fixture_lines();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let mut run = Running::start(&["-o", "json"]);
+    run.trickle(&refs);
+    let (out, code) = run.end();
+    let docs: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let (last, changes) = docs.split_last().unwrap();
+    assert_eq!(last["type"], "report");
+    assert!(changes.iter().all(|d| d["type"] == "change"));
+    assert!(changes.iter().any(|d| d["change"] == "cluster"
+        && d["cluster"] == "c23h5icd0sr2mu96rcig"
+        && d["to"] == "exhausted"
+        && d["cause"] == "wdek_secret"));
+    assert!(changes
+        .iter()
+        .any(|d| d["change"] == "verdict" && d["to"] == "recommended"));
+    let (batch, batch_code) = batch_of(&(lines.join("\n") + "\n"), &["-o", "json"]);
+    let batch: serde_json::Value = serde_json::from_str(&batch).unwrap();
+    assert_eq!(last["report"], batch);
+    assert_eq!(code, batch_code);
+}
+
+#[test]
+fn a_growing_file_is_followed_until_sigterm() {
+    use std::io::Write;
+    let lines = fixture_lines();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kp.log");
+    std::fs::write(&path, lines[..10].join("\n") + "\n").unwrap();
+    let mut run = Running::start(&[path.to_str().unwrap()]);
+    assert!(run.wait_for(&["-> retrying"]), "{:?}", run.seen);
+    let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+    for l in &lines[10..] {
+        writeln!(f, "{l}").unwrap();
+    }
+    drop(f);
+    assert!(run.wait_for(&["-> exhausted"]), "{:?}", run.seen);
+    run.signal("TERM");
+    let (out, code) = run.end();
+    assert!(out.contains("POD RESTART: RECOMMENDED"), "{out}");
+    assert!(out.contains(&format!("{}: 39 lines", path.display())), "{out}");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_record_left_open_is_closed_when_the_stream_idles_and_a_late_continuation_is_counted() {
+    let cfg = config(&[FIXTURE.to_string()]);
+    let classifier = Classifier::new(analyze::load_pack(&cfg).unwrap());
+    let redactor = Redactor::new(Vec::new());
+    let scanner = Scanner::new(&classifier, &redactor);
+    let mut f = Follow::new(&cfg, &scanner, vec![("live".into(), false)]);
+    let lines = fixture_lines();
+    for l in &lines[..EXHAUSTED_LINE] {
+        f.line(0, l.as_bytes(), false);
+    }
+    let status = |f: &mut Follow<'_, '_>| {
+        f.update();
+        f.view()
+            .clusters
+            .iter()
+            .find(|c| c.id == "c23h5icd0sr2mu96rcig")
+            .map(|c| c.status)
+    };
+    use kp_triage::attempts::Status;
+    assert_eq!(status(&mut f), Some(Status::Retrying), "the summary waits");
+    f.idle();
+    assert_eq!(status(&mut f), Some(Status::Exhausted));
+    // A stack line after the idle close: counted, and said to be late.
+    f.line(0, b"2026-11-20T03:01:02.9Z \tat rotation.go:118", false);
+    let t = f.finish().unwrap();
+    assert_eq!(t.acct.late_continuations, 1);
+    assert_eq!(t.acct.continuations, 1);
+    assert!(t.acct.balanced());
+}

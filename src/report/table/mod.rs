@@ -283,7 +283,7 @@ fn input(t: &Triage, p: &mut Printer<'_>) -> io::Result<()> {
 }
 
 /// `text` in the colour of a verdict or status `name`, when colour is on.
-fn paint(on: bool, name: &str, text: &str) -> String {
+pub(super) fn paint(on: bool, name: &str, text: &str) -> String {
     use anstyle::{AnsiColor, Style};
     let colour = match name {
         "hold" | "exhausted" | "no_evidence" => AnsiColor::Red,

@@ -1,0 +1,374 @@
+//! `analyze --follow`: reads live streams until they end or Ctrl-C, keeping
+//! the verdict on screen, then prints the full report.
+//!
+//! One thread per input reads whole lines and sends them in batches (a
+//! batch goes as soon as no further line is already waiting, so a quiet
+//! stream's line is not held back). The main thread feeds them to the
+//! library's `Follow`, closes open records after `IDLE` without input, and
+//! draws: a panel redrawn in place on a terminal, else one line per change.
+
+use crate::Exit;
+use anyhow::Context;
+use kp_triage::analyze::Triage;
+use kp_triage::config::Config;
+use kp_triage::follow::{Follow, View};
+use kp_triage::live::kubectl::Killer;
+use kp_triage::redact::Redactor;
+use kp_triage::report::{self, live, OutputFormat};
+use kp_triage::scan::Scanner;
+use kp_triage::source::{self, InputSpec, LineReader, Tail};
+use std::io::{self, IsTerminal, Read, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+/// A record still open this long after the last line is closed.
+const IDLE: Duration = Duration::from_millis(500);
+/// How often the loop wakes with nothing to read (signals, idle, redraw).
+const TICK: Duration = Duration::from_millis(100);
+/// The panel is redrawn at most this often.
+const REDRAW: Duration = Duration::from_millis(250);
+/// Bytes of lines per batch sent from a reader.
+const BATCH: usize = 256 * 1024;
+
+enum Msg {
+    /// The input's first bytes arrived and told whether it is gzipped.
+    Opened { input: usize, gzip: bool },
+    Lines { input: usize, batch: Batch },
+    End {
+        input: usize,
+        error: Option<kp_triage::error::Error>,
+    },
+}
+
+#[derive(Default)]
+struct Batch {
+    data: Vec<u8>,
+    /// Each line's span in `data`, and whether it was cut at the maximum.
+    lines: Vec<(usize, usize, bool)>,
+}
+
+pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::Result<Exit> {
+    let pack = kp_triage::analyze::load_pack(cfg)?;
+    let classifier = kp_triage::classify::Classifier::new(pack);
+    let scanner = Scanner {
+        app: cfg.app.as_deref(),
+        ..Scanner::new(&classifier, redactor)
+    };
+    let specs = if cfg.inputs.is_empty() {
+        vec![InputSpec::Stdin]
+    } else {
+        cfg.inputs.clone()
+    };
+    let signal = Arc::new(AtomicUsize::new(0));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register_usize(sig, signal.clone(), sig as usize)
+            .context("watching for SIGINT and SIGTERM")?;
+    }
+    let (tx, rx) = mpsc::channel();
+    let mut killers = Vec::new();
+    let mut names = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let name = spec.name();
+        names.push((name.clone(), false));
+        match raw(spec, &name, &mut killers) {
+            Ok(r) => {
+                let tx = tx.clone();
+                std::thread::spawn(move || read(i, name, r, tx));
+            }
+            Err(e) => {
+                let _ = tx.send(Msg::End {
+                    input: i,
+                    error: Some(e),
+                });
+            }
+        }
+    }
+    drop(tx);
+    let label = source_label(&specs);
+    let mut follow = Follow::new(cfg, &scanner, names);
+    let mut out = Output::new(cfg, format, &label);
+    pump(&mut follow, &rx, &signal, &mut out)?;
+    for k in &killers {
+        k.kill();
+    }
+    out.clear()?;
+    let triage = follow.finish()?;
+    out.report(&triage)?;
+    for e in triage.input_errors() {
+        kp_triage::term::eprint_error(e);
+    }
+    Ok(super::analyze::exit_status(&triage))
+}
+
+/// Feeds what the readers send until every input ends or a signal comes.
+fn pump(
+    follow: &mut Follow<'_, '_>,
+    rx: &mpsc::Receiver<Msg>,
+    signal: &AtomicUsize,
+    out: &mut Output,
+) -> io::Result<()> {
+    let mut last_line = Instant::now();
+    let mut idle_closed = true;
+    out.tick(follow)?;
+    while signal.load(Ordering::SeqCst) == 0 && !follow.ended() {
+        match rx.recv_timeout(TICK) {
+            Ok(Msg::Opened { input, gzip }) => follow.gzipped(input, gzip),
+            Ok(Msg::Lines { input, batch }) => {
+                for &(s, e, cut) in &batch.lines {
+                    follow.line(input, &batch.data[s..e], cut);
+                }
+                out.lines(batch.lines.len());
+                last_line = Instant::now();
+                idle_closed = false;
+            }
+            Ok(Msg::End { input, error }) => follow.end(input, error),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if !idle_closed && last_line.elapsed() >= IDLE {
+                    follow.idle();
+                    idle_closed = true;
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        out.tick(follow)?;
+    }
+    Ok(())
+}
+
+/// The input's bytes: a growing file is tailed, kubectl is started here so
+/// that its process can be ended from this thread.
+fn raw(
+    spec: &InputSpec,
+    name: &str,
+    killers: &mut Vec<Killer>,
+) -> kp_triage::error::Result<Box<dyn Read + Send>> {
+    match spec {
+        InputSpec::Path(p) => Tail::open(p.clone())
+            .map(|t| Box::new(t) as Box<dyn Read + Send>)
+            .map_err(|e| kp_triage::error::Error::read(name, e)),
+        InputSpec::Kubectl(s) => {
+            let r = s
+                .open()
+                .map_err(|e| kp_triage::error::Error::read(name, io::Error::other(e)))?;
+            killers.push(r.killer());
+            Ok(Box::new(r))
+        }
+        other => source::raw(other, name),
+    }
+}
+
+/// One input's reader thread.
+fn read(input: usize, name: String, raw: Box<dyn Read + Send>, tx: mpsc::Sender<Msg>) {
+    let opened = match source::unpacked(name, raw) {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = tx.send(Msg::End {
+                input,
+                error: Some(e),
+            });
+            return;
+        }
+    };
+    let (name, gzip) = (opened.name, opened.gzip);
+    if tx.send(Msg::Opened { input, gzip }).is_err() {
+        return;
+    }
+    let mut lines = LineReader::new(opened.reader);
+    let mut batch = Batch::default();
+    let error = loop {
+        match lines.next_line() {
+            Ok(Some(l)) => {
+                let start = batch.data.len();
+                batch.data.extend_from_slice(l);
+                batch
+                    .lines
+                    .push((start, batch.data.len(), lines.truncated()));
+                if (!lines.line_ready() || batch.data.len() >= BATCH)
+                    && tx
+                        .send(Msg::Lines {
+                            input,
+                            batch: std::mem::take(&mut batch),
+                        })
+                        .is_err()
+                {
+                    return;
+                }
+            }
+            Ok(None) => break None,
+            Err(e) => break Some(kp_triage::error::Error::read(&name, e)),
+        }
+    };
+    if !batch.lines.is_empty() {
+        let _ = tx.send(Msg::Lines { input, batch });
+    }
+    let _ = tx.send(Msg::End { input, error });
+}
+
+fn source_label(specs: &[InputSpec]) -> String {
+    match specs {
+        [one] => one.name(),
+        many => format!("{} inputs", many.len()),
+    }
+}
+
+/// Where the live state goes: a panel on a terminal, else change lines.
+struct Output {
+    panel: bool,
+    json: bool,
+    format: OutputFormat,
+    color: bool,
+    width: usize,
+    label: String,
+    /// Lines of the panel now on screen.
+    drawn: usize,
+    last_draw: Option<Instant>,
+    view: Option<View>,
+    rate: Rate,
+}
+
+impl Output {
+    fn new(cfg: &Config, format: OutputFormat, label: &str) -> Output {
+        Output {
+            panel: io::stdout().is_terminal(),
+            json: format == OutputFormat::Json,
+            format,
+            color: cfg.color,
+            width: cfg.width,
+            label: label.to_string(),
+            drawn: 0,
+            last_draw: None,
+            view: None,
+            rate: Rate::default(),
+        }
+    }
+
+    fn lines(&mut self, n: usize) {
+        self.rate.add(n);
+    }
+
+    /// Prints what changed (or redraws the panel when due).
+    fn tick(&mut self, follow: &mut Follow<'_, '_>) -> io::Result<()> {
+        let due = self.last_draw.is_none_or(|t| t.elapsed() >= REDRAW);
+        if self.panel && !due {
+            return Ok(());
+        }
+        let update = follow.update();
+        if let Some((view, changes)) = update {
+            if !self.panel {
+                let mut o = io::stdout().lock();
+                for c in &changes {
+                    let line = if self.json {
+                        live::change_json(c)
+                    } else {
+                        live::change_line(c)
+                    };
+                    writeln!(o, "{line}")?;
+                }
+                o.flush()?;
+            }
+            self.view = Some(view);
+        }
+        if self.panel {
+            if let Some(v) = &mut self.view {
+                v.lines = follow.lines();
+            }
+            self.draw()?;
+        }
+        Ok(())
+    }
+
+    fn draw(&mut self) -> io::Result<()> {
+        let Some(view) = &self.view else {
+            return Ok(());
+        };
+        let rows = terminal_size::terminal_size_of(io::stdout()).map_or(24, |(_, h)| h.0 as usize);
+        let lines = live::panel(
+            view,
+            &live::Panel {
+                source: &self.label,
+                lines_per_sec: self.rate.per_sec(),
+                now: Some(kp_triage::time::now()),
+                width: self.width,
+                color: self.color,
+                rows,
+            },
+        );
+        let mut o = io::stdout().lock();
+        self.erase(&mut o)?;
+        for l in &lines {
+            writeln!(o, "{l}")?;
+        }
+        o.flush()?;
+        self.drawn = lines.len();
+        self.last_draw = Some(Instant::now());
+        Ok(())
+    }
+
+    /// Moves up over the panel and clears to the end of the screen.
+    fn erase(&mut self, o: &mut impl Write) -> io::Result<()> {
+        if self.drawn > 0 {
+            write!(o, "\x1b[{}F\x1b[J", self.drawn)?;
+            self.drawn = 0;
+        }
+        Ok(())
+    }
+
+    fn clear(&mut self) -> io::Result<()> {
+        let mut o = io::stdout().lock();
+        self.erase(&mut o)?;
+        o.flush()
+    }
+
+    /// The full report, as `analyze` prints it; with JSON change lines, one
+    /// more JSON line.
+    fn report(&mut self, t: &Triage) -> anyhow::Result<()> {
+        let mut o = io::BufWriter::new(io::stdout().lock());
+        let written = if self.json && !self.panel {
+            live::report_json(t).and_then(|l| writeln!(o, "{l}"))
+        } else if self.panel {
+            report::render(t, self.format, &mut o)
+        } else {
+            // A blank line between the changes and the report.
+            writeln!(o).and_then(|_| report::render(t, self.format, &mut o))
+        };
+        match written.and_then(|_| o.flush()) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            r => r.context("writing the report"),
+        }
+    }
+}
+
+/// Lines per second over the last few seconds.
+#[derive(Default)]
+struct Rate {
+    /// (when, lines) per second slot.
+    slots: std::collections::VecDeque<(Instant, usize)>,
+}
+
+impl Rate {
+    const SPAN: Duration = Duration::from_secs(5);
+
+    fn add(&mut self, n: usize) {
+        let now = Instant::now();
+        match self.slots.back_mut() {
+            Some((t, c)) if now.duration_since(*t) < Duration::from_secs(1) => *c += n,
+            _ => self.slots.push_back((now, n)),
+        }
+        while self
+            .slots
+            .front()
+            .is_some_and(|(t, _)| now.duration_since(*t) > Self::SPAN)
+        {
+            self.slots.pop_front();
+        }
+    }
+
+    fn per_sec(&self) -> f64 {
+        let Some((first, _)) = self.slots.front() else {
+            return 0.0;
+        };
+        let secs = first.elapsed().as_secs_f64().max(1.0);
+        self.slots.iter().map(|(_, n)| *n).sum::<usize>() as f64 / secs
+    }
+}
