@@ -371,6 +371,40 @@ fn a_record_left_open_is_closed_when_the_stream_idles_and_a_late_continuation_is
     f.line(0, b"2026-11-20T03:01:02.9Z \tat rotation.go:118", false);
     let t = f.finish().unwrap();
     assert_eq!(t.acct.late_continuations, 1);
+    assert!(t.warnings.iter().any(|w| w.code == "late_continuations"));
     assert_eq!(t.acct.continuations, 1);
     assert!(t.acct.balanced());
+}
+
+#[test]
+fn on_a_terminal_the_panel_is_redrawn_in_place_then_replaced_by_the_report() {
+    let Some(script) = crate::cli::tool("script") else {
+        crate::cli::skip_when_absent("script");
+        return;
+    };
+    let bin = assert_cmd::cargo::cargo_bin("kp-triage");
+    // The stream stays open 1.5 s after its lines, so the panel is drawn
+    // more than once before the report.
+    let cmd = format!(
+        "(cat {FIXTURE}; sleep 1.5) | {} analyze --follow --width 100 --color never",
+        bin.display()
+    );
+    let out = std::process::Command::new(script)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("TERM", "xterm")
+        .current_dir(root())
+        .args(["-qec", &cmd, "/dev/null"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("kp-triage following <stdin>"), "{text}");
+    assert!(text.contains("Verdict: RECOMMENDED"), "{text}");
+    assert!(text.contains("c23h5icd0sr2mu96rcig  exhausted"), "{text}");
+    // Each redraw moves up over the panel and clears below it.
+    assert!(text.matches("F\u{1b}[J").count() >= 2, "{text:?}");
+    let report = text.rfind("F\u{1b}[J").unwrap();
+    assert!(text[report..].contains("POD RESTART: RECOMMENDED"), "{text}");
+    assert!(!text[report..].contains("Ctrl-C stops"), "{text}");
+    assert_eq!(out.status.code(), Some(1));
 }

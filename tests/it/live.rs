@@ -360,3 +360,77 @@ fn a_previous_log_that_is_gone_makes_the_input_incomplete() {
         "{stderr}"
     );
 }
+
+/// `--kubectl --follow` follows every current log (the previous one is read
+/// to its end), shows changes while kubectl's answers stay open, and on
+/// SIGINT ends every kubectl it started and prints the merged report.
+#[test]
+fn kubectl_follow_follows_every_pod_until_ctrl_c() {
+    use std::io::BufRead;
+    let Some(live) = Live::start(Behaviour::default()) else {
+        return;
+    };
+    let path = std::env::join_paths([live.kubectl_dir.as_path(), Path::new("/usr/bin")]).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kp-triage"))
+        .env_clear()
+        .env("PATH", path)
+        .env("KUBECONFIG", live.dir.path().join("kubeconfig"))
+        .env("HOME", live.dir.path())
+        .args(["analyze", "--kubectl", "--follow", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let change = lines
+        .by_ref()
+        .map(|l| serde_json::from_str::<Value>(&l.unwrap()).unwrap())
+        .find(|d| d["change"] == "cluster" && d["cluster"] == FAILING)
+        .expect("a change for the failing cluster while the logs stay open");
+    assert_eq!(change["type"], "change");
+    let follows = || {
+        live.log_requests()
+            .iter()
+            .filter(|r| r.contains("follow=true"))
+            .count()
+    };
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while follows() < 3 && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(follows(), 3, "{:#?}", live.log_requests());
+    assert!(!live
+        .log_requests()
+        .iter()
+        .any(|r| r.contains("previous=true") && r.contains("follow=true")));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let rest: Vec<Value> = lines
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    let status = child.wait().unwrap();
+    let report = &rest.last().expect("the report")["report"];
+    let c = report["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cluster_id"] == FAILING)
+        .unwrap();
+    assert_eq!(c["status"], "exhausted", "{c}");
+    assert_eq!(c["attempts"], 3, "{c}");
+    assert_eq!(report["input"]["files"].as_array().unwrap().len(), 4);
+    assert_eq!(status.code(), Some(1));
+    // No kubectl of this test's kubeconfig is left running.
+    let kubeconfig = live.dir.path().join("kubeconfig");
+    let needle = kubeconfig.to_str().unwrap();
+    let left: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| std::fs::read(e.ok()?.path().join("environ")).ok())
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .filter(|env| env.contains(needle))
+        .collect();
+    assert!(left.is_empty(), "{} kubectl processes left", left.len());
+}

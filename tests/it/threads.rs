@@ -34,3 +34,30 @@ fn every_fixture_reports_the_same_with_one_thread_or_many() {
         }
     }
 }
+
+/// The streaming path through the binary: each single-file fixture piped to
+/// `analyze --follow -o json` ends with the report that `analyze -o json`
+/// gives for the same stdin (`follow.rs` compares every case byte for byte
+/// in the library, several inputs included).
+#[test]
+fn every_fixture_streamed_through_follow_reports_as_the_batch_does() {
+    for case in fixture_cases().into_iter().filter(|c| c.len() == 1) {
+        let bytes = std::fs::read(root().join(&case[0])).unwrap();
+        let run = |args: &[&str]| {
+            kp().arg("analyze")
+                .args(args)
+                .args(["-o", "json"])
+                .write_stdin(bytes.clone())
+                .output()
+                .unwrap()
+        };
+        let batch = run(&[]);
+        let streamed = run(&["--follow"]);
+        assert_eq!(streamed.status.code(), batch.status.code(), "{case:?}");
+        let last = String::from_utf8(streamed.stdout).unwrap();
+        let last = last.lines().last().unwrap().to_string();
+        let doc: serde_json::Value = serde_json::from_str(&last).unwrap();
+        let batch: serde_json::Value = serde_json::from_slice(&batch.stdout).unwrap();
+        assert_eq!(doc["report"], batch, "{case:?}");
+    }
+}
