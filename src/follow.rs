@@ -258,7 +258,11 @@ impl<'s, 'a> Follow<'s, 'a> {
         let cx = verdict::Context {
             events: &self.live,
             pack: self.pack,
-            app: self.cfg.app.as_deref().unwrap_or(crate::config::DEFAULT_APP),
+            app: self
+                .cfg
+                .app
+                .as_deref()
+                .unwrap_or(crate::config::DEFAULT_APP),
             source: &source,
         };
         let verdict = verdict::decide(&rebuilt.clusters, &rebuilt.unattributed, &cx).verdict;
@@ -294,10 +298,10 @@ impl<'s, 'a> Follow<'s, 'a> {
             unattributed: rebuilt.unattributed.len(),
             lines: self.lines(),
             last_event: self.last_event,
-            newest_first: self
-                .inputs
-                .iter()
-                .any(|i| i.feed.as_ref().is_some_and(|f| f.newest_first()) || i.ending.as_ref().is_some_and(|e| e.acct.newest_first)),
+            newest_first: self.inputs.iter().any(|i| {
+                i.feed.as_ref().is_some_and(|f| f.newest_first())
+                    || i.ending.as_ref().is_some_and(|e| e.acct.newest_first)
+            }),
         }
     }
 
@@ -335,7 +339,11 @@ impl Sink for LiveSink<'_, '_> {
         if analyze::within(event.order_ts, self.bounds.0, self.bounds.1) {
             self.live.push(event.clone());
             let i = self.live.len() - 1;
-            self.tracker.push(i, self.live);
+            if !self.tracker.push(i, self.live) {
+                // Nothing refers to it: a start, a success, noise. Over a
+                // day, the live copy holds only what the attempts use.
+                self.live.pop();
+            }
             *self.dirty = true;
             if event.ts > *self.last_event {
                 *self.last_event = event.ts;

@@ -89,8 +89,10 @@ impl<'p> Tracker<'p> {
         }
     }
 
-    /// Applies event `i`, the latest to arrive.
-    pub fn push(&mut self, i: usize, events: &mut [Event]) {
+    /// Applies event `i`, the latest to arrive. Returns whether the
+    /// attempts refer to it from now on; if not, a live caller may drop it
+    /// (it is the last, so no other index moves).
+    pub fn push(&mut self, i: usize, events: &mut [Event]) -> bool {
         self.resolve.learn(&events[i]);
         if let Some(b) = events[i].who.budget {
             *self.stated.entry(b).or_default() += 1;
@@ -161,9 +163,12 @@ struct Resolver {
     corr: HashMap<String, String>,
     known: HashSet<String>,
     /// The known ids, to find anywhere in a message, even glued to other
-    /// text ("wdekc23h5icd0sr2mu96rcig"); built again when `known` grew.
+    /// text ("wdekc23h5icd0sr2mu96rcig").
     anywhere: Option<(aho_corasick::AhoCorasick, Vec<String>)>,
-    stale: bool,
+    /// Ids learned since `anywhere` was built. A live input learns ids one
+    /// by one; building the automaton again only when they outnumber those
+    /// in it keeps the cost linear in the ids, not quadratic.
+    fresh: Vec<String>,
 }
 
 impl Resolver {
@@ -192,7 +197,7 @@ impl Resolver {
         ) && !self.known.contains(cluster)
         {
             self.known.insert(cluster.clone());
-            self.stale = true;
+            self.fresh.push(cluster.clone());
         }
     }
 
@@ -214,18 +219,32 @@ impl Resolver {
         if e.message.is_empty() || self.known.is_empty() {
             return None;
         }
-        if std::mem::take(&mut self.stale) {
-            let mut ids: Vec<String> = self.known.iter().cloned().collect();
-            ids.sort_unstable();
-            self.anywhere = aho_corasick::AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(&ids)
-                .ok()
-                .map(|ac| (ac, ids));
+        let built = self.anywhere.as_ref().map_or(0, |(_, ids)| ids.len());
+        if self.fresh.len() > built.max(16) || (built == 0 && !self.fresh.is_empty()) {
+            self.build();
         }
-        let (ac, ids) = self.anywhere.as_ref()?;
-        let m = ac.find(e.message.as_str())?;
-        Some(ids[m.pattern().as_usize()].clone())
+        let found = self.anywhere.as_ref().and_then(|(ac, ids)| {
+            let m = ac.find(e.message.as_str())?;
+            Some(ids[m.pattern().as_usize()].clone())
+        });
+        found.or_else(|| {
+            let lower = e.message.to_ascii_lowercase();
+            self.fresh
+                .iter()
+                .find(|id| lower.contains(&id.to_ascii_lowercase()))
+                .cloned()
+        })
+    }
+
+    fn build(&mut self) {
+        self.fresh.clear();
+        let mut ids: Vec<String> = self.known.iter().cloned().collect();
+        ids.sort_unstable();
+        self.anywhere = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&ids)
+            .ok()
+            .map(|ac| (ac, ids));
     }
 }
 
@@ -240,17 +259,20 @@ struct State<'p> {
 }
 
 impl State<'_> {
-    /// An event tied to no cluster.
-    fn unowned(&mut self, i: usize, events: &mut [Event]) {
+    /// An event tied to no cluster; true when it is kept in a list.
+    fn unowned(&mut self, i: usize, events: &mut [Event]) -> bool {
         let e = &mut events[i];
         if e.marker == Some(Marker::Detected) || e.hint == Some(Hint::Detected) {
             e.marker = Some(Marker::Detected);
             self.global_round += 1;
         } else if e.is_failure() && e.is_error_level() && self.rotation_failure(e) {
             self.unattributed.push(i);
+            return true;
         } else if (e.topic || e.key) && !e.is_failure() && e.marker.is_none() && e.hint.is_none() {
             self.not_understood.push(i);
+            return true;
         }
+        false
     }
 
     /// A failure tied to no cluster counts when it speaks of rotation (a
@@ -266,7 +288,8 @@ impl State<'_> {
                 .any(|&c| self.pack.category(c).hold_unattributed)
     }
 
-    fn apply(&mut self, id: String, i: usize, events: &mut [Event]) {
+    /// An event of cluster `id`; true when it is kept in one of its lists.
+    fn apply(&mut self, id: String, i: usize, events: &mut [Event]) -> bool {
         let global_round = self.global_round;
         let c = self
             .clusters
@@ -289,16 +312,19 @@ impl State<'_> {
         match act {
             Act::Detected => {
                 events[i].marker = Some(Marker::Detected);
+                return false;
             }
             Act::Started => {
                 events[i].marker = Some(Marker::Started);
                 release_pending(c, events, pack);
                 start(c, &events[i]);
+                return false;
             }
             Act::Succeeded => {
                 events[i].marker = Some(Marker::Succeeded);
                 release_pending(c, events, pack);
                 succeed(c, &events[i]);
+                return false;
             }
             Act::Failure => {
                 let mut taken = words_taken(c, &events[i]);
@@ -321,6 +347,7 @@ impl State<'_> {
             Act::Pending => c.pending.push(i),
             Act::NotUnderstood => c.not_understood.push(i),
         }
+        true
     }
 }
 

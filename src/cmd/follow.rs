@@ -26,19 +26,51 @@ use std::time::{Duration, Instant};
 const IDLE: Duration = Duration::from_millis(500);
 /// How often the loop wakes with nothing to read (signals, idle, redraw).
 const TICK: Duration = Duration::from_millis(100);
+/// The longest the view waits while a backlog is read.
+const CATCH_UP: Duration = Duration::from_millis(100);
 /// The panel is redrawn at most this often.
 const REDRAW: Duration = Duration::from_millis(250);
 /// Bytes of lines per batch sent from a reader.
-const BATCH: usize = 256 * 1024;
+const BATCH: usize = 64 * 1024;
+/// Batches waiting for the main thread, over every reader.
+const IN_FLIGHT: usize = 8;
 
 enum Msg {
     /// The input's first bytes arrived and told whether it is gzipped.
-    Opened { input: usize, gzip: bool },
-    Lines { input: usize, batch: Batch },
+    Opened {
+        input: usize,
+        gzip: bool,
+    },
+    Lines {
+        input: usize,
+        batch: Batch,
+    },
     End {
         input: usize,
         error: Option<kp_triage::error::Error>,
     },
+}
+
+/// Spent batches, refilled by the readers: memory freed on one thread and
+/// allocated on another would scatter over the threads' heaps and grow.
+type Spare = Arc<std::sync::Mutex<Vec<Batch>>>;
+
+fn spare_batch(spare: &Spare) -> Batch {
+    spare
+        .lock()
+        .ok()
+        .and_then(|mut v| v.pop())
+        .unwrap_or_default()
+}
+
+fn give_back(spare: &Spare, mut b: Batch) {
+    b.data.clear();
+    b.lines.clear();
+    if let Ok(mut v) = spare.lock() {
+        if v.len() < IN_FLIGHT * 2 {
+            v.push(b);
+        }
+    }
 }
 
 #[derive(Default)]
@@ -65,7 +97,10 @@ pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::R
         signal_hook::flag::register_usize(sig, signal.clone(), sig as usize)
             .context("watching for SIGINT and SIGTERM")?;
     }
-    let (tx, rx) = mpsc::channel();
+    // Bounded: a reader ahead of the analysis (a backlog, a fast file)
+    // waits, so memory does not grow with the input.
+    let (tx, rx) = mpsc::sync_channel(IN_FLIGHT);
+    let spare = Spare::default();
     let mut killers = Vec::new();
     let mut names = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
@@ -73,8 +108,8 @@ pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::R
         names.push((name.clone(), false));
         match raw(spec, &name, &mut killers) {
             Ok(r) => {
-                let tx = tx.clone();
-                std::thread::spawn(move || read(i, name, r, tx));
+                let (tx, spare) = (tx.clone(), spare.clone());
+                std::thread::spawn(move || read(i, name, r, tx, &spare));
             }
             Err(e) => {
                 let _ = tx.send(Msg::End {
@@ -88,7 +123,7 @@ pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::R
     let label = source_label(&specs);
     let mut follow = Follow::new(cfg, &scanner, names);
     let mut out = Output::new(cfg, format, &label);
-    pump(&mut follow, &rx, &signal, &mut out)?;
+    pump(&mut follow, &rx, &signal, &mut out, &spare)?;
     for k in &killers {
         k.kill();
     }
@@ -102,27 +137,33 @@ pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::R
 }
 
 /// Feeds what the readers send until every input ends or a signal comes.
+/// The view is brought up to date once the readers are caught up, or every
+/// `CATCH_UP` while a backlog is being read.
 fn pump(
     follow: &mut Follow<'_, '_>,
     rx: &mpsc::Receiver<Msg>,
     signal: &AtomicUsize,
     out: &mut Output,
+    spare: &Spare,
 ) -> io::Result<()> {
     let mut last_line = Instant::now();
     let mut idle_closed = true;
     out.tick(follow)?;
     while signal.load(Ordering::SeqCst) == 0 && !follow.ended() {
         match rx.recv_timeout(TICK) {
-            Ok(Msg::Opened { input, gzip }) => follow.gzipped(input, gzip),
-            Ok(Msg::Lines { input, batch }) => {
-                for &(s, e, cut) in &batch.lines {
-                    follow.line(input, &batch.data[s..e], cut);
+            Ok(msg) => {
+                let started = Instant::now();
+                let mut next = Some(msg);
+                while let Some(m) = next.take() {
+                    if take(follow, m, out, spare) {
+                        last_line = Instant::now();
+                        idle_closed = false;
+                    }
+                    if started.elapsed() < CATCH_UP {
+                        next = rx.try_recv().ok();
+                    }
                 }
-                out.lines(batch.lines.len());
-                last_line = Instant::now();
-                idle_closed = false;
             }
-            Ok(Msg::End { input, error }) => follow.end(input, error),
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if !idle_closed && last_line.elapsed() >= IDLE {
                     follow.idle();
@@ -134,6 +175,23 @@ fn pump(
         out.tick(follow)?;
     }
     Ok(())
+}
+
+/// One message into the analysis; true when it brought lines.
+fn take(follow: &mut Follow<'_, '_>, msg: Msg, out: &mut Output, spare: &Spare) -> bool {
+    match msg {
+        Msg::Opened { input, gzip } => follow.gzipped(input, gzip),
+        Msg::Lines { input, batch } => {
+            for &(s, e, cut) in &batch.lines {
+                follow.line(input, &batch.data[s..e], cut);
+            }
+            out.lines(batch.lines.len());
+            give_back(spare, batch);
+            return true;
+        }
+        Msg::End { input, error } => follow.end(input, error),
+    }
+    false
 }
 
 /// The input's bytes: a growing file is tailed, kubectl is started here so
@@ -159,7 +217,13 @@ fn raw(
 }
 
 /// One input's reader thread.
-fn read(input: usize, name: String, raw: Box<dyn Read + Send>, tx: mpsc::Sender<Msg>) {
+fn read(
+    input: usize,
+    name: String,
+    raw: Box<dyn Read + Send>,
+    tx: mpsc::SyncSender<Msg>,
+    spare: &Spare,
+) {
     let opened = match source::unpacked(name, raw) {
         Ok(o) => o,
         Err(e) => {
@@ -175,7 +239,7 @@ fn read(input: usize, name: String, raw: Box<dyn Read + Send>, tx: mpsc::Sender<
         return;
     }
     let mut lines = LineReader::new(opened.reader);
-    let mut batch = Batch::default();
+    let mut batch = spare_batch(spare);
     let error = loop {
         match lines.next_line() {
             Ok(Some(l)) => {
@@ -188,7 +252,7 @@ fn read(input: usize, name: String, raw: Box<dyn Read + Send>, tx: mpsc::Sender<
                     && tx
                         .send(Msg::Lines {
                             input,
-                            batch: std::mem::take(&mut batch),
+                            batch: std::mem::replace(&mut batch, spare_batch(spare)),
                         })
                         .is_err()
                 {

@@ -54,7 +54,10 @@ pub fn panel(v: &View, p: &Panel<'_>) -> Vec<String> {
         v.rotated,
         count(v.clusters_total, "cluster", "clusters"),
         if v.unattributed > 0 {
-            format!(", {} tied to no cluster", count(v.unattributed, "failure", "failures"))
+            format!(
+                ", {} tied to no cluster",
+                count(v.unattributed, "failure", "failures")
+            )
         } else {
             String::new()
         }
@@ -74,7 +77,10 @@ pub fn panel(v: &View, p: &Panel<'_>) -> Vec<String> {
         .collect();
     if !shown.is_empty() {
         out.push(clip_line(
-            &format!("  {:<24} {:<10} {:<22} {:>6}  LAST", "CLUSTER", "STATUS", "CAUSE", "FAILED"),
+            &format!(
+                "  {:<24} {:<10} {:<22} {:>6}  LAST",
+                "CLUSTER", "STATUS", "CAUSE", "FAILED"
+            ),
             w,
         ));
     }

@@ -8,9 +8,9 @@ mod tail;
 mod unpack;
 mod utf16;
 
-pub use tail::Tail;
 pub use keyfile::{read_key_file, KEY_FILE_MAX};
 pub use lines::{LineReader, MAX_LINE, MAX_PAGE};
+pub use tail::Tail;
 pub use unpack::Compression;
 pub use utf16::ByteOrder;
 

@@ -337,11 +337,15 @@ mod conventions {
     }
 
     #[test]
-    fn dash_f_is_left_free_for_follow() {
-        kp().args(["analyze", "-f", "json", INCIDENT])
+    fn dash_f_is_follow_as_in_kubectl_and_tail() {
+        kp().args(["analyze", "-f"])
+            .write_stdin(incident_text())
             .assert()
-            .code(2)
-            .stderr(contains("unexpected argument '-f'"));
+            .code(1)
+            .stdout(contains(
+                "cluster c23h5icd0sr2mu96rcig: new -> exhausted (cause: wdek_secret)",
+            ))
+            .stdout(contains("POD RESTART: RECOMMENDED"));
     }
 
     #[test]

@@ -29,7 +29,11 @@ fn config(files: &[String]) -> Config {
 
 fn rendered(t: &analyze::Triage) -> String {
     let mut out = Vec::new();
-    for f in [OutputFormat::Json, OutputFormat::Table, OutputFormat::Markdown] {
+    for f in [
+        OutputFormat::Json,
+        OutputFormat::Table,
+        OutputFormat::Markdown,
+    ] {
         report::render(t, f, &mut out).unwrap();
     }
     String::from_utf8(out).unwrap()
@@ -55,7 +59,10 @@ fn lines_of(cfg: &Config) -> Vec<(String, bool, Vec<Vec<u8>>)> {
 struct Lcg(u64);
 impl Lcg {
     fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n.max(1)
     }
 }
@@ -194,7 +201,11 @@ impl Running {
     fn wait_for(&mut self, words: &[&str]) -> bool {
         let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
         loop {
-            if self.seen.iter().any(|l| words.iter().all(|w| l.contains(w))) {
+            if self
+                .seen
+                .iter()
+                .any(|l| words.iter().all(|w| l.contains(w)))
+            {
                 return true;
             }
             let left = until.saturating_duration_since(std::time::Instant::now());
@@ -268,7 +279,11 @@ fn a_slow_pipe_shows_each_change_before_the_stream_ends_then_the_batch_report() 
         "{:?}",
         run.seen
     );
-    assert!(run.wait_for(&["verdict: wait -> recommended"]), "{:?}", run.seen);
+    assert!(
+        run.wait_for(&["verdict: wait -> recommended"]),
+        "{:?}",
+        run.seen
+    );
     run.trickle(&refs[EXHAUSTED_LINE..]);
     let (out, code) = run.end();
     let (batch, batch_code) = batch_of(&(lines.join("\n") + "\n"), &[]);
@@ -331,7 +346,10 @@ fn a_growing_file_is_followed_until_sigterm() {
     std::fs::write(&path, lines[..10].join("\n") + "\n").unwrap();
     let mut run = Running::start(&[path.to_str().unwrap()]);
     assert!(run.wait_for(&["-> retrying"]), "{:?}", run.seen);
-    let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
     for l in &lines[10..] {
         writeln!(f, "{l}").unwrap();
     }
@@ -340,7 +358,10 @@ fn a_growing_file_is_followed_until_sigterm() {
     run.signal("TERM");
     let (out, code) = run.end();
     assert!(out.contains("POD RESTART: RECOMMENDED"), "{out}");
-    assert!(out.contains(&format!("{}: 39 lines", path.display())), "{out}");
+    assert!(
+        out.contains(&format!("{}: 39 lines", path.display())),
+        "{out}"
+    );
     assert_eq!(code, 1);
 }
 
@@ -404,7 +425,10 @@ fn on_a_terminal_the_panel_is_redrawn_in_place_then_replaced_by_the_report() {
     // Each redraw moves up over the panel and clears below it.
     assert!(text.matches("F\u{1b}[J").count() >= 2, "{text:?}");
     let report = text.rfind("F\u{1b}[J").unwrap();
-    assert!(text[report..].contains("POD RESTART: RECOMMENDED"), "{text}");
+    assert!(
+        text[report..].contains("POD RESTART: RECOMMENDED"),
+        "{text}"
+    );
     assert!(!text[report..].contains("Ctrl-C stops"), "{text}");
     assert_eq!(out.status.code(), Some(1));
 }
