@@ -25,16 +25,22 @@ pub struct Follow<'s, 'a> {
     cfg: &'s Config,
     pack: &'a Pack,
     inputs: Vec<Input<'s, 'a>>,
-    live: Vec<Event>,
+    live: Live<'a>,
+    /// Each cluster's status and cause when last looked at.
+    seen: HashMap<String, (Status, Option<String>)>,
+    /// The verdict when last looked at; before any event, `no_evidence`.
+    decision: Decision,
+}
+
+/// The attempts as the events arrive, and what they refer to.
+struct Live<'a> {
+    events: Vec<Event>,
     tracker: Tracker<'a>,
     /// The window's fixed ends (`--from`, `--to`, an alert's time): a live
     /// view has no latest record to measure `--since` from, so only the
     /// final report applies that.
     bounds: (Option<Ts>, Option<Ts>),
-    /// Each cluster's status and cause when last looked at.
-    seen: HashMap<String, (Status, Option<String>)>,
-    /// The verdict when last looked at; before any event, `no_evidence`.
-    decision: Decision,
+    /// An event arrived since the last view.
     dirty: bool,
     last_event: Option<Ts>,
 }
@@ -118,18 +124,19 @@ impl<'s, 'a> Follow<'s, 'a> {
                 error: None,
             })
             .collect();
-        let bounds = cfg.window.fixed();
         Follow {
             cfg,
             pack,
             inputs,
-            live: Vec::new(),
-            tracker: Tracker::new(pack),
-            bounds,
+            live: Live {
+                events: Vec::new(),
+                tracker: Tracker::new(pack),
+                bounds: cfg.window.fixed(),
+                dirty: true,
+                last_event: None,
+            },
             seen: HashMap::new(),
             decision: Decision::NoEvidence,
-            dirty: true,
-            last_event: None,
         }
     }
 
@@ -144,10 +151,6 @@ impl<'s, 'a> Follow<'s, 'a> {
         let mut sink = LiveSink {
             collected: &mut inp.collected,
             live: &mut self.live,
-            tracker: &mut self.tracker,
-            bounds: self.bounds,
-            dirty: &mut self.dirty,
-            last_event: &mut self.last_event,
         };
         feed.line(line, truncated, &mut sink);
     }
@@ -159,10 +162,6 @@ impl<'s, 'a> Follow<'s, 'a> {
                 let mut sink = LiveSink {
                     collected: &mut inp.collected,
                     live: &mut self.live,
-                    tracker: &mut self.tracker,
-                    bounds: self.bounds,
-                    dirty: &mut self.dirty,
-                    last_event: &mut self.last_event,
                 };
                 feed.idle(&mut sink);
             }
@@ -187,10 +186,6 @@ impl<'s, 'a> Follow<'s, 'a> {
         let mut sink = LiveSink {
             collected: &mut inp.collected,
             live: &mut self.live,
-            tracker: &mut self.tracker,
-            bounds: self.bounds,
-            dirty: &mut self.dirty,
-            last_event: &mut self.last_event,
         };
         inp.ending = Some(feed.finish(&mut sink));
         inp.error = error;
@@ -216,10 +211,10 @@ impl<'s, 'a> Follow<'s, 'a> {
     /// The state now, and what changed since the last call. None when no
     /// event arrived since then.
     pub fn update(&mut self) -> Option<(View, Vec<Change>)> {
-        if !std::mem::take(&mut self.dirty) {
+        if !std::mem::take(&mut self.live.dirty) {
             return None;
         }
-        let rebuilt = self.tracker.snapshot(&self.live);
+        let rebuilt = self.live.tracker.snapshot(&self.live.events);
         let view = self.view_of(&rebuilt);
         let mut changes = Vec::new();
         for c in &rebuilt.clusters {
@@ -249,14 +244,14 @@ impl<'s, 'a> Follow<'s, 'a> {
 
     /// The state now.
     pub fn view(&self) -> View {
-        self.view_of(&self.tracker.snapshot(&self.live))
+        self.view_of(&self.live.tracker.snapshot(&self.live.events))
     }
 
     fn view_of(&self, rebuilt: &crate::attempts::Rebuilt) -> View {
         let names: Vec<&str> = self.inputs.iter().map(|i| i.name.as_str()).collect();
         let source = |e: &Event| analyze::source_of(&names, e);
         let cx = verdict::Context {
-            events: &self.live,
+            events: &self.live.events,
             pack: self.pack,
             app: self
                 .cfg
@@ -297,7 +292,7 @@ impl<'s, 'a> Follow<'s, 'a> {
             clusters,
             unattributed: rebuilt.unattributed.len(),
             lines: self.lines(),
-            last_event: self.last_event,
+            last_event: self.live.last_event,
             newest_first: self.inputs.iter().any(|i| {
                 i.feed.as_ref().is_some_and(|f| f.newest_first())
                     || i.ending.as_ref().is_some_and(|e| e.acct.newest_first)
@@ -327,26 +322,23 @@ impl<'s, 'a> Follow<'s, 'a> {
 /// applied to the live attempts when inside the window.
 struct LiveSink<'x, 'p> {
     collected: &'x mut Collected,
-    live: &'x mut Vec<Event>,
-    tracker: &'x mut Tracker<'p>,
-    bounds: (Option<Ts>, Option<Ts>),
-    dirty: &'x mut bool,
-    last_event: &'x mut Option<Ts>,
+    live: &'x mut Live<'p>,
 }
 
 impl Sink for LiveSink<'_, '_> {
     fn event(&mut self, event: Event, key: u64) {
-        if analyze::within(event.order_ts, self.bounds.0, self.bounds.1) {
-            self.live.push(event.clone());
-            let i = self.live.len() - 1;
-            if !self.tracker.push(i, self.live) {
+        let live = &mut *self.live;
+        if analyze::within(event.order_ts, live.bounds.0, live.bounds.1) {
+            live.events.push(event.clone());
+            let i = live.events.len() - 1;
+            if !live.tracker.push(i, &mut live.events) {
                 // Nothing refers to it: a start, a success, noise. Over a
                 // day, the live copy holds only what the attempts use.
-                self.live.pop();
+                live.events.pop();
             }
-            *self.dirty = true;
-            if event.ts > *self.last_event {
-                *self.last_event = event.ts;
+            live.dirty = true;
+            if event.ts > live.last_event {
+                live.last_event = event.ts;
             }
         }
         self.collected.event(event, key);

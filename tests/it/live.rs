@@ -70,6 +70,20 @@ impl Live {
     }
 }
 
+/// The failing cluster, whose attempts span the log before the restart and
+/// the current one: exhausted after 3 only when both are merged in time order.
+fn failing_merged(doc: &Value) -> &Value {
+    let c = doc["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cluster_id"] == FAILING)
+        .unwrap();
+    assert_eq!(c["status"], "exhausted", "{c}");
+    assert_eq!(c["attempts"], 3, "{c}");
+    c
+}
+
 fn file_names(doc: &Value) -> Vec<String> {
     doc["input"]["files"]
         .as_array()
@@ -122,14 +136,7 @@ fn kubectl_reads_every_pod_and_the_log_before_a_restart() {
     );
 
     // Merged in time order: the attempts of both logs make one streak.
-    let c = doc["clusters"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["cluster_id"] == FAILING)
-        .unwrap();
-    assert_eq!(c["status"], "exhausted", "{c}");
-    assert_eq!(c["attempts"], 3, "{c}");
+    let c = failing_merged(&doc);
     assert_eq!(c["root_cause"], "wdek_secret", "{c}");
     let sources: Vec<&str> = c["evidence"]
         .as_array()
@@ -413,14 +420,7 @@ fn kubectl_follow_follows_every_pod_until_ctrl_c() {
         .collect();
     let status = child.wait().unwrap();
     let report = &rest.last().expect("the report")["report"];
-    let c = report["clusters"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["cluster_id"] == FAILING)
-        .unwrap();
-    assert_eq!(c["status"], "exhausted", "{c}");
-    assert_eq!(c["attempts"], 3, "{c}");
+    failing_merged(report);
     assert_eq!(report["input"]["files"].as_array().unwrap().len(), 4);
     assert_eq!(status.code(), Some(1));
     // No kubectl of this test's kubeconfig is left running.
