@@ -327,20 +327,32 @@ struct LiveSink<'x, 'p> {
 
 impl Sink for LiveSink<'_, '_> {
     fn event(&mut self, event: Event, key: u64) {
-        let live = &mut *self.live;
-        if analyze::within(event.order_ts, live.bounds.0, live.bounds.1) {
-            live.events.push(event.clone());
-            let i = live.events.len() - 1;
-            if !live.tracker.push(i, &mut live.events) {
-                // Nothing refers to it: a start, a success, noise. Over a
-                // day, the live copy holds only what the attempts use.
-                live.events.pop();
-            }
-            live.dirty = true;
-            if event.ts > live.last_event {
-                live.last_event = event.ts;
-            }
-        }
+        self.live.apply(&event);
         self.collected.event(event, key);
+    }
+
+    fn orphan(&mut self, event: Event, key: u64) {
+        self.live.apply(&event);
+        self.collected.orphan(event, key);
+    }
+}
+
+impl Live<'_> {
+    /// Applies an event to the live attempts when it is inside the window.
+    fn apply(&mut self, event: &Event) {
+        if !analyze::within(event.order_ts, self.bounds.0, self.bounds.1) {
+            return;
+        }
+        self.events.push(event.clone());
+        let i = self.events.len() - 1;
+        if !self.tracker.push(i, &mut self.events) {
+            // Nothing refers to it: a start, a success, noise. Over a day,
+            // the live copy holds only what the attempts use.
+            self.events.pop();
+        }
+        self.dirty = true;
+        if event.ts > self.last_event {
+            self.last_event = event.ts;
+        }
     }
 }

@@ -101,7 +101,14 @@ pub fn pipeline(data: &[u8]) {
         color: true, // the styled table, with escapes in its cells
         ..Default::default()
     };
-    let triage = crate::analyze::assemble(&cfg, &c.pack, inputs, scanned.acct, scanned.events);
+    let triage = crate::analyze::assemble(
+        &cfg,
+        &c.pack,
+        inputs,
+        scanned.acct,
+        scanned.events,
+        scanned.orphans,
+    );
     for f in [
         OutputFormat::Table,
         OutputFormat::Json,

@@ -22,6 +22,7 @@ pub mod follow;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod live;
+pub mod orphans;
 pub mod redact;
 pub mod report;
 pub mod scan;

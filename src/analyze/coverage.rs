@@ -18,14 +18,15 @@ const CLOCK_SKEW_SECS: i64 = 3600;
 /// lies beyond now plus the skew allowance (one mangled far-future time must
 /// not move the window off the log); then the latest rotation record that
 /// does not, or now.
-pub(super) fn window_anchor(last: Option<Ts>, now: Option<Ts>, events: &[Event]) -> Option<Ts> {
+pub(super) fn window_anchor(
+    last: Option<Ts>,
+    now: Option<Ts>,
+    times: impl Iterator<Item = Option<Ts>>,
+) -> Option<Ts> {
     match (last, now) {
-        (Some(l), Some(n)) if beyond(l, n) => events
-            .iter()
-            .filter_map(|e| e.order_ts)
-            .filter(|&t| !beyond(t, n))
-            .max()
-            .or(Some(n)),
+        (Some(l), Some(n)) if beyond(l, n) => {
+            times.flatten().filter(|&t| !beyond(t, n)).max().or(Some(n))
+        }
         _ => last,
     }
 }
@@ -110,6 +111,8 @@ pub(super) struct Facts<'a> {
     pub not_understood: &'a [Template],
     pub focus: &'a [String],
     pub outside_window: usize,
+    /// Records inside the window, orphans included.
+    pub in_window: usize,
     pub now: Option<Ts>,
 }
 
@@ -216,7 +219,7 @@ pub(super) fn warnings(f: &Facts<'_>) -> Vec<Warning> {
         }
     }
     announced(f, &mut say);
-    if f.outside_window > 0 && f.events.is_empty() {
+    if f.outside_window > 0 && f.in_window == 0 {
         say(
             "window_excludes_all",
             format!(

@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::envelope::Note;
 use crate::error::{Error, Result};
 use crate::event::{Accounting, Event};
+use crate::orphans::Orphans;
 use crate::redact::Redactor;
 use crate::scan::{Scanned, Scanner};
 use crate::source::{self, InputSpec};
@@ -166,6 +167,7 @@ pub struct ReadInput {
     pub summary: InputSummary,
     pub events: Vec<Event>,
     pub keys: Vec<u64>,
+    pub orphans: Orphans,
     pub error: Option<Error>,
 }
 
@@ -181,6 +183,7 @@ impl ReadInput {
             },
             events: scanned.events,
             keys: scanned.keys,
+            orphans: scanned.orphans,
             error,
         }
     }
@@ -191,12 +194,20 @@ impl ReadInput {
 pub fn conclude(cfg: &Config, pack: &Pack, read: Vec<ReadInput>) -> Result<Triage> {
     let mut inputs = Vec::with_capacity(read.len());
     let mut events = Vec::new();
+    let mut orphans = Orphans::default();
     let mut acct = Accounting::default();
     let mut first_error = None;
     let mut overlap = Overlap::default();
+    let single = read.len() == 1;
     for (i, r) in read.into_iter().enumerate() {
         let mut summary = r.summary;
-        summary.acct.merged = overlap.merge(i as u32, r.events, r.keys, &mut events);
+        if single {
+            // Nothing to overlap with: no need to remember every record.
+            (events, orphans) = (r.events, r.orphans);
+        } else {
+            summary.acct.merged = overlap.merge(i as u32, r.events, r.keys, &mut events)
+                + overlap.merge_orphans(i as u32, &r.orphans, &mut orphans);
+        }
         acct.add(&summary.acct);
         inputs.push(summary);
         if first_error.is_none() {
@@ -210,7 +221,7 @@ pub fn conclude(cfg: &Config, pack: &Pack, read: Vec<ReadInput>) -> Result<Triag
             return Err(e);
         }
     }
-    Ok(assemble(cfg, pack, inputs, acct, events))
+    Ok(assemble(cfg, pack, inputs, acct, events, orphans))
 }
 
 /// The stages after the scan: time order, the window, attempts, the
@@ -221,18 +232,32 @@ pub fn assemble(
     inputs: Vec<InputSummary>,
     acct: Accounting,
     mut events: Vec<Event>,
+    mut orphans: Orphans,
 ) -> Triage {
+    let times = events
+        .iter()
+        .map(|e| e.order_ts)
+        .chain(orphans.occurrences.iter().map(|o| o.order_ts));
+    let anchor = coverage::window_anchor(acct.last_ts, cfg.now, times);
+    let (window_from, window_to) = cfg.window.resolve(anchor);
+    let before = events.len() + orphans.len();
+    events.retain(|e| within(e.order_ts, window_from, window_to));
+    orphans
+        .occurrences
+        .retain(|o| within(o.order_ts, window_from, window_to));
+    let outside_window = before - events.len() - orphans.len();
+    let in_window = events.len() + orphans.len();
+    let orphan_pods = next_step::orphan_pods(&orphans);
+    // Orphans whose text holds an id the input names elsewhere are events
+    // like any other; the rest bear on no rotation.
+    attempts::adopt(&mut events, &orphans);
+    drop(orphans);
     // Several inputs (a pod restarted mid-incident) merge in time order, and
     // so do newest-first exports and pods whose records end out of turn.
     let key = |e: &Event| (e.order_ts, e.pos.input, e.seq);
     if !events.is_sorted_by_key(key) {
         events.sort_by_key(key);
     }
-    let anchor = coverage::window_anchor(acct.last_ts, cfg.now, &events);
-    let (window_from, window_to) = cfg.window.resolve(anchor);
-    let before = events.len();
-    events.retain(|e| within(e.order_ts, window_from, window_to));
-    let outside_window = before - events.len();
 
     let rebuilt = attempts::rebuild(&mut events, pack);
     let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
@@ -253,12 +278,13 @@ pub fn assemble(
         not_understood: &not_understood,
         focus: &cfg.focus,
         outside_window,
+        in_window,
         now: cfg.now,
     });
     let clusters_total = rebuilt.clusters.len();
     let mut rebuilt = rebuilt;
     let alert = alert::lead(cfg, &mut rebuilt.clusters, pack, (window_from, window_to));
-    let next_step = next_step::of(&verdict, &events, &cfg.kube, cx.app);
+    let next_step = next_step::of(&verdict, &events, &orphan_pods, &cfg.kube, cx.app);
     let (clusters, facts): (Vec<Cluster>, Vec<ClusterFacts>) = rebuilt
         .clusters
         .into_iter()
@@ -325,6 +351,7 @@ impl ReadInput {
             },
             events: Vec::new(),
             keys: Vec::new(),
+            orphans: Orphans::default(),
             error: Some(e),
         }
     }
@@ -379,6 +406,35 @@ impl Overlap {
             mine.push((key, e.pod.clone()));
             out.push(e);
         }
+        for (key, pod) in mine {
+            self.seen.entry(key).or_default().push((input, pod));
+        }
+        merged
+    }
+
+    /// `merge` for an input's orphans.
+    fn merge_orphans(&mut self, input: u32, orphans: &Orphans, out: &mut Orphans) -> u64 {
+        let mut merged = 0;
+        let mut mine = Vec::new();
+        let kept: Vec<_> = orphans
+            .occurrences
+            .iter()
+            .filter(|o| {
+                let pod = &orphans.record(o).pod;
+                let earlier = self.seen.get(&o.key).is_some_and(|v| {
+                    v.iter()
+                        .any(|(i, p)| *i != input && (p.is_none() || pod.is_none() || p == pod))
+                });
+                if earlier {
+                    merged += 1;
+                } else {
+                    mine.push((o.key, pod.clone()));
+                }
+                !earlier
+            })
+            .copied()
+            .collect();
+        out.append(orphans, kept.into_iter());
         for (key, pod) in mine {
             self.seen.entry(key).or_default().push((input, pod));
         }

@@ -4,6 +4,7 @@
 
 use crate::event::Event;
 use crate::live::kubectl::Target;
+use crate::orphans::Orphans;
 use crate::time::Ts;
 use crate::verdict::{Decision, Verdict};
 use serde::Serialize;
@@ -34,13 +35,14 @@ pub struct PodSeen {
 pub(super) fn of(
     verdict: &Verdict,
     events: &[Event],
+    orphan_pods: &[OrphanPod],
     kube: &Target,
     app: &str,
 ) -> Option<NextStep> {
     if verdict.verdict != Decision::Recommended {
         return None;
     }
-    let pods = pods_seen(events, app);
+    let pods = pods_seen(events, orphan_pods, app);
     // Events are in time order: the last rotation event's pod rotated last.
     let rotating = events
         .iter()
@@ -99,34 +101,67 @@ pub(super) fn of(
     Some(step)
 }
 
-/// The service's pods seen in the input: those with rotation events, and
-/// those named after the app (`armada-kp-events-...`).
-fn pods_seen(events: &[Event], app: &str) -> Vec<PodSeen> {
-    let mut pods: Vec<PodSeen> = Vec::new();
-    for e in events {
-        let Some(name) = e.pod.as_deref().filter(|p| is_pod_name(p)) else {
-            continue;
-        };
-        let rotation = is_rotation(e);
-        let named_after_app = name.strip_prefix(app).is_some_and(|r| r.starts_with('-'));
-        let i = match pods.iter().position(|p| p.name == name) {
-            Some(i) => i,
-            None if rotation || named_after_app => {
-                pods.push(PodSeen {
-                    name: name.to_string(),
-                    rotation_events: 0,
-                    last_rotation: None,
-                });
-                pods.len() - 1
-            }
-            None => continue,
-        };
-        if rotation {
-            pods[i].rotation_events += 1;
-            pods[i].last_rotation = e.order_ts.or(pods[i].last_rotation);
+/// A pod that only orphan records name (`crate::orphans`), where it first
+/// appears in the analysis's order.
+pub(super) type OrphanPod = ((Option<Ts>, u32, i64), Box<str>);
+
+/// The pods of the orphans, each at its first occurrence, in order.
+pub(super) fn orphan_pods(orphans: &Orphans) -> Vec<OrphanPod> {
+    let mut first: std::collections::HashMap<&str, (Option<Ts>, u32, i64)> = Default::default();
+    for o in &orphans.occurrences {
+        if let Some(pod) = orphans.record(o).pod.as_deref() {
+            let k = first.entry(pod).or_insert(o.sort_key());
+            *k = (*k).min(o.sort_key());
         }
     }
+    let mut pods: Vec<OrphanPod> = first.into_iter().map(|(p, k)| (k, p.into())).collect();
+    pods.sort();
     pods
+}
+
+/// The service's pods seen in the input: those with rotation events, and
+/// those named after the app (`armada-kp-events-...`), in the order they
+/// first appear.
+fn pods_seen(events: &[Event], orphan_pods: &[OrphanPod], app: &str) -> Vec<PodSeen> {
+    let mut pods: Vec<PodSeen> = Vec::new();
+    let mut orphans = orphan_pods.iter().peekable();
+    for e in events {
+        let key = (e.order_ts, e.pos.input, e.seq);
+        while let Some((_, pod)) = orphans.next_if(|(k, _)| *k < key) {
+            see(&mut pods, pod, false, None, app);
+        }
+        if let Some(name) = e.pod.as_deref() {
+            see(&mut pods, name, is_rotation(e), e.order_ts, app);
+        }
+    }
+    for (_, pod) in orphans {
+        see(&mut pods, pod, false, None, app);
+    }
+    pods
+}
+
+/// A record of pod `name`: a rotation event (at `at`) or another record.
+fn see(pods: &mut Vec<PodSeen>, name: &str, rotation: bool, at: Option<Ts>, app: &str) {
+    if !is_pod_name(name) {
+        return;
+    }
+    let named_after_app = name.strip_prefix(app).is_some_and(|r| r.starts_with('-'));
+    let i = match pods.iter().position(|p| p.name == name) {
+        Some(i) => i,
+        None if rotation || named_after_app => {
+            pods.push(PodSeen {
+                name: name.to_string(),
+                rotation_events: 0,
+                last_rotation: None,
+            });
+            pods.len() - 1
+        }
+        None => return,
+    };
+    if rotation {
+        pods[i].rotation_events += 1;
+        pods[i].last_rotation = at.or(pods[i].last_rotation);
+    }
 }
 
 fn is_rotation(e: &Event) -> bool {

@@ -21,6 +21,7 @@ pub use cluster::{Attempt, Cluster, Inference, Outcome, Status};
 
 use crate::classify::{CatId, Hint, IdSource, Kind, Marker, Pack};
 use crate::event::Event;
+use crate::orphans::Orphans;
 use cluster::Latest;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -54,6 +55,25 @@ pub fn rebuild(events: &mut [Event], pack: &Pack) -> Rebuilt {
         t.push(i, events);
     }
     t.finish(events)
+}
+
+/// Adds to `events` every orphan whose text holds an id that `events` name
+/// (`crate::orphans`): the rebuild resolves those to their cluster, as it
+/// would had they been events all along. The others bear on no rotation.
+pub fn adopt(events: &mut Vec<Event>, orphans: &Orphans) {
+    if orphans.is_empty() {
+        return;
+    }
+    let mut resolve = Resolver::primed(events);
+    for (record, occurrences) in orphans.shapes() {
+        if resolve.cluster(record).is_some() {
+            events.extend(
+                occurrences
+                    .iter()
+                    .map(|&i| orphans.event(&orphans.occurrences[i])),
+            );
+        }
+    }
 }
 
 /// Attempts kept current while events arrive: each event is applied the

@@ -10,6 +10,7 @@ use super::{State, MAX_MESSAGE};
 use crate::classify;
 use crate::decode::{self, Format, Level, Record};
 use crate::event::{Event, SourcePos};
+use crate::orphans::Orphans;
 use crate::time::{PartialTs, Ts};
 
 impl State<'_, '_> {
@@ -88,6 +89,10 @@ impl State<'_, '_> {
         if let Some(mut e) = self.event(&rec, cont, at, &g.pod) {
             e.seq = g.seq;
             let key = overlap_key(ts.or(g.transport_ts), &g.body, &g.cont);
+            let pack = &self.scanner.classifier.pack;
+            if guessed.is_none() && Orphans::is_orphan(&e, |c| pack.category(c).hold_unattributed) {
+                return self.emit_orphan(e, key);
+            }
             let index = self.emit(e, key);
             if let Some(p) = guessed {
                 self.years.guessed_event(index, p);

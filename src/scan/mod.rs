@@ -18,6 +18,7 @@ use crate::classify::Classifier;
 use crate::envelope::{self, Note};
 use crate::error::Error;
 use crate::event::{Accounting, Event};
+use crate::orphans::Orphans;
 use crate::redact::Redactor;
 use crate::time::Ts;
 use std::borrow::Cow;
@@ -48,6 +49,12 @@ use records::Group;
 /// key is the record's identity for merging overlapping inputs.
 pub trait Sink {
     fn event(&mut self, event: Event, key: u64);
+
+    /// An event that only a cluster id inside its text could tie to a
+    /// rotation (see `orphans`).
+    fn orphan(&mut self, event: Event, key: u64) {
+        self.event(event, key)
+    }
 }
 
 /// A sink that keeps every event, for the analysis at the end.
@@ -55,12 +62,17 @@ pub trait Sink {
 pub struct Collected {
     pub events: Vec<Event>,
     pub keys: Vec<u64>,
+    pub orphans: Orphans,
 }
 
 impl Sink for Collected {
     fn event(&mut self, event: Event, key: u64) {
         self.events.push(event);
         self.keys.push(key);
+    }
+
+    fn orphan(&mut self, event: Event, key: u64) {
+        self.orphans.push(event, key);
     }
 }
 
@@ -85,6 +97,7 @@ pub struct Scanned {
     /// What the sources said about their own result (Cloud Logs warnings
     /// and errors), redacted, in order, at most `MAX_NOTES`.
     pub notes: Vec<Note>,
+    pub orphans: Orphans,
 }
 
 /// What only the end of an input settles about the events already handed
@@ -98,12 +111,19 @@ pub struct Ending {
 impl Ending {
     /// Settles the events a `Collected` sink kept into the input's result.
     pub fn settle(self, collected: Collected) -> Scanned {
-        let Collected { mut events, keys } = collected;
+        let Collected {
+            mut events,
+            keys,
+            mut orphans,
+        } = collected;
         let mut acct = self.acct;
         self.years.settle(&mut events, &mut acct);
         if acct.newest_first {
             for e in &mut events {
                 e.seq = -e.seq;
+            }
+            for o in &mut orphans.occurrences {
+                o.seq = -o.seq;
             }
         }
         Scanned {
@@ -111,6 +131,7 @@ impl Ending {
             keys,
             acct,
             notes: self.notes,
+            orphans,
         }
     }
 }
@@ -258,9 +279,10 @@ struct State<'s, 'a> {
     groups: Vec<Group>,
     /// Groups holding pieces of a line not yet ended.
     waiting: usize,
-    /// Events built and not yet handed to the sink, with their keys.
-    out: Vec<(Event, u64)>,
-    /// Events handed on so far (the index of the next one).
+    /// Events built and not yet handed to the sink, with their keys and
+    /// whether each is an orphan.
+    out: Vec<(Event, u64, bool)>,
+    /// Events (not orphans) handed on so far: the index of the next one.
     emitted: usize,
     notes: Vec<Note>,
     acct: Accounting,
@@ -303,17 +325,25 @@ impl<'s, 'a> State<'s, 'a> {
 
     /// Hands the events built so far to the sink.
     fn drain(&mut self, sink: &mut dyn Sink) {
-        for (e, key) in self.out.drain(..) {
-            sink.event(e, key);
+        for (e, key, orphan) in self.out.drain(..) {
+            if orphan {
+                sink.orphan(e, key);
+            } else {
+                sink.event(e, key);
+            }
         }
     }
 
     /// Queues an event for the sink; returns its index among the input's
     /// events.
     fn emit(&mut self, e: Event, key: u64) -> usize {
-        self.out.push((e, key));
+        self.out.push((e, key, false));
         self.emitted += 1;
         self.emitted - 1
+    }
+
+    fn emit_orphan(&mut self, e: Event, key: u64) {
+        self.out.push((e, key, true));
     }
 
     fn line(&mut self, lineno: u64, raw: &[u8], pre: pre::Pre) {

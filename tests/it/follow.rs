@@ -432,3 +432,57 @@ fn on_a_terminal_the_panel_is_redrawn_in_place_then_replaced_by_the_report() {
     assert!(!text[report..].contains("Ctrl-C stops"), "{text}");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// Error records tied to nothing (a metrics push timing out) are kept as
+/// orphans: once per distinct record with each occurrence's place, so a
+/// day of them costs little; and one whose text holds a cluster id learned
+/// anywhere in the input, even later, is still that cluster's evidence.
+#[test]
+fn orphans_are_kept_compactly_and_adopted_by_an_id_in_their_text() {
+    let metrics = r#"{"level":"error","ts":1795143600.0,"msg":"failed to publish metrics: Post \"https://metrics.eu-gb.monitoring.cloud.ibm.com/api/v1/push\": net/http: TLS handshake timeout"}"#;
+    let glued = r#"{"level":"error","ts":1795143601.0,"msg":"dial tcp: lookup c23h5icd0sr2mu96rcigmaster.private.us-south.containers.cloud.ibm.com: no such host"}"#;
+    let start = r#"{"level":"info","ts":1795143602.0,"msg":"Starting rotation of service iam-api-key","clusterID":"c23h5icd0sr2mu96rcig"}"#;
+    let failed = r#"{"level":"error","ts":1795143604.0,"msg":"Rotation attempt failed","clusterID":"c23h5icd0sr2mu96rcig"}"#;
+    let mut log = vec![glued.to_string()];
+    log.extend(std::iter::repeat_n(metrics.to_string(), 500));
+    log.extend([start.to_string(), glued.to_string(), failed.to_string()]);
+    let text = log.join("\n") + "\n";
+
+    let cfg = config(&[]);
+    let classifier = Classifier::new(analyze::load_pack(&cfg).unwrap());
+    let redactor = Redactor::new(Vec::new());
+    let scanner = Scanner::new(&classifier, &redactor);
+    let (scanned, _) = scanner.scan(0, "orphans", false, text.as_bytes());
+    assert_eq!(scanned.orphans.len(), 502, "every occurrence is kept");
+    assert_eq!(
+        scanned.orphans.shapes().len(),
+        2,
+        "each distinct record once"
+    );
+    assert_eq!(scanned.events.len(), 2, "the start and the failure");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orphans.log");
+    std::fs::write(&path, &text).unwrap();
+    let (doc, _) = json(&[path.to_str().unwrap()]);
+    let c = &doc["clusters"][0];
+    assert_eq!(c["cluster_id"], "c23h5icd0sr2mu96rcig");
+    let sources: Vec<String> = c["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            e["source"]
+                .as_str()
+                .unwrap()
+                .rsplit(':')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    // The glued lookups before and after the cluster was first named.
+    assert!(sources.contains(&"1".to_string()), "{sources:?}");
+    assert!(sources.contains(&"503".to_string()), "{sources:?}");
+    assert!(doc["unattributed"].as_array().unwrap().is_empty());
+}

@@ -1,0 +1,147 @@
+//! Records that name no cluster, no correlation id and no id-shaped token,
+//! and speak of no rotation, yet fall in a failure category: a metrics push
+//! timing out, a poll failing. They bear on a rotation only if an id that
+//! the input names elsewhere turns up inside their text ("patch secret
+//! kmswdekcl0g5m8kqlbaxhkf0sgu: forbidden"), and that is known only once
+//! the whole input is read. A long log holds many of them, mostly the same
+//! few messages, so each distinct record is kept once, with the time and
+//! place of every occurrence: memory grows by a few words per such line,
+//! not by a whole event.
+
+use crate::classify::CatId;
+use crate::decode::Level;
+use crate::event::{Event, SourcePos};
+use crate::time::Ts;
+use std::collections::HashMap;
+
+/// What tells two orphan records apart, besides where and when they are.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Shape {
+    pod: Option<Box<str>>,
+    message: String,
+    categories: Vec<CatId>,
+    level: Level,
+    error: bool,
+}
+
+/// One occurrence of an orphan record.
+#[derive(Clone, Copy, Debug)]
+pub struct Occurrence {
+    shape: u32,
+    pub ts: Option<Ts>,
+    pub order_ts: Option<Ts>,
+    pub pos: SourcePos,
+    pub seq: i64,
+    /// Its identity for merging overlapping inputs.
+    pub key: u64,
+}
+
+impl Occurrence {
+    /// The analysis's order: time, then input, then the input's own order.
+    pub fn sort_key(&self) -> (Option<Ts>, u32, i64) {
+        (self.order_ts, self.pos.input, self.seq)
+    }
+}
+
+#[derive(Clone, Default)]
+pub struct Orphans {
+    shapes: Vec<Event>,
+    index: HashMap<Shape, u32>,
+    pub occurrences: Vec<Occurrence>,
+}
+
+impl std::fmt::Debug for Orphans {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Orphans({} records of {} shapes)",
+            self.occurrences.len(),
+            self.shapes.len()
+        )
+    }
+}
+
+impl Orphans {
+    /// Whether an event is an orphan: nothing ties it to a cluster but what
+    /// its text may hold, and nothing in it makes it count on its own.
+    /// `counts_alone` says whether a category holds the verdict unattributed.
+    pub fn is_orphan(e: &Event, counts_alone: impl Fn(CatId) -> bool) -> bool {
+        let w = &e.who;
+        w.cluster.is_none()
+            && w.corr.is_none()
+            && w.attempt.is_none()
+            && w.budget.is_none()
+            && e.ids.is_empty()
+            && !e.topic
+            && !e.key
+            && !e.phrase
+            && e.marker.is_none()
+            && e.hint.is_none()
+            && e.announced.is_none()
+            && !e.message.is_empty()
+            && !e.categories.iter().any(|&c| counts_alone(c))
+    }
+
+    pub fn push(&mut self, e: Event, key: u64) {
+        let shape = Shape {
+            pod: e.pod.clone(),
+            message: e.message.clone(),
+            categories: e.categories.clone(),
+            level: e.level,
+            error: e.error,
+        };
+        let next = self.shapes.len() as u32;
+        let id = *self.index.entry(shape).or_insert(next);
+        if id == next {
+            self.shapes.push(e.clone());
+        }
+        self.occurrences.push(Occurrence {
+            shape: id,
+            ts: e.ts,
+            order_ts: e.order_ts,
+            pos: e.pos,
+            seq: e.seq,
+            key,
+        });
+    }
+
+    pub fn len(&self) -> usize {
+        self.occurrences.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.occurrences.is_empty()
+    }
+
+    /// The record an occurrence is of (its time and place aside).
+    pub fn record(&self, o: &Occurrence) -> &Event {
+        &self.shapes[o.shape as usize]
+    }
+
+    /// The occurrence as a whole event.
+    pub fn event(&self, o: &Occurrence) -> Event {
+        let mut e = self.record(o).clone();
+        e.ts = o.ts;
+        e.order_ts = o.order_ts;
+        e.pos = o.pos;
+        e.seq = o.seq;
+        e
+    }
+
+    /// Adds another input's orphans.
+    pub fn append(&mut self, other: &Orphans, occurrences: impl Iterator<Item = Occurrence>) {
+        for o in occurrences {
+            self.push(other.event(&o), o.key);
+        }
+    }
+
+    /// The distinct records, each with its occurrences' indices.
+    pub fn shapes(&self) -> Vec<(&Event, Vec<usize>)> {
+        let mut by: Vec<(&Event, Vec<usize>)> =
+            self.shapes.iter().map(|e| (e, Vec::new())).collect();
+        for (i, o) in self.occurrences.iter().enumerate() {
+            by[o.shape as usize].1.push(i);
+        }
+        by
+    }
+}
