@@ -389,7 +389,7 @@ impl Output {
     fn report(&mut self, t: &Triage) -> anyhow::Result<()> {
         let mut o = io::BufWriter::new(io::stdout().lock());
         let written = if self.json && !self.panel {
-            live::report_json(t).and_then(|l| writeln!(o, "{l}"))
+            live::report_json(t, &mut o)
         } else if self.panel {
             report::render(t, self.format, &mut o)
         } else {

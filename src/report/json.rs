@@ -194,6 +194,22 @@ pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
+/// The same document on one line, inside `{"type":"report","report":...}`
+/// (the last of `--follow`'s JSON Lines), written as it is serialised.
+pub fn render_line(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        r#type: &'static str,
+        report: Doc<'a>,
+    }
+    let line = Line {
+        r#type: "report",
+        report: doc(t),
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    writeln!(out)
+}
+
 fn doc(t: &Triage) -> Doc<'_> {
     let count = |s: Status| t.clusters.iter().filter(|c| c.status == s).count();
     Doc {

@@ -147,9 +147,6 @@ pub fn change_json(c: &Change) -> String {
 
 /// The final report as one JSON Lines object: `{"type":"report","report":
 /// ...}`, the report being the document `analyze -o json` prints.
-pub fn report_json(t: &Triage) -> io::Result<String> {
-    let mut doc = Vec::new();
-    super::json::render(t, &mut doc)?;
-    let report: serde_json::Value = serde_json::from_slice(&doc).map_err(io::Error::other)?;
-    Ok(json!({"type": "report", "report": report}).to_string())
+pub fn report_json(t: &Triage, out: &mut dyn io::Write) -> io::Result<()> {
+    super::json::render_line(t, out)
 }

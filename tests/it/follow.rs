@@ -486,3 +486,43 @@ fn orphans_are_kept_compactly_and_adopted_by_an_id_in_their_text() {
     assert!(sources.contains(&"503".to_string()), "{sources:?}");
     assert!(doc["unattributed"].as_array().unwrap().is_empty());
 }
+
+/// A day of logs: the same rotation incident inside ten times more noise
+/// (ordinary lines, and errors tied to no cluster) costs `--follow` no more
+/// than 10% more memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn follow_memory_stays_flat_as_noise_grows() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let incident = fixture_lines();
+    let stream = |noise: usize, name: &str| {
+        let path = dir.path().join(name);
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        let regions = ["us-south", "eu-de", "eu-gb", "jp-tok"];
+        let per_gap = noise / incident.len();
+        for (k, line) in incident.iter().enumerate() {
+            for n in 0..per_gap {
+                let ts = &line[..30];
+                if n % 7 == 0 {
+                    let r = regions[n % regions.len()];
+                    writeln!(f, r#"{ts} {{"level":"error","msg":"failed to publish metrics: Post \"https://metrics.{r}.monitoring.cloud.ibm.com/api/v1/push\": net/http: TLS handshake timeout"}}"#).unwrap();
+                } else {
+                    writeln!(f, r#"{ts} {{"level":"info","msg":"Handled request","path":"/healthz","status":200,"n":{k}{n}}}"#).unwrap();
+                }
+            }
+            writeln!(f, "{line}").unwrap();
+        }
+        f.flush().unwrap();
+        path
+    };
+    let small = stream(20_000, "small.log");
+    let large = stream(200_000, "large.log");
+    let args = ["analyze", "--follow", "-o", "json"];
+    let rss_small = crate::inputs::max_rss_kib_with_stdin(&args, Some(&small));
+    let rss_large = crate::inputs::max_rss_kib_with_stdin(&args, Some(&large));
+    assert!(
+        rss_large * 10 <= rss_small * 11,
+        "{rss_small} KiB with 20,000 noise lines, {rss_large} KiB with 200,000"
+    );
+}

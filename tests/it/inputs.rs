@@ -107,6 +107,8 @@ fn a_closed_stdin_is_an_error_not_an_empty_log() {
 }
 
 const PROBE_ENV: &str = "KP_TRIAGE_RSS_PROBE";
+/// A file the probed run reads as its stdin.
+const PROBE_STDIN: &str = "KP_TRIAGE_RSS_STDIN";
 
 /// The peak resident memory of a kp-triage run, in KiB. Linux hands a
 /// process the peak of the one it was spawned from, and this test binary
@@ -115,12 +117,20 @@ const PROBE_ENV: &str = "KP_TRIAGE_RSS_PROBE";
 /// child's peak from the kernel's own accounting.
 #[cfg(target_os = "linux")]
 fn max_rss_kib(args: &[&str]) -> i64 {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
+    max_rss_kib_with_stdin(args, None)
+}
+
+#[cfg(target_os = "linux")]
+pub fn max_rss_kib_with_stdin(args: &[&str], stdin: Option<&std::path::Path>) -> i64 {
+    let mut probe = std::process::Command::new(std::env::current_exe().unwrap());
+    probe
         .args(["--exact", "inputs::rss_probe", "--ignored", "--nocapture"])
         .args(["--test-threads", "1"])
-        .env(PROBE_ENV, args.join("\u{1f}"))
-        .output()
-        .unwrap();
+        .env(PROBE_ENV, args.join("\u{1f}"));
+    if let Some(p) = stdin {
+        probe.env(PROBE_STDIN, p);
+    }
+    let out = probe.output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     stdout
         .lines()
@@ -139,9 +149,14 @@ fn rss_probe() {
     let Ok(args) = std::env::var(PROBE_ENV) else {
         return;
     };
+    let stdin = match std::env::var_os(PROBE_STDIN) {
+        Some(p) => std::process::Stdio::from(std::fs::File::open(p).unwrap()),
+        None => std::process::Stdio::null(),
+    };
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kp-triage"))
         .args(args.split('\u{1f}'))
         .env_clear()
+        .stdin(stdin)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
