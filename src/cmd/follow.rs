@@ -93,8 +93,13 @@ pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::R
         cfg.inputs.clone()
     };
     let signal = Arc::new(AtomicUsize::new(0));
+    // The first signal ends the follow and prints the report; a second one,
+    // should that hang, ends the process at once (130 or 143).
+    let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register_usize(sig, signal.clone(), sig as usize)
+        signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, stopping.clone())
+            .and_then(|_| signal_hook::flag::register(sig, stopping.clone()))
+            .and_then(|_| signal_hook::flag::register_usize(sig, signal.clone(), sig as usize))
             .context("watching for SIGINT and SIGTERM")?;
     }
     // Bounded: a reader ahead of the analysis (a backlog, a fast file)
@@ -123,13 +128,21 @@ pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::R
     let label = source_label(&specs);
     let mut follow = Follow::new(cfg, &scanner, names);
     let mut out = Output::new(cfg, format, &label);
-    pump(&mut follow, &rx, &signal, &mut out, &spare)?;
+    match pump(&mut follow, &rx, &signal, &mut out, &spare) {
+        // The reader of stdout is gone (`| head`): the verdict stands.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => out.closed = true,
+        r => r?,
+    }
     for k in &killers {
         k.kill();
     }
-    out.clear()?;
+    if !out.closed {
+        out.clear()?;
+    }
     let triage = follow.finish()?;
-    out.report(&triage)?;
+    if !out.closed {
+        out.report(&triage)?;
+    }
     for e in triage.input_errors() {
         kp_triage::term::eprint_error(e);
     }
@@ -289,6 +302,8 @@ struct Output {
     last_draw: Option<Instant>,
     view: Option<View>,
     rate: Rate,
+    /// stdout's reader has gone.
+    closed: bool,
 }
 
 impl Output {
@@ -304,6 +319,7 @@ impl Output {
             last_draw: None,
             view: None,
             rate: Rate::default(),
+            closed: false,
         }
     }
 
