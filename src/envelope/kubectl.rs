@@ -33,7 +33,7 @@ pub(super) fn timestamp(b: &[u8]) -> Option<(Ts, &[u8])> {
         return None;
     }
     let space = memchr::memchr(b' ', &b[..b.len().min(40)])?;
-    let ts = match kubelet_utc(&b[..space]) {
+    let ts = match iso_utc(&b[..space]) {
         Some(ts) => ts,
         None => time::parse_iso(std::str::from_utf8(&b[..space]).ok()?)?,
     };
@@ -45,11 +45,13 @@ pub(super) fn timestamp(b: &[u8]) -> Option<(Ts, &[u8])> {
 }
 
 /// The kubelet's own form, `2026-11-20T03:00:01.123456789Z`, read without
-/// chrono: every kubectl line has one. `None` for anything else (another
-/// zone, a leap second, a year outside 1970-2199, more than nine digits),
-/// which `time::parse_iso` reads as before.
-fn kubelet_utc(t: &[u8]) -> Option<Ts> {
-    if t.len() < 20 || t[t.len() - 1] != b'Z' {
+/// chrono: every kubectl line has one (and Cloud Logs' metadata the same
+/// without the `Z`, which `time::parse_iso` reads as UTC too). `None` for
+/// anything else (another zone, a leap second, a year outside 1970-2199,
+/// more than nine digits), which `time::parse_iso` reads as before.
+pub(super) fn iso_utc(t: &[u8]) -> Option<Ts> {
+    let t = t.strip_suffix(b"Z").unwrap_or(t);
+    if t.len() < 19 {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
@@ -62,7 +64,7 @@ fn kubelet_utc(t: &[u8]) -> Option<Ts> {
     }
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let frac = &t[19..t.len() - 1];
+    let frac = &t[19..];
     let nanos = match frac {
         [] => 0,
         [b'.', digits @ ..] if (1..=9).contains(&digits.len()) => {
@@ -115,7 +117,9 @@ mod fast_time_tests {
             }
         }
         for c in &cases {
-            assert_eq!(kubelet_utc(c.as_bytes()), time::parse_iso(c), "{c}");
+            assert_eq!(iso_utc(c.as_bytes()), time::parse_iso(c), "{c}");
+            let naive = c.trim_end_matches('Z');
+            assert_eq!(iso_utc(naive.as_bytes()), time::parse_iso(naive), "{naive}");
         }
         // Left to chrono: the answer may still be a time, but not this one's.
         for c in [
@@ -124,12 +128,15 @@ mod fast_time_tests {
             "2026-11-20T03:00:01+00:00",
             "2026-11-20t03:00:01Z",
             "2026-11-20T03:00:01.Z",
+            "2026-11-20T03:00:01.123+0530",
+            "2026-11-20 03:00:01",
+            " 2026-11-20T03:00:01",
             "2200-01-01T00:00:00Z",
             "2023-02-29T00:00:00Z",
             "2026-13-01T00:00:00Z",
             "2026-11-20T24:00:00Z",
         ] {
-            assert_eq!(kubelet_utc(c.as_bytes()), None, "{c}");
+            assert_eq!(iso_utc(c.as_bytes()), None, "{c}");
         }
     }
 }
