@@ -86,8 +86,10 @@ pub fn object_str<'a, const N: usize>(
 /// inside one, so the compiler can use vector instructions.
 fn has_control(line: &[u8]) -> bool {
     let mut blocks = line.chunks_exact(64);
-    let any = |c: &[u8]| c.iter().fold(false, |a, &b| a | (b < 0x20));
-    blocks.any(|c| any(c)) || any(blocks.remainder())
+    fn any(c: &[u8]) -> bool {
+        c.iter().fold(false, |a, &b| a | (b < 0x20))
+    }
+    blocks.any(any) || any(blocks.remainder())
 }
 
 /// The first `"` or `\\` in `b`. Eight bytes at a time, inline: between the
