@@ -33,13 +33,15 @@ kp_triage::analyze::load_pack                         start-up: load and check t
 kp_triage::source::lines::LineReader<R>::next_line    source: split lines
 kp_triage::scan::pipeline::sequential                 scan loop (lines, pre-pass, records)
 kp_triage::scan::pre::pre                             pre-pass (per line, parallel when threaded)
-kp_triage::decode::transport::unwrap                  - kubectl/stern wrapper
-kp_triage::decode::logdna::parse                      - LogDNA JSON
+kp_triage::envelope::text::unwrap_for                 - kubectl/stern wrapper
+kp_triage::envelope::open                             - JSON envelope (LogDNA, Cloud Logs)
 kp_triage::classify::Classifier::is_candidate         - keyword prefilter
 kp_triage::scan::State::count_by_shape                non-candidates: counted by shape
 kp_triage::scan::State::flush                         record builder: candidates in full
 kp_triage::decode::decode                             - decode the record
 kp_triage::classify::Classifier::classify             - pattern rules
+kp_triage::scan::text::read                           - words, rules and ids of a candidate
+kp_triage::classify::words::Vocabulary::read          - the word layer
 kp_triage::classify::attribution::attribute           - cluster and correlation id
 kp_triage::redact::Redactor::redact                   - redaction
 kp_triage::attempts::rebuild                          attempts

@@ -9,7 +9,8 @@ pub use attribution::{id_tokens, IdSource, Who};
 pub use pack::{CatId, Kind, Marker, Pack, Strength, Target};
 pub use words::{Hint, Reading};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::{dfa, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind};
 use memchr::memmem::Finder;
 use std::sync::OnceLock;
 
@@ -18,6 +19,10 @@ pub struct Classifier {
     pub pack: Pack,
     /// Every keyword: rules', error words and attribution literals.
     prefilter: AhoCorasick,
+    /// The same keywords as a bare DFA, walked by `is_candidate`'s own loop:
+    /// one table lookup a byte, and every keyword that ends at a byte read
+    /// off its state, so one pass gives the keywords' classes.
+    walker: Walker,
     /// For each keyword, its classes (`RULE`, `ERROR`, `ATTRIBUTION`).
     class: Vec<u8>,
     /// For each keyword, the rules that listed it.
@@ -84,6 +89,7 @@ impl Classifier {
             })
             .collect();
         Classifier {
+            walker: Walker::new(&keywords),
             prefilter: automaton(&keywords),
             class,
             rules_of_keyword,
@@ -107,19 +113,8 @@ impl Classifier {
         let mut seen = 0u8;
         let mut at = 0;
         for &(from, to) in skip.iter().chain(std::iter::once(&(raw.len(), raw.len()))) {
-            if from > at {
-                let part = &raw[at..from];
-                // Most parts hold no keyword at all, and `is_match` finds that
-                // out with the automaton's own prefilter; only the rest are
-                // iterated.
-                if self.prefilter.is_match(part) {
-                    for m in self.prefilter.find_overlapping_iter(part) {
-                        seen |= self.class[m.pattern().as_usize()];
-                        if seen & RULE != 0 || seen & (ERROR | ATTRIBUTION) == ERROR | ATTRIBUTION {
-                            return true;
-                        }
-                    }
-                }
+            if from > at && self.walker.walk(&raw[at..from], &self.class, &mut seen) {
+                return true;
             }
             at = at.max(to);
         }
@@ -310,6 +305,72 @@ fn resolve(hits: &[Hit]) -> Vec<CatId> {
         }
     }
     cats
+}
+
+/// The prefilter's DFA and its start state. No prefilter of its own: the
+/// start state is then not special, and the loop branches only on a match.
+struct Walker {
+    dfa: dfa::DFA,
+    start: StateID,
+}
+
+impl Walker {
+    fn new(words: &[String]) -> Walker {
+        let dfa = dfa::DFA::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(words)
+            .expect("keywords are plain literals, bounded in number");
+        let start = dfa
+            .start_state(Anchored::No)
+            .expect("an unanchored DFA has an unanchored start");
+        Walker { dfa, start }
+    }
+
+    /// ORs into `seen` the classes of every keyword in `part` (overlapping
+    /// ones included, as `find_overlapping_iter` reports them); `true` as
+    /// soon as they make the line a candidate, before the part's end.
+    #[inline]
+    fn walk(&self, part: &[u8], class: &[u8], seen: &mut u8) -> bool {
+        let dfa = &self.dfa;
+        let next = |sid, b| dfa.next_state(Anchored::No, sid, b);
+        let mut sid = self.start;
+        // Four bytes a step, with one branch for all four: a state is special
+        // (a match) on few bytes of a line, and that step is then walked again
+        // a byte at a time.
+        let mut quads = part.chunks_exact(4);
+        for q in &mut quads {
+            let s0 = next(sid, q[0]);
+            let s1 = next(s0, q[1]);
+            let s2 = next(s1, q[2]);
+            let s3 = next(s2, q[3]);
+            let special =
+                dfa.is_special(s0) | dfa.is_special(s1) | dfa.is_special(s2) | dfa.is_special(s3);
+            if special && self.bytes(q, sid, class, seen) {
+                return true;
+            }
+            sid = s3;
+        }
+        self.bytes(quads.remainder(), sid, class, seen)
+    }
+
+    /// `walk` a byte at a time, from state `sid`.
+    fn bytes(&self, part: &[u8], mut sid: StateID, class: &[u8], seen: &mut u8) -> bool {
+        let dfa = &self.dfa;
+        for &b in part {
+            sid = dfa.next_state(Anchored::No, sid, b);
+            if dfa.is_special(sid) && dfa.is_match(sid) {
+                for i in 0..dfa.match_len(sid) {
+                    *seen |= class[dfa.match_pattern(sid, i).as_usize()];
+                }
+                if *seen & RULE != 0 || *seen & (ERROR | ATTRIBUTION) == ERROR | ATTRIBUTION {
+                    return true;
+                }
+            }
+        }
+        false
+    }
 }
 
 /// A case-insensitive automaton over plain literals. A full DFA: every line

@@ -123,6 +123,11 @@ struct Entry {
 pub struct Vocabulary {
     /// Longest first, so "could not" is read before "not".
     entries: Vec<Entry>,
+    /// For each first byte of a token, the entries whose first word can match
+    /// it, in the order of `entries`: a token is tried against these only.
+    by_first: Vec<Vec<u32>>,
+    /// The entries that start with a number (`#`), for an empty token.
+    number_first: Vec<u32>,
 }
 
 /// Tokens of a message, with the clause each belongs to.
@@ -158,7 +163,40 @@ impl Vocabulary {
         self.entries.push(Entry { class, words });
         self.entries
             .sort_by_key(|e| std::cmp::Reverse(e.words.len()));
+        self.index();
         Ok(())
+    }
+
+    /// Rebuilds `by_first` and `number_first` from `entries`.
+    fn index(&mut self) {
+        self.by_first = vec![Vec::new(); 256];
+        self.number_first.clear();
+        for (ix, e) in self.entries.iter().enumerate() {
+            let ix = u32::try_from(ix).expect("fewer than 2^32 entries");
+            match &e.words[0] {
+                Word::Exact(w) | Word::Prefix(w) => {
+                    self.by_first[usize::from(w.as_bytes()[0])].push(ix);
+                }
+                Word::Number => {
+                    for d in b'0'..=b'9' {
+                        self.by_first[usize::from(d)].push(ix);
+                    }
+                    self.number_first.push(ix);
+                }
+                Word::Gap => unreachable!("`add` refuses a gap at the edge"),
+            }
+        }
+    }
+
+    /// The entries that may match at a token, in their order: the others'
+    /// first word cannot (an exact word or a prefix starts with the token's
+    /// first byte; a number's token starts with a digit).
+    fn starting(&self, token: &str) -> impl Iterator<Item = &Entry> {
+        let list = match token.as_bytes().first() {
+            Some(&b) => &self.by_first[usize::from(b)],
+            None => &self.number_first,
+        };
+        list.iter().map(|&ix| &self.entries[ix as usize])
     }
 
     pub fn is_empty(&self) -> bool {
@@ -212,7 +250,10 @@ impl Vocabulary {
     fn present(&self, toks: &Tokens) -> Vec<(Class, usize)> {
         let mut out = Vec::new();
         for i in 0..toks.words.len() {
-            for e in self.entries.iter().filter(|e| e.class.is_presence()) {
+            for e in self
+                .starting(&toks.words[i])
+                .filter(|e| e.class.is_presence())
+            {
                 if e.span_at(toks, i).is_some() && !out.contains(&(e.class, i)) {
                     out.push((e.class, i));
                 }
@@ -254,8 +295,7 @@ impl Vocabulary {
         i: usize,
         want: impl Fn(Class) -> bool,
     ) -> Option<(&Entry, usize)> {
-        self.entries
-            .iter()
+        self.starting(toks.words.get(i)?)
             .filter(|e| want(e.class))
             .find_map(|e| e.span_at(toks, i).map(|n| (e, n)))
     }

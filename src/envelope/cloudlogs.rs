@@ -50,11 +50,75 @@ struct Event {
     error: Option<Value>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Doc {
-    Array(Vec<Result>),
-    One(Result),
+impl Result {
+    /// One result read without serde (`super::rawjson`), as serde reads it;
+    /// `metadata` and `labels`, a few short pairs, still through serde.
+    /// `None` leaves the line to serde (which may refuse it).
+    fn raw(json: &[u8]) -> Option<Result> {
+        use super::rawjson::{object, Value};
+        let [metadata, labels, user_data] = object(json, &[b"metadata", b"labels", b"user_data"])?;
+        let kvs = |v: Option<Value<'_>>| match v {
+            None => Some(Vec::new()),
+            Some(Value::Raw(r)) => serde_json::from_slice(r).ok(),
+            _ => None,
+        };
+        Some(Result {
+            metadata: kvs(metadata)?,
+            labels: kvs(labels)?,
+            user_data: match user_data {
+                None | Some(Value::Null) => None,
+                Some(Value::Str(s)) => Some(s.into_owned()),
+                _ => return None,
+            },
+        })
+    }
+}
+
+impl Record {
+    /// `user_data` as serde reads it into a `Record`: `Some(Ok)` read here,
+    /// `None` when serde must decide.
+    fn raw(user: &str) -> Option<Record> {
+        use super::rawjson::{object, Value};
+        let [kubernetes, log, message, time] = object(
+            user.as_bytes(),
+            &[b"kubernetes", b"log", b"message", b"time"],
+        )?;
+        let text = |v: Option<Value<'_>>| match v {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::Str(s)) => Some(Some(s.into_owned())),
+            _ => None,
+        };
+        let kubernetes = match kubernetes {
+            None | Some(Value::Null) => None,
+            Some(Value::Raw(r)) if r.starts_with(b"{") => {
+                let [pod_name, container_name] = object(r, &[b"pod_name", b"container_name"])?;
+                Some(Kube {
+                    pod_name: text(pod_name)?,
+                    container_name: text(container_name)?,
+                })
+            }
+            _ => return None,
+        };
+        Some(Record {
+            kubernetes,
+            log: text(log)?,
+            message: text(message)?,
+            time: text(time)?,
+        })
+    }
+}
+
+/// A result alone or an array of them: what `#[serde(untagged)]` on
+/// `Array(Vec<Result>) | One(Result)` reads, in its order (the array first,
+/// then one result, which a derived struct also reads from an array), without
+/// buffering the document first, which cost more than parsing it.
+fn doc(json: &[u8]) -> std::result::Result<Vec<Result>, serde_json::Error> {
+    if json.starts_with(b"[") {
+        if let Ok(v) = serde_json::from_slice::<Vec<Result>>(json) {
+            return Ok(v);
+        }
+    }
+    serde_json::from_slice::<Result>(json).map(|r| vec![r])
 }
 
 /// The Fluent Bit record in `user_data`.
@@ -104,7 +168,7 @@ impl Envelope for CloudLogs {
         ]
         .iter()
         .any(|k| head.starts_with(k.as_bytes()));
-        event || (result && memchr::memmem::find(b, b"\"user_data\"").is_some())
+        event || (result && user_data_key().find(b).is_some())
     }
 
     fn paged(&self, head: &[u8]) -> bool {
@@ -121,12 +185,11 @@ impl Envelope for CloudLogs {
             return Ok(());
         }
         let json = b.strip_prefix(b"data:").map_or(b, <[u8]>::trim_ascii);
-        if json.starts_with(b"[")
-            || memchr::memmem::find(json, b"\"user_data\"").is_some() && !is_event(json)
-        {
-            let results = match serde_json::from_slice::<Doc>(json)? {
-                Doc::Array(v) => v,
-                Doc::One(r) => vec![r],
+        if json.starts_with(b"[") || user_data_key().find(json).is_some() && !is_event(json) {
+            let fast = json.starts_with(b"{").then(|| Result::raw(json)).flatten();
+            let results = match fast {
+                Some(r) => vec![r],
+                None => doc(json)?,
             };
             out.entries.extend(results.into_iter().map(entry));
             return Ok(());
@@ -144,6 +207,13 @@ impl Envelope for CloudLogs {
         }
         Ok(())
     }
+}
+
+/// The searcher for `"user_data"`, built once: building one costs more than
+/// running it over a line.
+fn user_data_key() -> &'static memchr::memmem::Finder<'static> {
+    static KEY: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| memchr::memmem::Finder::new(b"\"user_data\""))
 }
 
 /// An SSE comment: `:` alone or with one word (`: keep-alive`, `:ping`).
@@ -200,7 +270,7 @@ fn get(kvs: &[Kv], key: &str) -> Option<String> {
 
 fn entry<'x>(r: Result) -> Entry<'x> {
     let user = r.user_data.unwrap_or_default();
-    let rec: Option<Record> = serde_json::from_str(&user).ok();
+    let rec: Option<Record> = Record::raw(&user).or_else(|| serde_json::from_str(&user).ok());
     let (kube, line, ftime) = match rec {
         Some(Record {
             kubernetes,
@@ -215,10 +285,11 @@ fn entry<'x>(r: Result) -> Entry<'x> {
         // Not a Fluent Bit record: the whole of user_data is the line.
         _ => (Kube::default(), user, None),
     };
+    let iso = |s: &str| super::kubectl::iso_utc(s.as_bytes()).or_else(|| time::parse_iso(s));
     let ts: Option<Ts> = get(&r.metadata, "timestamp")
         .as_deref()
-        .and_then(time::parse_iso)
-        .or_else(|| ftime.as_deref().and_then(time::parse_iso));
+        .and_then(iso)
+        .or_else(|| ftime.as_deref().and_then(iso));
     let level = get(&r.metadata, "severity").map_or(Level::Unknown, |s| level_of(&s));
     let (line, _) = chomp(Cow::Owned(line));
     Entry {

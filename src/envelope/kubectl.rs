@@ -33,11 +33,110 @@ pub(super) fn timestamp(b: &[u8]) -> Option<(Ts, &[u8])> {
         return None;
     }
     let space = memchr::memchr(b' ', &b[..b.len().min(40)])?;
-    let token = std::str::from_utf8(&b[..space]).ok()?;
-    let ts = time::parse_iso(token)?;
+    let ts = match iso_utc(&b[..space]) {
+        Some(ts) => ts,
+        None => time::parse_iso(std::str::from_utf8(&b[..space]).ok()?)?,
+    };
     let rest = &b[space + 1..];
     if rest.first() == Some(&b' ') && decode::spaced_console_header(b) {
         return None;
     }
     Some((ts, rest))
+}
+
+/// The kubelet's own form, `2026-11-20T03:00:01.123456789Z`, read without
+/// chrono: every kubectl line has one (and Cloud Logs' metadata the same
+/// without the `Z`, which `time::parse_iso` reads as UTC too). `None` for
+/// anything else (another zone, a leap second, a year outside 1970-2199,
+/// more than nine digits), which `time::parse_iso` reads as before.
+pub(super) fn iso_utc(t: &[u8]) -> Option<Ts> {
+    let t = t.strip_suffix(b"Z").unwrap_or(t);
+    if t.len() < 19 {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        t[r].iter().try_fold(0i64, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0'))
+        })
+    };
+    if t[4] != b'-' || t[7] != b'-' || t[10] != b'T' || t[13] != b':' || t[16] != b':' {
+        return None;
+    }
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let frac = &t[19..];
+    let nanos = match frac {
+        [] => 0,
+        [b'.', digits @ ..] if (1..=9).contains(&digits.len()) => {
+            num(20..20 + digits.len())? * 10i64.pow(9 - digits.len() as u32)
+        }
+        _ => return None,
+    };
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days_in = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if !(1970..2200).contains(&y) || d < 1 || d > days_in || hh > 23 || mm > 59 || ss > 59 {
+        return None;
+    }
+    // Days since the epoch (Howard Hinnant's days_from_civil).
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + hh * 3_600 + mm * 60 + ss;
+    Some(Ts::from_nanos(secs * 1_000_000_000 + nanos))
+}
+
+#[cfg(test)]
+mod fast_time_tests {
+    use super::*;
+
+    #[test]
+    fn the_kubelet_form_reads_as_chrono_reads_it() {
+        let mut cases = vec![
+            "2026-11-20T03:00:01.123456789Z".to_string(),
+            "2026-11-20T03:00:01Z".into(),
+            "2026-11-20T03:00:01.5Z".into(),
+            "1970-01-01T00:00:00Z".into(),
+            "2199-12-31T23:59:59.999999999Z".into(),
+            "2024-02-29T12:00:00.000001Z".into(),
+            "2000-02-29T00:00:00Z".into(),
+        ];
+        for y in [1971, 1999, 2000, 2023, 2024, 2100] {
+            for m in 1..=12 {
+                for d in [1, 28, 29, 30, 31] {
+                    cases.push(format!("{y}-{m:02}-{d:02}T23:59:59.000000001Z"));
+                }
+            }
+        }
+        for c in &cases {
+            assert_eq!(iso_utc(c.as_bytes()), time::parse_iso(c), "{c}");
+            let naive = c.trim_end_matches('Z');
+            assert_eq!(iso_utc(naive.as_bytes()), time::parse_iso(naive), "{naive}");
+        }
+        // Left to chrono: the answer may still be a time, but not this one's.
+        for c in [
+            "2026-11-20T03:00:60Z",
+            "2026-11-20T03:00:01.1234567891Z",
+            "2026-11-20T03:00:01+00:00",
+            "2026-11-20t03:00:01Z",
+            "2026-11-20T03:00:01.Z",
+            "2026-11-20T03:00:01.123+0530",
+            "2026-11-20 03:00:01",
+            " 2026-11-20T03:00:01",
+            "2200-01-01T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-11-20T24:00:00Z",
+        ] {
+            assert_eq!(iso_utc(c.as_bytes()), None, "{c}");
+        }
+    }
 }

@@ -38,6 +38,11 @@ pub(super) fn short_ts(b: &[u8]) -> Option<(PartialTs, &[u8])> {
 ///    timestamp follows.
 pub(super) fn prefix<'l>(line: &'l [u8], app: Option<&str>) -> Option<Prefix<'l>> {
     let (t0, rest0) = token(line)?;
+    // Every sign below needs the first token to be a pod name (a namespace,
+    // a DNS label, is one too): a kubectl line's timestamp is not.
+    if !is_pod_name(t0) {
+        return None;
+    }
     let (t1, rest1) = token(rest0)?;
     let plain = is_dns_label(t1).then_some(Prefix {
         pod: t0,
