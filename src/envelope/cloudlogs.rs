@@ -50,64 +50,6 @@ struct Event {
     error: Option<Value>,
 }
 
-impl Result {
-    /// One result read without serde (`super::rawjson`), as serde reads it;
-    /// `metadata` and `labels`, a few short pairs, still through serde.
-    /// `None` leaves the line to serde (which may refuse it).
-    fn raw(json: &[u8]) -> Option<Result> {
-        use super::rawjson::{object, Value};
-        let [metadata, labels, user_data] = object(json, &[b"metadata", b"labels", b"user_data"])?;
-        let kvs = |v: Option<Value<'_>>| match v {
-            None => Some(Vec::new()),
-            Some(Value::Raw(r)) => serde_json::from_slice(r).ok(),
-            _ => None,
-        };
-        Some(Result {
-            metadata: kvs(metadata)?,
-            labels: kvs(labels)?,
-            user_data: match user_data {
-                None | Some(Value::Null) => None,
-                Some(Value::Str(s)) => Some(s.into_owned()),
-                _ => return None,
-            },
-        })
-    }
-}
-
-impl Record {
-    /// `user_data` as serde reads it into a `Record`: `Some(Ok)` read here,
-    /// `None` when serde must decide.
-    fn raw(user: &str) -> Option<Record> {
-        use super::rawjson::{object, Value};
-        let [kubernetes, log, message, time] = object(
-            user.as_bytes(),
-            &[b"kubernetes", b"log", b"message", b"time"],
-        )?;
-        let text = |v: Option<Value<'_>>| match v {
-            None | Some(Value::Null) => Some(None),
-            Some(Value::Str(s)) => Some(Some(s.into_owned())),
-            _ => None,
-        };
-        let kubernetes = match kubernetes {
-            None | Some(Value::Null) => None,
-            Some(Value::Raw(r)) if r.starts_with(b"{") => {
-                let [pod_name, container_name] = object(r, &[b"pod_name", b"container_name"])?;
-                Some(Kube {
-                    pod_name: text(pod_name)?,
-                    container_name: text(container_name)?,
-                })
-            }
-            _ => return None,
-        };
-        Some(Record {
-            kubernetes,
-            log: text(log)?,
-            message: text(message)?,
-            time: text(time)?,
-        })
-    }
-}
-
 /// A result alone or an array of them: what `#[serde(untagged)]` on
 /// `Array(Vec<Result>) | One(Result)` reads, in its order (the array first,
 /// then one result, which a derived struct also reads from an array), without
@@ -186,11 +128,7 @@ impl Envelope for CloudLogs {
         }
         let json = b.strip_prefix(b"data:").map_or(b, <[u8]>::trim_ascii);
         if json.starts_with(b"[") || user_data_key().find(json).is_some() && !is_event(json) {
-            let fast = json.starts_with(b"{").then(|| Result::raw(json)).flatten();
-            let results = match fast {
-                Some(r) => vec![r],
-                None => doc(json)?,
-            };
+            let results = doc(json)?;
             out.entries.extend(results.into_iter().map(entry));
             return Ok(());
         }
@@ -270,7 +208,7 @@ fn get(kvs: &[Kv], key: &str) -> Option<String> {
 
 fn entry<'x>(r: Result) -> Entry<'x> {
     let user = r.user_data.unwrap_or_default();
-    let rec: Option<Record> = Record::raw(&user).or_else(|| serde_json::from_str(&user).ok());
+    let rec: Option<Record> = serde_json::from_str(&user).ok();
     let (kube, line, ftime) = match rec {
         Some(Record {
             kubernetes,

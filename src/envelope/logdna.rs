@@ -28,35 +28,6 @@ struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    /// The row read without serde (`super::rawjson`), as serde reads it: most
-    /// export lines. `None` leaves the line to serde (which may refuse it).
-    fn raw(line: &'a [u8]) -> Option<Row<'a>> {
-        use super::rawjson::{object, Value};
-        const KEYS: [&[u8]; 6] = [b"_line", b"_ts", b"_app", b"container", b"pod", b"_host"];
-        let [line, ts, app, container, pod, host] = object(line, &KEYS)?;
-        // serde's types: a string (or null) where text is wanted, a number
-        // (or null) for `_ts`; anything else it refuses, so it decides.
-        let text = |v: Option<Value<'a>>| match v {
-            None | Some(Value::Null) => Some(None),
-            Some(Value::Str(s)) => Some(Some(s)),
-            Some(Value::Int(_) | Value::Raw(_)) => None,
-        };
-        let ts = match ts {
-            None | Some(Value::Null) => None,
-            // At most 15 digits: the f64 serde makes of it, exactly.
-            Some(Value::Int(n)) => Some(n as f64),
-            Some(Value::Str(_) | Value::Raw(_)) => return None,
-        };
-        Some(Row {
-            line: text(line)?,
-            ts,
-            app: text(app)?,
-            container: text(container)?,
-            pod: text(pod)?,
-            host: text(host)?,
-        })
-    }
-
     /// The entry; the pod, for grouping continuation lines, is `pod`, else
     /// `_host`. `None` without `_line`.
     fn entry(self) -> Option<Entry<'a>> {
@@ -136,10 +107,7 @@ impl Envelope for LogDna {
         // The sniff found `"_line"`: the head alone tells the layout.
         match layout_of_head(line.trim_ascii_start()) {
             Layout::Row => {
-                let row: Row<'a> = match Row::raw(line) {
-                    Some(row) => row,
-                    None => serde_json::from_slice(line)?,
-                };
+                let row: Row<'a> = serde_json::from_slice(line)?;
                 out.entries.push(row.entry().ok_or_else(missing)?);
             }
             Layout::Source => {
@@ -199,22 +167,6 @@ mod tests {
     fn ordinary_json_log_lines_are_not_exports() {
         assert_eq!(layout(br#"{"level":"error","msg":"x"}"#), None);
         assert_eq!(layout(b"_line is a word"), None);
-    }
-
-    #[test]
-    fn a_row_of_other_types_is_left_to_serde() {
-        for line in [
-            r#"{"_line":"x","_ts":"1"}"#,
-            r#"{"_line":1}"#,
-            r#"{"_line":"x","pod":{}}"#,
-            r#"{"_line":"x","_ts":1.5}"#,
-        ] {
-            assert!(Row::raw(line.as_bytes()).is_none(), "{line}");
-        }
-        let row = Row::raw(br#"{"_line":"a\"b","_ts":1000,"pod":null,"_host":"h"}"#).unwrap();
-        assert_eq!(row.line.as_deref(), Some("a\"b"));
-        assert_eq!(row.ts, Some(1000.0));
-        assert_eq!((row.pod, row.host.as_deref()), (None, Some("h")));
     }
 
     #[test]

@@ -29,7 +29,6 @@ pub mod cri;
 pub mod docker;
 pub mod kubectl;
 pub mod logdna;
-mod rawjson;
 pub mod stern;
 pub mod stern_json;
 pub mod text;
