@@ -108,6 +108,7 @@ pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::R
     let spare = Spare::default();
     let mut killers = Vec::new();
     let mut names = Vec::new();
+    let mut unopened = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
         let name = spec.name();
         names.push((name.clone(), false));
@@ -116,17 +117,16 @@ pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::R
                 let (tx, spare) = (tx.clone(), spare.clone());
                 std::thread::spawn(move || read(i, name, r, tx, &spare));
             }
-            Err(e) => {
-                let _ = tx.send(Msg::End {
-                    input: i,
-                    error: Some(e),
-                });
-            }
+            // Not through the channel: its bound would block this thread.
+            Err(e) => unopened.push((i, e)),
         }
     }
     drop(tx);
     let label = source_label(&specs);
     let mut follow = Follow::new(cfg, &scanner, names);
+    for (i, e) in unopened {
+        follow.end(i, Some(e));
+    }
     let mut out = Output::new(cfg, format, &label);
     match pump(&mut follow, &rx, &signal, &mut out, &spare) {
         // The reader of stdout is gone (`| head`): the verdict stands.

@@ -526,3 +526,16 @@ fn follow_memory_stays_flat_as_noise_grows() {
         "{rss_small} KiB with 20,000 noise lines, {rss_large} KiB with 200,000"
     );
 }
+
+#[test]
+fn many_inputs_that_cannot_be_opened_end_with_an_error_not_a_hang() {
+    let missing: Vec<String> = (0..12).map(|i| format!("no/such/file-{i}.log")).collect();
+    let out = kp()
+        .args(["analyze", "--follow"])
+        .args(&missing)
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read no/such/file-0.log"));
+}
