@@ -23,6 +23,7 @@ pub const VIEW_CLUSTERS: usize = 50;
 
 pub struct Follow<'s, 'a> {
     cfg: &'s Config,
+    scanner: &'s Scanner<'a>,
     pack: &'a Pack,
     inputs: Vec<Input<'s, 'a>>,
     live: Live<'a>,
@@ -126,6 +127,7 @@ impl<'s, 'a> Follow<'s, 'a> {
             .collect();
         Follow {
             cfg,
+            scanner,
             pack,
             inputs,
             live: Live {
@@ -138,6 +140,21 @@ impl<'s, 'a> Follow<'s, 'a> {
             seen: HashMap::new(),
             decision: Decision::NoEvidence,
         }
+    }
+
+    /// Another input, found while following (a pod that started, a
+    /// container that restarted); returns its index.
+    pub fn add(&mut self, name: String) -> usize {
+        let i = self.inputs.len();
+        self.inputs.push(Input {
+            name,
+            gzip: false,
+            feed: Some(self.scanner.feed(i as u32)),
+            collected: Collected::default(),
+            ending: None,
+            error: None,
+        });
+        i
     }
 
     /// One line of input `input`. Lines after the input's end are ignored.

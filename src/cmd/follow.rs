@@ -12,11 +12,12 @@ use anyhow::Context;
 use kp_triage::analyze::Triage;
 use kp_triage::config::Config;
 use kp_triage::follow::{Follow, View};
-use kp_triage::live::kubectl::Killer;
+use kp_triage::live::kubectl::{Killer, Pod, Target};
 use kp_triage::redact::Redactor;
 use kp_triage::report::{self, live, OutputFormat};
 use kp_triage::scan::Scanner;
 use kp_triage::source::{self, InputSpec, LineReader, Tail};
+use std::collections::HashMap;
 use std::io::{self, IsTerminal, Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
@@ -24,6 +25,8 @@ use std::time::{Duration, Instant};
 
 /// A record still open this long after the last line is closed.
 const IDLE: Duration = Duration::from_millis(500);
+/// How often `--kubectl` lists the pods again, for new pods and restarts.
+const RELIST: Duration = Duration::from_secs(5);
 /// How often the loop wakes with nothing to read (signals, idle, redraw).
 const TICK: Duration = Duration::from_millis(100);
 /// The longest the view waits while a backlog is read.
@@ -49,6 +52,8 @@ enum Msg {
         input: usize,
         error: Option<kp_triage::error::Error>,
     },
+    /// `--kubectl`: the pods as listed again.
+    Pods(Vec<Pod>),
 }
 
 /// Spent batches, refilled by the readers: memory freed on one thread and
@@ -105,35 +110,32 @@ pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::R
     // Bounded: a reader ahead of the analysis (a backlog, a fast file)
     // waits, so memory does not grow with the input.
     let (tx, rx) = mpsc::sync_channel(IN_FLIGHT);
-    let spare = Spare::default();
-    let mut killers = Vec::new();
-    let mut names = Vec::new();
-    let mut unopened = Vec::new();
-    for (i, spec) in specs.iter().enumerate() {
-        let name = spec.name();
-        names.push((name.clone(), false));
-        match raw(spec, &name, &mut killers) {
-            Ok(r) => {
-                let (tx, spare) = (tx.clone(), spare.clone());
-                std::thread::spawn(move || read(i, name, r, tx, &spare));
-            }
-            // Not through the channel: its bound would block this thread.
-            Err(e) => unopened.push((i, e)),
-        }
-    }
-    drop(tx);
-    let label = source_label(&specs);
+    let names = specs.iter().map(|s| (s.name(), false)).collect();
     let mut follow = Follow::new(cfg, &scanner, names);
-    for (i, e) in unopened {
-        follow.end(i, Some(e));
+    let watching = specs.iter().any(|s| matches!(s, InputSpec::Kubectl(_)));
+    let mut readers = Readers {
+        tx: tx.clone(),
+        spare: Spare::default(),
+        killers: Vec::new(),
+        following: HashMap::new(),
+        watch: watching.then(|| cfg.kube.clone()),
+    };
+    for (i, spec) in specs.iter().enumerate() {
+        readers.start(&mut follow, i, spec);
     }
-    let mut out = Output::new(cfg, format, &label);
-    match pump(&mut follow, &rx, &signal, &mut out, &spare) {
+    if watching {
+        let target = cfg.kube.clone();
+        std::thread::spawn(move || relist(&target, &tx));
+    } else {
+        drop(tx);
+    }
+    let mut out = Output::new(cfg, format, &source_label(&specs));
+    match pump(&mut follow, &rx, &signal, &mut out, &mut readers) {
         // The reader of stdout is gone (`| head`): the verdict stands.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => out.closed = true,
         r => r?,
     }
-    for k in &killers {
+    for k in &readers.killers {
         k.kill();
     }
     if !out.closed {
@@ -157,18 +159,20 @@ fn pump(
     rx: &mpsc::Receiver<Msg>,
     signal: &AtomicUsize,
     out: &mut Output,
-    spare: &Spare,
+    readers: &mut Readers,
 ) -> io::Result<()> {
     let mut last_line = Instant::now();
     let mut idle_closed = true;
     out.tick(follow)?;
-    while signal.load(Ordering::SeqCst) == 0 && !follow.ended() {
+    // With --kubectl, every log may end (the pod was deleted) and a new pod
+    // come: only a signal ends the follow.
+    while signal.load(Ordering::SeqCst) == 0 && (readers.watch.is_some() || !follow.ended()) {
         match rx.recv_timeout(TICK) {
             Ok(msg) => {
                 let started = Instant::now();
                 let mut next = Some(msg);
                 while let Some(m) = next.take() {
-                    if take(follow, m, out, spare) {
+                    if readers.take(follow, m, out) {
                         last_line = Instant::now();
                         idle_closed = false;
                     }
@@ -190,21 +194,89 @@ fn pump(
     Ok(())
 }
 
-/// One message into the analysis; true when it brought lines.
-fn take(follow: &mut Follow<'_, '_>, msg: Msg, out: &mut Output, spare: &Spare) -> bool {
-    match msg {
-        Msg::Opened { input, gzip } => follow.gzipped(input, gzip),
-        Msg::Lines { input, batch } => {
-            for &(s, e, cut) in &batch.lines {
-                follow.line(input, &batch.data[s..e], cut);
+/// The reader threads, and with --kubectl the logs being followed.
+struct Readers {
+    tx: mpsc::SyncSender<Msg>,
+    spare: Spare,
+    killers: Vec<Killer>,
+    /// The current log each input follows: (pod, container).
+    following: HashMap<usize, (String, String)>,
+    /// `--kubectl`: where to list the pods again.
+    watch: Option<Target>,
+}
+
+impl Readers {
+    /// Opens input `i` and starts its reader thread.
+    fn start(&mut self, follow: &mut Follow<'_, '_>, i: usize, spec: &InputSpec) {
+        let name = spec.name();
+        match raw(spec, &name, &mut self.killers) {
+            Ok(r) => {
+                if let InputSpec::Kubectl(s) = spec {
+                    if !s.previous {
+                        self.following
+                            .insert(i, (s.pod.clone(), s.container.clone()));
+                    }
+                }
+                let (tx, spare) = (self.tx.clone(), self.spare.clone());
+                std::thread::spawn(move || read(i, name, r, tx, &spare));
             }
-            out.lines(batch.lines.len());
-            give_back(spare, batch);
-            return true;
+            // Not through the channel: its bound would block this thread.
+            Err(e) => follow.end(i, Some(e)),
         }
-        Msg::End { input, error } => follow.end(input, error),
     }
-    false
+
+    /// One message into the analysis; true when it brought lines.
+    fn take(&mut self, follow: &mut Follow<'_, '_>, msg: Msg, out: &mut Output) -> bool {
+        match msg {
+            Msg::Opened { input, gzip } => follow.gzipped(input, gzip),
+            Msg::Lines { input, batch } => {
+                for &(s, e, cut) in &batch.lines {
+                    follow.line(input, &batch.data[s..e], cut);
+                }
+                out.lines(batch.lines.len());
+                give_back(&self.spare, batch);
+                return true;
+            }
+            Msg::End { input, error } => {
+                self.following.remove(&input);
+                follow.end(input, error);
+            }
+            Msg::Pods(pods) => self.new_logs(follow, &pods),
+        }
+        false
+    }
+
+    /// Follows every current log not followed yet: a pod that started (the
+    /// one that replaced a deleted pod), a container that restarted. Read
+    /// from its start; records read before are merged as overlaps.
+    fn new_logs(&mut self, follow: &mut Follow<'_, '_>, pods: &[Pod]) {
+        let Some(target) = &self.watch else {
+            return;
+        };
+        let (streams, _) = target.streams(pods, None, true);
+        for s in streams.into_iter().filter(|s| !s.previous) {
+            let key = (s.pod.clone(), s.container.clone());
+            if self.following.values().any(|k| *k == key) {
+                continue;
+            }
+            let spec = InputSpec::Kubectl(s);
+            let i = follow.add(spec.name());
+            self.start(follow, i, &spec);
+        }
+    }
+}
+
+/// `--kubectl --follow`: the pods are listed again every `RELIST`.
+fn relist(target: &Target, tx: &mpsc::SyncSender<Msg>) {
+    loop {
+        std::thread::sleep(RELIST);
+        // A failed listing (the API server busy) waits for the next.
+        if let Ok(pods) = target.pods() {
+            if tx.send(Msg::Pods(pods)).is_err() {
+                return;
+            }
+        }
+    }
 }
 
 /// The input's bytes: a growing file is tailed, kubectl is started here so

@@ -54,7 +54,8 @@ pub struct Behaviour {
 }
 
 struct Shared {
-    pods: Vec<FakePod>,
+    /// The pods now: a test may add one while kubectl watches.
+    pods: Mutex<Vec<FakePod>>,
     behaviour: Behaviour,
     requests: Mutex<Vec<String>>,
 }
@@ -69,7 +70,7 @@ pub struct KubeServer {
 impl KubeServer {
     pub fn start(pods: Vec<FakePod>, behaviour: Behaviour) -> KubeServer {
         let shared = Arc::new(Shared {
-            pods,
+            pods: Mutex::new(pods),
             behaviour,
             requests: Mutex::new(Vec::new()),
         });
@@ -101,6 +102,11 @@ impl KubeServer {
     }
 
     /// Every request so far: `PATH?QUERY`.
+    /// A pod that starts now (the replacement of a deleted one).
+    pub fn add_pod(&self, pod: FakePod) {
+        self.shared.pods.lock().unwrap().push(pod);
+    }
+
     pub fn requests(&self) -> Vec<String> {
         self.shared.requests.lock().unwrap().clone()
     }
@@ -161,11 +167,11 @@ async fn answer(State(s): State<Arc<Shared>>, uri: Uri) -> Response {
         ["api", "v1"] => ok(resources()),
         ["api", "v1", "namespaces", ns, "pods"] => list(&s, ns, q("labelSelector")),
         ["api", "v1", "namespaces", ns, "pods", name] => match find(&s, ns, name) {
-            Some(p) => ok(pod_json(p)),
+            Some(p) => ok(pod_json(&p)),
             None => not_found(name),
         },
         ["api", "v1", "namespaces", ns, "pods", name, "log"] => match find(&s, ns, name) {
-            Some(p) => log(p, &query, s.behaviour.previous_gone),
+            Some(p) => log(&p, &query, s.behaviour.previous_gone),
             None => not_found(name),
         },
         _ => status(
@@ -184,8 +190,11 @@ fn resources() -> Value {
     ]})
 }
 
-fn find<'a>(s: &'a Shared, ns: &str, name: &str) -> Option<&'a FakePod> {
-    s.pods.iter().find(|p| p.namespace == ns && p.name == name)
+fn find(s: &Shared, ns: &str, name: &str) -> Option<FakePod> {
+    let pods = s.pods.lock().unwrap();
+    pods.iter()
+        .find(|p| p.namespace == ns && p.name == name)
+        .cloned()
 }
 
 fn list(s: &Shared, ns: &str, selector: Option<&str>) -> Response {
@@ -205,6 +214,8 @@ fn list(s: &Shared, ns: &str, selector: Option<&str>) -> Response {
         .collect();
     let items: Vec<Value> = s
         .pods
+        .lock()
+        .unwrap()
         .iter()
         .filter(|p| p.namespace == ns)
         .filter(|p| wanted.iter().all(|w| p.labels.contains(w)))

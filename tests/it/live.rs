@@ -434,3 +434,58 @@ fn kubectl_follow_follows_every_pod_until_ctrl_c() {
         .collect();
     assert!(left.is_empty(), "{} kubectl processes left", left.len());
 }
+
+/// The usual remedy deletes the pod; its replacement starts rotating again.
+/// `--kubectl --follow` lists the pods again and follows the new one.
+#[test]
+fn kubectl_follow_picks_up_a_pod_that_starts_later() {
+    use std::io::BufRead;
+    let Some(live) = Live::start(Behaviour::default()) else {
+        return;
+    };
+    let path = std::env::join_paths([live.kubectl_dir.as_path(), Path::new("/usr/bin")]).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kp-triage"))
+        .env_clear()
+        .env("PATH", path)
+        .env("KUBECONFIG", live.dir.path().join("kubeconfig"))
+        .env("HOME", live.dir.path())
+        .args(["analyze", "--kubectl", "--follow", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next_change = |cluster: &str| {
+        lines
+            .by_ref()
+            .map(|l| serde_json::from_str::<Value>(&l.unwrap()).unwrap())
+            .find(|d| d["change"] == "cluster" && d["cluster"] == cluster)
+    };
+    assert!(next_change(FAILING).is_some());
+    const NEW: &str = "armada-kp-events-7d9f8c6b5-ccccc";
+    const AGAIN: &str = "cl0g5m8kqlbaxhkf0sgu";
+    live.server
+        .add_pod(crate::live_pods::replacement(NEW, AGAIN));
+    // Within a few listings of the pods, the new pod's rotation shows.
+    let change = next_change(AGAIN).expect("the new pod's cluster");
+    assert_eq!(change["to"], "retrying", "{change}");
+    assert!(live
+        .log_requests()
+        .iter()
+        .any(|r| r.contains(&format!("/pods/{NEW}/log")) && r.contains("follow=true")));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let report: Value = lines
+        .map(|l| serde_json::from_str::<Value>(&l.unwrap()).unwrap())
+        .last()
+        .expect("the report");
+    let files: Vec<String> = file_names(&report["report"]);
+    assert!(
+        files.contains(&format!("{NEW}/armada-kp-events")),
+        "{files:?}"
+    );
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}

@@ -12,6 +12,53 @@ pub const OTHER: &str = "armada-api-5c6d7e8f9-zzzzz";
 pub const FAILING: &str = "c23h5icd0sr2mu96rcig";
 pub const CRN: &str = "crn:v1:bluemix:public:containers-kubernetes:us-south:a/c5c0dba4d5406e21164fb825760a7292:c23h5icd0sr2mu96rcig::";
 
+/// The pod that replaces a deleted one: it starts rotating `cluster` again
+/// and the first attempt fails.
+pub fn replacement(name: &'static str, cluster: &str) -> FakePod {
+    let now = Utc::now();
+    let log = vec![
+        (
+            now,
+            zap(
+                now,
+                "info",
+                "Starting rotation of service iam-api-key",
+                cluster,
+                1,
+            ),
+        ),
+        (
+            now,
+            zap(now, "error", "Failed to update WDEK Secret", cluster, 1),
+        ),
+        (
+            now,
+            zap(now, "error", "Rotation attempt failed", cluster, 1),
+        ),
+        (
+            now,
+            zap(
+                now,
+                "info",
+                "Starting rotation of service iam-api-key",
+                cluster,
+                2,
+            ),
+        ),
+    ];
+    FakePod {
+        name,
+        namespace: "armada",
+        labels: vec![("app", "armada-kp-events")],
+        containers: vec![FakeContainer {
+            name: "armada-kp-events",
+            restarts: 0,
+            log,
+            previous: Vec::new(),
+        }],
+    }
+}
+
 /// A zap JSON line of the service at `ts`.
 fn zap(ts: DateTime<Utc>, level: &str, msg: &str, cluster: &str, attempt: u32) -> String {
     serde_json::json!({"level": level, "ts": ts.timestamp() as f64,
