@@ -61,6 +61,22 @@ impl Live {
         (doc, out.status.code().unwrap())
     }
 
+    /// `analyze --kubectl --follow -o json`, running, its stdout piped.
+    fn follow(&self) -> std::process::Child {
+        let path =
+            std::env::join_paths([self.kubectl_dir.as_path(), Path::new("/usr/bin")]).unwrap();
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("kp-triage"))
+            .env_clear()
+            .env("PATH", path)
+            .env("KUBECONFIG", self.dir.path().join("kubeconfig"))
+            .env("HOME", self.dir.path())
+            .args(["analyze", "--kubectl", "--follow", "-o", "json"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
     fn log_requests(&self) -> Vec<String> {
         self.server
             .requests()
@@ -377,17 +393,7 @@ fn kubectl_follow_follows_every_pod_until_ctrl_c() {
     let Some(live) = Live::start(Behaviour::default()) else {
         return;
     };
-    let path = std::env::join_paths([live.kubectl_dir.as_path(), Path::new("/usr/bin")]).unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kp-triage"))
-        .env_clear()
-        .env("PATH", path)
-        .env("KUBECONFIG", live.dir.path().join("kubeconfig"))
-        .env("HOME", live.dir.path())
-        .args(["analyze", "--kubectl", "--follow", "-o", "json"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = live.follow();
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
     let change = lines
         .by_ref()
@@ -443,17 +449,7 @@ fn kubectl_follow_picks_up_a_pod_that_starts_later() {
     let Some(live) = Live::start(Behaviour::default()) else {
         return;
     };
-    let path = std::env::join_paths([live.kubectl_dir.as_path(), Path::new("/usr/bin")]).unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kp-triage"))
-        .env_clear()
-        .env("PATH", path)
-        .env("KUBECONFIG", live.dir.path().join("kubeconfig"))
-        .env("HOME", live.dir.path())
-        .args(["analyze", "--kubectl", "--follow", "-o", "json"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = live.follow();
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
     let mut next_change = |cluster: &str| {
         lines

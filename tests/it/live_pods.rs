@@ -16,35 +16,12 @@ pub const CRN: &str = "crn:v1:bluemix:public:containers-kubernetes:us-south:a/c5
 /// and the first attempt fails.
 pub fn replacement(name: &'static str, cluster: &str) -> FakePod {
     let now = Utc::now();
+    let line = |level: &str, msg: &str, n: u32| (now, zap(now, level, msg, cluster, n));
     let log = vec![
-        (
-            now,
-            zap(
-                now,
-                "info",
-                "Starting rotation of service iam-api-key",
-                cluster,
-                1,
-            ),
-        ),
-        (
-            now,
-            zap(now, "error", "Failed to update WDEK Secret", cluster, 1),
-        ),
-        (
-            now,
-            zap(now, "error", "Rotation attempt failed", cluster, 1),
-        ),
-        (
-            now,
-            zap(
-                now,
-                "info",
-                "Starting rotation of service iam-api-key",
-                cluster,
-                2,
-            ),
-        ),
+        line("info", "Starting rotation of service iam-api-key", 1),
+        line("error", "Failed to update WDEK Secret", 1),
+        line("error", "Rotation attempt failed", 1),
+        line("info", "Starting rotation of service iam-api-key", 2),
     ];
     FakePod {
         name,
