@@ -113,23 +113,11 @@ impl<'s, 'a> Follow<'s, 'a> {
         inputs: Vec<(String, bool)>,
     ) -> Follow<'s, 'a> {
         let pack = &scanner.classifier.pack;
-        let inputs = inputs
-            .into_iter()
-            .enumerate()
-            .map(|(i, (name, gzip))| Input {
-                name,
-                gzip,
-                feed: Some(scanner.feed(i as u32)),
-                collected: Collected::default(),
-                ending: None,
-                error: None,
-            })
-            .collect();
-        Follow {
+        let mut follow = Follow {
             cfg,
             scanner,
             pack,
-            inputs,
+            inputs: Vec::new(),
             live: Live {
                 events: Vec::new(),
                 tracker: Tracker::new(pack),
@@ -139,7 +127,12 @@ impl<'s, 'a> Follow<'s, 'a> {
             },
             seen: HashMap::new(),
             decision: Decision::NoEvidence,
+        };
+        for (name, gzip) in inputs {
+            let i = follow.add(name);
+            follow.gzipped(i, gzip);
         }
+        follow
     }
 
     /// Another input, found while following (a pod that started, a

@@ -83,6 +83,23 @@ impl Orphans {
     }
 
     pub fn push(&mut self, e: Event, key: u64) {
+        let occurrence = Occurrence {
+            shape: 0,
+            ts: e.ts,
+            order_ts: e.order_ts,
+            pos: e.pos,
+            seq: e.seq,
+            key,
+        };
+        let shape = self.intern(e);
+        self.occurrences.push(Occurrence {
+            shape,
+            ..occurrence
+        });
+    }
+
+    /// The id of a record's shape, added when new.
+    fn intern(&mut self, e: Event) -> u32 {
         let shape = Shape {
             pod: e.pod.clone(),
             message: e.message.clone(),
@@ -93,16 +110,9 @@ impl Orphans {
         let next = self.shapes.len() as u32;
         let id = *self.index.entry(shape).or_insert(next);
         if id == next {
-            self.shapes.push(e.clone());
+            self.shapes.push(e);
         }
-        self.occurrences.push(Occurrence {
-            shape: id,
-            ts: e.ts,
-            order_ts: e.order_ts,
-            pos: e.pos,
-            seq: e.seq,
-            key,
-        });
+        id
     }
 
     pub fn len(&self) -> usize {
@@ -128,11 +138,17 @@ impl Orphans {
         e
     }
 
-    /// Adds another input's orphans.
+    /// Adds another input's orphans: each of its shapes is interned once.
     pub fn append(&mut self, other: &Orphans, occurrences: impl Iterator<Item = Occurrence>) {
-        for o in occurrences {
-            self.push(other.event(&o), o.key);
-        }
+        let ids: Vec<u32> = other
+            .shapes
+            .iter()
+            .map(|e| self.intern(e.clone()))
+            .collect();
+        self.occurrences.extend(occurrences.map(|o| Occurrence {
+            shape: ids[o.shape as usize],
+            ..o
+        }));
     }
 
     /// The distinct records, each with its occurrences' indices.

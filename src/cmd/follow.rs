@@ -364,7 +364,6 @@ fn source_label(specs: &[InputSpec]) -> String {
 /// Where the live state goes: a panel on a terminal, else change lines.
 struct Output {
     panel: bool,
-    json: bool,
     format: OutputFormat,
     color: bool,
     width: usize,
@@ -382,7 +381,6 @@ impl Output {
     fn new(cfg: &Config, format: OutputFormat, label: &str) -> Output {
         Output {
             panel: io::stdout().is_terminal(),
-            json: format == OutputFormat::Json,
             format,
             color: cfg.color,
             width: cfg.width,
@@ -393,6 +391,10 @@ impl Output {
             rate: Rate::default(),
             closed: false,
         }
+    }
+
+    fn json(&self) -> bool {
+        self.format == OutputFormat::Json
     }
 
     fn lines(&mut self, n: usize) {
@@ -410,7 +412,7 @@ impl Output {
             if !self.panel {
                 let mut o = io::stdout().lock();
                 for c in &changes {
-                    let line = if self.json {
+                    let line = if self.json() {
                         live::change_json(c)
                     } else {
                         live::change_line(c)
@@ -476,7 +478,7 @@ impl Output {
     /// more JSON line.
     fn report(&mut self, t: &Triage) -> anyhow::Result<()> {
         let mut o = io::BufWriter::new(io::stdout().lock());
-        let written = if self.json && !self.panel {
+        let written = if self.json() && !self.panel {
             live::report_json(t, &mut o)
         } else if self.panel {
             report::render(t, self.format, &mut o)

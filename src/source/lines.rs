@@ -87,8 +87,19 @@ impl<R: Read> LineReader<R> {
 
     /// A whole line is already buffered: the next `next_line` will not wait
     /// on the reader (a live stream's batch can be sent before it does).
-    pub fn line_ready(&self) -> bool {
-        memchr(b'\n', &self.buf[self.start..self.end]).is_some()
+    pub fn line_ready(&mut self) -> bool {
+        let from = self.start + self.scanned;
+        match memchr(b'\n', &self.buf[from..self.end]) {
+            // `next_line` resumes where this search stopped.
+            Some(i) => {
+                self.scanned += i;
+                true
+            }
+            None => {
+                self.scanned = self.end - self.start;
+                false
+            }
+        }
     }
 
     /// Whether the line last returned was cut at the maximum length.
@@ -205,6 +216,28 @@ mod tests {
             vec![b"a".to_vec(), b"bb".to_vec(), vec![], b"ccc".to_vec()]
         );
         assert!(collect(b"").is_empty());
+    }
+
+    #[test]
+    fn asking_whether_a_line_is_ready_changes_no_line() {
+        let mut data = b"a\nbb\n".to_vec();
+        data.extend_from_slice(&[b'y'; 100]);
+        data.extend_from_slice(b"\nnext\npartial");
+        for max in [16, MAX_LINE] {
+            let mut plain = LineReader::with_max_line(&data[..], max);
+            let mut asked = LineReader::with_max_line(&data[..], max);
+            loop {
+                asked.line_ready();
+                let a = asked.next_line().unwrap().map(<[u8]>::to_vec);
+                let cut = asked.truncated();
+                asked.line_ready();
+                let p = plain.next_line().unwrap().map(<[u8]>::to_vec);
+                assert_eq!((&a, cut), (&p, plain.truncated()), "max {max}");
+                if a.is_none() {
+                    break;
+                }
+            }
+        }
     }
 
     #[test]

@@ -485,6 +485,13 @@ fn orphans_are_kept_compactly_and_adopted_by_an_id_in_their_text() {
     assert!(sources.contains(&"1".to_string()), "{sources:?}");
     assert!(sources.contains(&"503".to_string()), "{sources:?}");
     assert!(doc["unattributed"].as_array().unwrap().is_empty());
+
+    // The same log twice: the second copy's records, orphans included, are
+    // merged as overlaps, and the evidence is the same.
+    let p = path.to_str().unwrap();
+    let (twice, _) = json(&[p, p]);
+    assert_eq!(twice["input"]["skipped_detail"]["merged"], 504);
+    assert_eq!(twice["clusters"][0]["evidence"], c["evidence"]);
 }
 
 /// A day of logs: the same rotation incident inside ten times more noise
