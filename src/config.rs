@@ -20,6 +20,11 @@ pub struct Config {
     pub window: WindowSpec,
     /// Evidence lines kept per cluster.
     pub evidence: usize,
+    /// `--evidence` was asked for (the flag, the environment or the config
+    /// file): rotated clusters show the failures they got past too. Else a
+    /// rotated cluster keeps counts, not the text of its failures, and
+    /// `--follow` lets that text go once the cluster rotates.
+    pub rotated_evidence: bool,
     /// Keep only exported LogDNA lines of this app (None: every app).
     pub app: Option<String>,
     /// Threads for scanning; 0 means one per available core.
@@ -50,6 +55,9 @@ impl Config {
 
 /// The app whose logs kp-triage reads from a LogDNA export by default.
 pub const DEFAULT_APP: &str = "armada-kp-events";
+
+/// Evidence lines shown per cluster when `--evidence` is not given.
+pub const DEFAULT_EVIDENCE: usize = 5;
 
 /// The time window to analyse. `since`/`until` count back from the latest
 /// record in the input, not from now: logs are often read after the fact.

@@ -31,6 +31,10 @@ pub struct Follow<'s, 'a> {
     seen: HashMap<String, (Status, Option<String>)>,
     /// The verdict when last looked at; before any event, `no_evidence`.
     decision: Decision,
+    /// Failure lines kept for the final report whose text goes once their
+    /// cluster rotates: by cluster, each line's input and place in its
+    /// `Collected`. Empty when `--evidence` is asked for.
+    texts: HashMap<String, Vec<(usize, usize)>>,
 }
 
 /// The attempts as the events arrive, and what they refer to.
@@ -44,6 +48,11 @@ struct Live<'a> {
     /// An event arrived since the last view.
     dirty: bool,
     last_event: Option<Ts>,
+    /// Clusters rotated since the texts were last let go, each with the
+    /// time of its success.
+    rotated: Vec<(String, Ts)>,
+    /// `Config::rotated_evidence` is off: failure texts may go.
+    let_go: bool,
 }
 
 struct Input<'s, 'a> {
@@ -124,9 +133,12 @@ impl<'s, 'a> Follow<'s, 'a> {
                 bounds: cfg.window.fixed(),
                 dirty: true,
                 last_event: None,
+                rotated: Vec::new(),
+                let_go: !cfg.rotated_evidence,
             },
             seen: HashMap::new(),
             decision: Decision::NoEvidence,
+            texts: HashMap::new(),
         };
         for (name, gzip) in inputs {
             let i = follow.add(name);
@@ -159,23 +171,54 @@ impl<'s, 'a> Follow<'s, 'a> {
             return;
         };
         let mut sink = LiveSink {
+            input,
             collected: &mut inp.collected,
             live: &mut self.live,
+            texts: &mut self.texts,
         };
         feed.line(line, truncated, &mut sink);
+        self.let_go();
+    }
+
+    /// Over a day, a rotated cluster is kept as counts: the text of the
+    /// failures it got past goes, from the live copy and from the lines
+    /// kept for the final report. Only failures strictly before the success
+    /// go, which the final report's time order also puts before it: they
+    /// are never in a failing streak there, and a rotated cluster shows no
+    /// evidence unless `--evidence` is asked for.
+    fn let_go(&mut self) {
+        for (id, at) in std::mem::take(&mut self.live.rotated) {
+            let Some(mut kept) = self.texts.remove(&id) else {
+                continue;
+            };
+            kept.retain(|&(input, i)| {
+                let e = &mut self.inputs[input].collected.events[i];
+                let before = e.order_ts.is_some_and(|t| t < at);
+                if before {
+                    e.message = String::new();
+                }
+                !before
+            });
+            if !kept.is_empty() {
+                self.texts.insert(id, kept);
+            }
+        }
     }
 
     /// Nothing arrived for a while: close the records still open.
     pub fn idle(&mut self) {
-        for inp in &mut self.inputs {
+        for (i, inp) in self.inputs.iter_mut().enumerate() {
             if let Some(feed) = inp.feed.as_mut() {
                 let mut sink = LiveSink {
+                    input: i,
                     collected: &mut inp.collected,
                     live: &mut self.live,
+                    texts: &mut self.texts,
                 };
                 feed.idle(&mut sink);
             }
         }
+        self.let_go();
     }
 
     /// Input `input` turned out to be gzipped (its first bytes say).
@@ -194,11 +237,14 @@ impl<'s, 'a> Follow<'s, 'a> {
             return;
         };
         let mut sink = LiveSink {
+            input,
             collected: &mut inp.collected,
             live: &mut self.live,
+            texts: &mut self.texts,
         };
         inp.ending = Some(feed.finish(&mut sink));
         inp.error = error;
+        self.let_go();
     }
 
     /// Every input has ended.
@@ -269,6 +315,7 @@ impl<'s, 'a> Follow<'s, 'a> {
                 .as_deref()
                 .unwrap_or(crate::config::DEFAULT_APP),
             source: &source,
+            evidence: self.cfg.evidence,
         };
         let verdict = verdict::decide(&rebuilt.clusters, &rebuilt.unattributed, &cx).verdict;
         let failing = rebuilt
@@ -331,13 +378,20 @@ impl<'s, 'a> Follow<'s, 'a> {
 /// Where a followed input's events go: kept for the final report, and
 /// applied to the live attempts when inside the window.
 struct LiveSink<'x, 'p> {
+    input: usize,
     collected: &'x mut Collected,
     live: &'x mut Live<'p>,
+    texts: &'x mut HashMap<String, Vec<(usize, usize)>>,
 }
 
 impl Sink for LiveSink<'_, '_> {
     fn event(&mut self, event: Event, key: u64) {
         self.live.apply(&event);
+        let cluster = event.who.cluster.as_ref();
+        if let Some(id) = cluster.filter(|_| self.live.let_go && keeps_text(&event)) {
+            let at = (self.input, self.collected.events.len());
+            self.texts.entry(id.clone()).or_default().push(at);
+        }
         self.collected.event(event, key);
     }
 
@@ -345,6 +399,12 @@ impl Sink for LiveSink<'_, '_> {
         self.live.apply(&event);
         self.collected.orphan(event, key);
     }
+}
+
+/// A failure line whose text may go once its cluster rotates: it names the
+/// cluster itself, so the final report gives it to the same cluster.
+fn keeps_text(e: &Event) -> bool {
+    e.is_failure() && e.order_ts.is_some() && !e.message.is_empty()
 }
 
 impl Live<'_> {
@@ -359,6 +419,17 @@ impl Live<'_> {
             // Nothing refers to it: a start, a success, noise. Over a day,
             // the live copy holds only what the attempts use.
             self.events.pop();
+        }
+        if let (Some((id, failures)), Some(at)) = (self.tracker.take_rotated(), event.order_ts) {
+            if self.let_go {
+                for &f in failures {
+                    let e = &mut self.events[f];
+                    if e.order_ts.is_some_and(|t| t < at) {
+                        e.message = String::new();
+                    }
+                }
+                self.rotated.push((id, at));
+            }
         }
         self.dirty = true;
         if event.ts > self.last_event {

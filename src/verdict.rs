@@ -167,8 +167,11 @@ fn cluster_ref(c: &Cluster, pack: &Pack) -> ClusterRef {
 pub struct Verdict {
     pub verdict: Decision,
     pub reasons: Vec<Reason>,
-    /// The records a `hold` rests on.
+    /// The records a `hold` rests on: at most `Context::evidence` for each
+    /// hold reason, each cluster's first.
     pub hold_evidence: Vec<HoldEvidence>,
+    /// How many records the holds rest on, shown or not.
+    pub hold_evidence_total: usize,
     /// The failing window environment failures must fall in.
     pub failing_window: Option<(Ts, Ts)>,
 }
@@ -182,6 +185,8 @@ pub struct Context<'a> {
     pub app: &'a str,
     /// `file:line` of an event.
     pub source: &'a dyn Fn(&Event) -> String,
+    /// How many records to quote for each hold (`--evidence`).
+    pub evidence: usize,
 }
 
 pub fn decide(clusters: &[Cluster], unattributed: &[usize], cx: &Context<'_>) -> Verdict {
@@ -191,6 +196,7 @@ pub fn decide(clusters: &[Cluster], unattributed: &[usize], cx: &Context<'_>) ->
         verdict: Decision::NotNeeded,
         reasons: Vec::new(),
         hold_evidence: Vec::new(),
+        hold_evidence_total: 0,
         failing_window: window,
     };
     let total = clusters.len();
@@ -352,7 +358,8 @@ fn hold_reasons(
         r.evidence
             .push(evidence(cx, &cat.id, Some(&c0.id), &cx.events[i0]));
         v.reasons.push(r);
-        for (c, i) in &with {
+        v.hold_evidence_total += with.len();
+        for (c, i) in with.iter().take(cx.evidence.max(1)) {
             v.hold_evidence
                 .push(evidence(cx, &cat.id, Some(&c.id), &cx.events[*i]));
         }
@@ -360,6 +367,7 @@ fn hold_reasons(
     if failing.is_empty() {
         return;
     }
+    let mut quoted = 0;
     for &i in unattributed {
         let e = &cx.events[i];
         let held = e
@@ -374,7 +382,11 @@ fn hold_reasons(
             r.count = 1;
             r.evidence.push(ev.clone());
             v.reasons.push(r);
-            v.hold_evidence.push(ev);
+            v.hold_evidence_total += 1;
+            if quoted < cx.evidence.max(1) {
+                quoted += 1;
+                v.hold_evidence.push(ev);
+            }
         }
     }
 }

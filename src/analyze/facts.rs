@@ -3,9 +3,10 @@
 //! stand for a cluster, which runbook actions apply, and which categories the
 //! whole triage touches.
 
-use crate::attempts::Cluster;
+use crate::attempts::{Cluster, Status};
 use crate::classify::pack::Category;
 use crate::classify::CatId;
+use crate::config::Config;
 use crate::event::Event;
 
 /// What the reports show for one cluster.
@@ -20,8 +21,15 @@ pub struct ClusterFacts {
     pub actions: Vec<CatId>,
 }
 
-pub fn of(c: &Cluster, events: &[Event], cats: &[Category], max: usize) -> ClusterFacts {
+pub fn of(c: &Cluster, events: &[Event], cats: &[Category], cfg: &Config) -> ClusterFacts {
     let pool = pool(c);
+    // A rotated cluster is kept as counts: the failures it got past are
+    // shown only when evidence is asked for.
+    let max = if c.status == Status::Rotated && !cfg.rotated_evidence {
+        0
+    } else {
+        cfg.evidence
+    };
     ClusterFacts {
         evidence: evidence(pool, events, cats, max),
         evidence_total: pool.len(),

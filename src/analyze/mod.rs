@@ -267,6 +267,7 @@ pub fn assemble(
         pack,
         app: cfg.app.as_deref().unwrap_or(crate::config::DEFAULT_APP),
         source: &source,
+        evidence: cfg.evidence,
     };
     let verdict = verdict::decide(&rebuilt.clusters, &rebuilt.unattributed, &cx);
     let not_understood = coverage::templates(&rebuilt.not_understood, &events, &source);
@@ -285,15 +286,14 @@ pub fn assemble(
     let mut rebuilt = rebuilt;
     let alert = alert::lead(cfg, &mut rebuilt.clusters, pack, (window_from, window_to));
     let next_step = next_step::of(&verdict, &events, &orphan_pods, &cfg.kube, cx.app);
-    let (clusters, facts): (Vec<Cluster>, Vec<ClusterFacts>) = rebuilt
-        .clusters
-        .into_iter()
-        .filter(|c| cfg.focus.is_empty() || cfg.focus.contains(&c.id))
-        .map(|c| {
-            let f = facts::of(&c, &events, &pack.categories, cfg.evidence);
-            (c, f)
-        })
-        .unzip();
+    // In place: a second vector of a million clusters is a third of the
+    // memory they take.
+    let mut clusters = std::mem::take(&mut rebuilt.clusters);
+    clusters.retain(|c| cfg.focus.is_empty() || cfg.focus.contains(&c.id));
+    let facts: Vec<ClusterFacts> = clusters
+        .iter()
+        .map(|c| facts::of(c, &events, &pack.categories, cfg))
+        .collect();
     let applicable = facts::applicable(
         facts.iter(),
         &rebuilt.unattributed,

@@ -24,6 +24,7 @@ use crate::event::Event;
 use crate::orphans::Orphans;
 use cluster::Latest;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 pub struct Rebuilt {
     pub clusters: Vec<Cluster>,
@@ -92,17 +93,22 @@ pub struct Tracker<'p> {
 impl<'p> Tracker<'p> {
     /// A tracker that learns ids as events arrive.
     pub fn new(pack: &'p Pack) -> Tracker<'p> {
-        Tracker::with(pack, Resolver::default())
+        let mut t = Tracker::with(pack, Resolver::default());
+        t.st.watch_rotations = true;
+        t
     }
 
     fn with(pack: &'p Pack, resolve: Resolver) -> Tracker<'p> {
         Tracker {
             st: State {
                 pack,
-                clusters: HashMap::new(),
+                index: Index::default(),
+                clusters: Vec::new(),
                 unattributed: Vec::new(),
                 not_understood: Vec::new(),
                 global_round: 0,
+                rotated: None,
+                watch_rotations: false,
             },
             resolve,
             stated: BTreeMap::new(),
@@ -123,13 +129,21 @@ impl<'p> Tracker<'p> {
         }
     }
 
+    /// The cluster the last `push` rotated, when its line named it, and
+    /// the failure events the cluster got past (indices, as `push` took).
+    pub fn take_rotated(&mut self) -> Option<(String, &[usize])> {
+        let id = self.st.rotated.take()?;
+        let at = self.st.index.find(&self.st.clusters, &id)?;
+        Some((id, &self.st.clusters[at].failure_events))
+    }
+
     /// The attempts as they stand, without ending anything: errors still
     /// waiting for a failure stay waiting, and no event is written.
     pub fn snapshot(&self, events: &[Event]) -> Rebuilt {
         let clusters = self
             .st
             .clusters
-            .values()
+            .iter()
             .cloned()
             .map(|mut c| {
                 let marked = take_pending(&mut c, self.st.pack);
@@ -143,8 +157,9 @@ impl<'p> Tracker<'p> {
     /// The attempts at the end of the input.
     pub fn finish(mut self, events: &mut [Event]) -> Rebuilt {
         let pack = self.st.pack;
+        self.st.index = Index::default();
         let clusters = std::mem::take(&mut self.st.clusters)
-            .into_values()
+            .into_iter()
             .map(|mut c| {
                 release_pending(&mut c, events, pack);
                 conclude(&mut c, events, pack, &[]);
@@ -166,7 +181,9 @@ impl<'p> Tracker<'p> {
                 b.infer(c);
             }
         }
-        clusters.sort_by(|a, b| (a.status, &a.id).cmp(&(b.status, &b.id)));
+        // Unstable: ids are unique, and a stable sort of a million
+        // clusters would borrow half of them again as scratch.
+        clusters.sort_unstable_by(|a, b| (a.status, &a.id).cmp(&(b.status, &b.id)));
         Rebuilt {
             clusters,
             unattributed: self.st.unattributed.clone(),
@@ -180,15 +197,16 @@ impl<'p> Tracker<'p> {
 /// the input names in a field or CRN found among its tokens.
 #[derive(Default)]
 struct Resolver {
-    corr: HashMap<String, String>,
-    known: HashSet<String>,
+    corr: HashMap<String, Rc<str>>,
+    /// Shared with `fresh` and `corr`: a million ids are kept once.
+    known: HashSet<Rc<str>>,
     /// The known ids, to find anywhere in a message, even glued to other
     /// text ("wdekc23h5icd0sr2mu96rcig").
-    anywhere: Option<(aho_corasick::AhoCorasick, Vec<String>)>,
+    anywhere: Option<(aho_corasick::AhoCorasick, Vec<Rc<str>>)>,
     /// Ids learned since `anywhere` was built. A live input learns ids one
     /// by one; building the automaton again only when they outnumber those
     /// in it keeps the cost linear in the ids, not quadratic.
-    fresh: Vec<String>,
+    fresh: Vec<Rc<str>>,
 }
 
 impl Resolver {
@@ -206,18 +224,25 @@ impl Resolver {
         let Some(cluster) = &e.who.cluster else {
             return;
         };
-        if let Some(c) = &e.who.corr {
-            if !self.corr.contains_key(c) {
-                self.corr.insert(c.clone(), cluster.clone());
-            }
-        }
-        if matches!(
+        let certain = matches!(
             e.who.source,
             Some(IdSource::Field | IdSource::Crn | IdSource::Text)
-        ) && !self.known.contains(cluster)
-        {
-            self.known.insert(cluster.clone());
-            self.fresh.push(cluster.clone());
+        );
+        let shared = |known: &HashSet<Rc<str>>| {
+            known
+                .get(cluster.as_str())
+                .cloned()
+                .unwrap_or_else(|| Rc::from(cluster.as_str()))
+        };
+        if let Some(c) = &e.who.corr {
+            if !self.corr.contains_key(c) {
+                self.corr.insert(c.clone(), shared(&self.known));
+            }
+        }
+        if certain && !self.known.contains(cluster.as_str()) {
+            let id = shared(&self.known);
+            self.known.insert(id.clone());
+            self.fresh.push(id);
         }
     }
 
@@ -226,7 +251,12 @@ impl Resolver {
             .who
             .cluster
             .clone()
-            .or_else(|| e.who.corr.as_ref().and_then(|c| self.corr.get(c).cloned()))
+            .or_else(|| {
+                e.who
+                    .corr
+                    .as_ref()
+                    .and_then(|c| self.corr.get(c).map(|id| id.to_string()))
+            })
             .or_else(|| {
                 e.ids
                     .iter()
@@ -245,37 +275,77 @@ impl Resolver {
         }
         let found = self.anywhere.as_ref().and_then(|(ac, ids)| {
             let m = ac.find(e.message.as_str())?;
-            Some(ids[m.pattern().as_usize()].clone())
+            Some(ids[m.pattern().as_usize()].to_string())
         });
         found.or_else(|| {
             let lower = e.message.to_ascii_lowercase();
             self.fresh
                 .iter()
                 .find(|id| lower.contains(&id.to_ascii_lowercase()))
-                .cloned()
+                .map(|id| id.to_string())
         })
     }
 
     fn build(&mut self) {
         self.fresh.clear();
-        let mut ids: Vec<String> = self.known.iter().cloned().collect();
+        let mut ids: Vec<Rc<str>> = self.known.iter().cloned().collect();
         ids.sort_unstable();
         self.anywhere = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(&ids)
+            .build(ids.iter().map(|id| id.as_bytes()))
             .ok()
             .map(|ac| (ac, ids));
     }
 }
 
+/// Cluster ids to their place in the tracker's vector, holding no second
+/// copy of the id: a million clusters' ids are kept once.
+#[derive(Default)]
+struct Index {
+    table: hashbrown::HashTable<usize>,
+    hasher: std::collections::hash_map::RandomState,
+}
+
+impl Index {
+    fn find(&self, clusters: &[Cluster], id: &str) -> Option<usize> {
+        use std::hash::BuildHasher;
+        let hash = self.hasher.hash_one(id);
+        self.table.find(hash, |&i| clusters[i].id == id).copied()
+    }
+
+    /// The place of cluster `id`, added to `clusters` if new.
+    fn at(&mut self, clusters: &mut Vec<Cluster>, id: String, global_round: u32) -> usize {
+        use std::hash::BuildHasher;
+        let hash = self.hasher.hash_one(id.as_str());
+        let same = |&i: &usize| clusters[i].id == id;
+        if let Some(&i) = self.table.find(hash, same) {
+            return i;
+        }
+        let hasher = &self.hasher;
+        let rehash = |&i: &usize| hasher.hash_one(clusters[i].id.as_str());
+        let i = clusters.len();
+        self.table.insert_unique(hash, i, rehash);
+        clusters.push(Cluster::new(id, global_round));
+        i
+    }
+}
+
 struct State<'p> {
     pack: &'p Pack,
-    clusters: HashMap<String, Cluster>,
+    /// Where each cluster is in `clusters`. A vector, not a map of
+    /// clusters, so that the end hands it over without a second copy.
+    index: Index,
+    clusters: Vec<Cluster>,
     unattributed: Vec<usize>,
     not_understood: Vec<usize>,
     /// Bumped by each new key detected with no cluster named: every
     /// cluster's next event then starts a new round.
     global_round: u32,
+    /// The cluster the latest event rotated, when it named the cluster
+    /// itself: `--follow` lets go of the text of the failures it got past.
+    rotated: Option<String>,
+    /// Only a live tracker says which cluster rotated.
+    watch_rotations: bool,
 }
 
 impl State<'_> {
@@ -311,10 +381,8 @@ impl State<'_> {
     /// An event of cluster `id`; true when it is kept in one of its lists.
     fn apply(&mut self, id: String, i: usize, events: &mut [Event]) -> bool {
         let global_round = self.global_round;
-        let c = self
-            .clusters
-            .entry(id.clone())
-            .or_insert_with(|| Cluster::new(id, global_round));
+        let at = self.index.at(&mut self.clusters, id, global_round);
+        let c = &mut self.clusters[at];
         let e = &events[i];
         c.see(e.ts);
         if starts_round(c, e, global_round) {
@@ -344,6 +412,9 @@ impl State<'_> {
                 events[i].marker = Some(Marker::Succeeded);
                 release_pending(c, events, pack);
                 succeed(c, &events[i]);
+                if self.watch_rotations && events[i].who.cluster.is_some() {
+                    self.rotated = Some(c.id.clone());
+                }
                 return false;
             }
             Act::Failure => {

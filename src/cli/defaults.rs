@@ -125,7 +125,7 @@ impl Defaults {
             a.patterns = self.patterns.clone().unwrap_or_default();
         }
         if !given(m, "evidence") {
-            a.evidence = self.evidence.unwrap_or(a.evidence);
+            a.evidence = self.evidence.or(a.evidence);
         }
         if !given(m, "threads") {
             a.threads = self.threads.unwrap_or(a.threads);

@@ -194,9 +194,11 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "TIME")]
     pub to: Option<String>,
 
-    /// Evidence lines kept per cluster.
-    #[arg(long, value_name = "N", default_value_t = 5)]
-    pub evidence: usize,
+    /// Evidence lines shown per cluster [default: 5]. When given, rotated
+    /// clusters also show the failures they got past; otherwise they keep
+    /// only counts.
+    #[arg(long, value_name = "N")]
+    pub evidence: Option<usize>,
 
     /// Fit the table to N columns [default: $COLUMNS, else the terminal's
     /// width, else 100].
@@ -449,7 +451,8 @@ impl AnalyzeArgs {
                 self.from.as_deref(),
                 self.to.as_deref(),
             )?,
-            evidence: self.evidence,
+            evidence: self.evidence.unwrap_or(config::DEFAULT_EVIDENCE),
+            rotated_evidence: self.evidence.is_some(),
             app: (!self.all_apps).then(|| self.app.clone()),
             threads: self.threads,
             color: false,

@@ -21,8 +21,8 @@ struct Doc<'a> {
     window: Window,
     focus: &'a [String],
     summary: Summary,
-    clusters: Vec<ClusterDoc<'a>>,
-    unattributed: Vec<EvidenceDoc<'a>>,
+    clusters: Lazy<'a, ClusterDoc<'a>>,
+    unattributed: Lazy<'a, EvidenceDoc<'a>>,
     /// Records that look like rotation activity but matched no event.
     not_understood: &'a [Template],
     /// The retry budget, when the input states or shows it.
@@ -43,7 +43,10 @@ struct PodRestart<'a> {
     /// The same reasons as data: code, category, every cluster, threshold,
     /// the records they rest on, and the sentence.
     reason_details: Vec<ReasonDoc<'a>>,
+    /// At most `--evidence` records for each hold.
     hold_evidence: &'a [HoldEvidence],
+    /// How many records the holds rest on, quoted or not.
+    hold_evidence_total: usize,
     failing_window: Option<(Ts, Ts)>,
 }
 
@@ -72,6 +75,7 @@ fn pod_restart(t: &Triage) -> PodRestart<'_> {
         reasons: details.iter().map(|d| d.text.clone()).collect(),
         reason_details: details,
         hold_evidence: &v.hold_evidence,
+        hold_evidence_total: v.hold_evidence_total,
         failing_window: v.failing_window,
     }
 }
@@ -133,6 +137,19 @@ struct FileDoc<'a> {
     error: Option<&'a str>,
 }
 
+/// A list written element by element as it is serialised: a million
+/// clusters' documents never stand in memory at once.
+struct Lazy<'a, T>(
+    &'a Triage,
+    fn(&'a Triage) -> Box<dyn Iterator<Item = T> + 'a>,
+);
+
+impl<T: Serialize> Serialize for Lazy<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.1)(self.0))
+    }
+}
+
 #[derive(Serialize)]
 struct Window {
     from: Option<Ts>,
@@ -169,6 +186,8 @@ struct ClusterDoc<'a> {
     first_seen: Option<Ts>,
     last_seen: Option<Ts>,
     actions: Vec<&'a str>,
+    /// The lines evidence is chosen from, shown or not.
+    evidence_total: usize,
     evidence: Vec<EvidenceDoc<'a>>,
     attempt_history: Vec<AttemptDoc<'a>>,
 }
@@ -233,15 +252,16 @@ fn doc(t: &Triage) -> Doc<'_> {
             unknown: count(Status::Unknown),
             rotated: count(Status::Rotated),
         },
-        clusters: t
-            .clusters_with_facts()
-            .map(|(c, f)| cluster(t, c, f))
-            .collect(),
-        unattributed: t
-            .unattributed
-            .iter()
-            .map(|&i| evidence_doc(t, &t.events[i]))
-            .collect(),
+        clusters: Lazy(t, |t| {
+            Box::new(t.clusters_with_facts().map(|(c, f)| cluster(t, c, f)))
+        }),
+        unattributed: Lazy(t, |t| {
+            Box::new(
+                t.unattributed
+                    .iter()
+                    .map(|&i| evidence_doc(t, &t.events[i])),
+            )
+        }),
         not_understood: &t.not_understood,
         retry_budget: t.budget.as_ref(),
         warnings: &t.warnings,
@@ -305,6 +325,7 @@ fn cluster<'a>(t: &'a Triage, c: &'a Cluster, f: &'a ClusterFacts) -> ClusterDoc
             .iter()
             .map(|&k| t.category(k).action.as_str())
             .collect(),
+        evidence_total: f.evidence_total,
         evidence: f
             .evidence
             .iter()

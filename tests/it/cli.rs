@@ -56,6 +56,42 @@ fn focus_narrows_the_report_but_the_verdict_weighs_everything() {
 }
 
 #[test]
+fn a_rotated_cluster_shows_counts_and_its_evidence_only_when_asked() {
+    let rotated = |doc: &serde_json::Value| {
+        let c = doc["clusters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["cluster_id"] == "bm64u3ed02o93vv36hb0")
+            .unwrap()
+            .clone();
+        assert_eq!(c["status"], "rotated");
+        // The counts are there either way.
+        assert_eq!(
+            (&c["failed_attempts"], &c["evidence_total"]),
+            (&1.into(), &2.into())
+        );
+        assert_eq!(c["failures"]["kube_client"], 1);
+        c["evidence"].as_array().unwrap().len()
+    };
+    let file = "fixtures/incident/kubectl-ts.log";
+    assert_eq!(rotated(&json(&[file]).0), 0);
+    assert_eq!(rotated(&json(&["--evidence", "5", file]).0), 2);
+    // Asked for through the environment, as the config layer allows.
+    let out = kp()
+        .env("KP_TRIAGE_EVIDENCE", "3")
+        .args(["analyze", "-o", "json", file])
+        .output()
+        .unwrap();
+    assert_eq!(rotated(&serde_json::from_slice(&out.stdout).unwrap()), 2);
+    // A failing cluster's evidence does not depend on it.
+    let (doc, _) = json(&[file]);
+    let failing = &doc["clusters"][0];
+    assert_eq!(failing["status"], "exhausted");
+    assert_eq!(failing["evidence"].as_array().unwrap().len(), 5);
+}
+
+#[test]
 fn since_counts_back_from_the_latest_record() {
     // The incident ends 03:01:05; the last 30s hold C1's third attempt, its
     // summary and C4's new start, but nothing of C2 (last seen 03:00:33) or C3.

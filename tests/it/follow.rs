@@ -71,6 +71,12 @@ impl Lcg {
 /// live view at random points, and returns the final report and every
 /// change seen on the way.
 fn streamed(cfg: &Config, seed: u64) -> (String, Vec<Change>) {
+    let (t, changes) = streamed_triage(cfg, seed);
+    (rendered(&t), changes)
+}
+
+/// `streamed`, with the final triage itself.
+fn streamed_triage(cfg: &Config, seed: u64) -> (analyze::Triage, Vec<Change>) {
     let classifier = Classifier::new(analyze::load_pack(cfg).unwrap());
     let redactor = Redactor::new(Vec::new());
     let scanner = Scanner {
@@ -103,7 +109,7 @@ fn streamed(cfg: &Config, seed: u64) -> (String, Vec<Change>) {
     if let Some((_, c)) = f.update() {
         changes.extend(c);
     }
-    (rendered(&f.finish().unwrap()), changes)
+    (f.finish().unwrap(), changes)
 }
 
 #[test]
@@ -117,7 +123,134 @@ fn every_fixture_streams_to_the_batch_report_byte_for_byte() {
             let (stream, _) = streamed(&cfg, seed);
             assert_eq!(stream, batch, "{case:?}, seed {seed}");
         }
+        // With --evidence, rotated clusters keep their failures' text.
+        let cfg = Config {
+            rotated_evidence: true,
+            ..cfg
+        };
+        let batch = rendered(&analyze::analyze(&cfg, &Redactor::new(Vec::new())).unwrap());
+        let (stream, _) = streamed(&cfg, 2000 + n as u64);
+        assert_eq!(stream, batch, "{case:?} with --evidence");
     }
+}
+
+/// The failure events the final report kept for cluster `id`, and how many
+/// of them still hold their text.
+fn failure_texts(t: &analyze::Triage, id: &str) -> (usize, usize) {
+    let mine: Vec<_> = t
+        .events
+        .iter()
+        .filter(|e| e.is_failure() && e.who.cluster.as_deref() == Some(id))
+        .collect();
+    let with_text = mine.iter().filter(|e| !e.message.is_empty()).count();
+    (mine.len(), with_text)
+}
+
+#[test]
+fn a_rotated_cluster_keeps_counts_and_its_failures_text_goes() {
+    let cfg = config(&["fixtures/incident/kubectl-ts.log".to_string()]);
+    let (t, _) = streamed_triage(&cfg, 3);
+    // bm64... failed once (a kube client error), then rotated: its failure
+    // lines are kept for the counts, their text is not.
+    assert_eq!(failure_texts(&t, "bm64u3ed02o93vv36hb0"), (2, 0));
+    let (rotated, facts) = t
+        .clusters_with_facts()
+        .find(|(c, _)| c.id == "bm64u3ed02o93vv36hb0")
+        .unwrap();
+    assert_eq!(rotated.status.name(), "rotated");
+    assert_eq!((rotated.failed_attempts(), facts.evidence_total), (1, 2));
+    assert!(facts.evidence.is_empty());
+    // The failing clusters keep every line's text.
+    let (n, with_text) = failure_texts(&t, "c23h5icd0sr2mu96rcig");
+    assert!(n >= 5 && with_text == n, "{n} {with_text}");
+
+    // Asked for, the text stays and is shown.
+    let cfg = Config {
+        rotated_evidence: true,
+        ..cfg
+    };
+    let (t, _) = streamed_triage(&cfg, 3);
+    assert_eq!(failure_texts(&t, "bm64u3ed02o93vv36hb0"), (2, 2));
+    let (_, facts) = t
+        .clusters_with_facts()
+        .find(|(c, _)| c.id == "bm64u3ed02o93vv36hb0")
+        .unwrap();
+    assert_eq!(facts.evidence.len(), 2);
+}
+
+/// A generated day: many clusters whose attempts interleave, each failing a
+/// few times, most then rotating, some several rounds. The stream lets go
+/// of every rotated cluster's failure text and still gives the batch
+/// report, byte for byte.
+#[test]
+fn a_generated_day_lets_go_of_rotated_text_and_matches_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("day.log");
+    let mut rng = Lcg(0x6b70);
+    std::fs::write(&path, generated_day(&mut rng, 300)).unwrap();
+    let cfg = config(&[path.to_str().unwrap().to_string()]);
+    let batch = analyze::analyze(&cfg, &Redactor::new(Vec::new())).unwrap();
+    let (t, _) = streamed_triage(&cfg, 11);
+    assert_eq!(rendered(&t), rendered(&batch));
+    let (mut rotated, mut failing) = (0, 0);
+    for c in &t.clusters {
+        let (n, with_text) = failure_texts(&t, &c.id);
+        if c.status.name() == "rotated" {
+            rotated += 1;
+            assert_eq!(with_text, 0, "{}: {n} failures", c.id);
+        } else if c.status.is_failing() {
+            failing += 1;
+            assert!(with_text > 0, "{}", c.id);
+        }
+    }
+    assert!(
+        rotated > 100 && failing > 10,
+        "{rotated} rotated, {failing} failing"
+    );
+}
+
+/// kubectl --timestamps zap lines for `n` clusters, their attempts
+/// interleaved in time.
+fn generated_day(rng: &mut Lcg, n: usize) -> String {
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    for k in 0..n {
+        let id = format!("c{:03}{}", k, "q7h2mu96rcigab3v".get(..16).unwrap());
+        let mut t = rng.below(3600);
+        for round in 0..1 + rng.below(3) {
+            let failures = rng.below(4);
+            let rotates = round > 0 || rng.below(5) != 0;
+            for attempt in 1..=failures + 1 {
+                t += 1 + rng.below(30);
+                let start = format!(
+                    r#""level":"info","msg":"Starting rotation of service iam-api-key","clusterID":"{id}","attempt":{attempt}"#
+                );
+                lines.push((t, start));
+                t += 1 + rng.below(5);
+                if attempt <= failures {
+                    let fail = format!(
+                        r#""level":"error","msg":"Rotation attempt failed","clusterID":"{id}","attempt":{attempt},"error":"failed to update WDEK secret: the object has been modified (try {attempt})""#
+                    );
+                    lines.push((t, fail));
+                } else if rotates {
+                    let ok = format!(
+                        r#""level":"info","msg":"Rotated service api key successfully","clusterID":"{id}""#
+                    );
+                    lines.push((t, ok));
+                }
+            }
+            t += 600;
+        }
+    }
+    lines.sort_by_key(|(t, _)| *t);
+    let mut out = String::new();
+    for (i, (t, body)) in lines.iter().enumerate() {
+        let (h, m, s) = (t / 3600, t / 60 % 60, t % 60);
+        out.push_str(&format!(
+            "2026-11-20T{h:02}:{m:02}:{s:02}.{i:09}Z {{\"ts\":{},{body}}}\n",
+            1795132800 + t
+        ));
+    }
+    out
 }
 
 #[test]

@@ -116,6 +116,22 @@ fn kube_client_on_three_failing_clusters_holds() {
     let reason = doc["pod_restart"]["reasons"][0].as_str().unwrap();
     assert!(reason.contains("on 3 failing clusters"), "{reason}");
     assert!(reason.contains("Carrier/Tugboat"), "{reason}");
+    let restart = &doc["pod_restart"];
+    assert_eq!(restart["hold_evidence"].as_array().unwrap().len(), 3);
+    assert_eq!(restart["hold_evidence_total"], 3);
+    // --evidence caps the records quoted, not the count, nor the clusters
+    // the reason names.
+    let (doc, _) = json(&["--evidence", "1", "fixtures/scenarios/kube-client-hold.log"]);
+    let restart = &doc["pod_restart"];
+    assert_eq!(verdict(&doc), "hold");
+    let quoted = restart["hold_evidence"].as_array().unwrap();
+    assert_eq!(
+        (quoted.len(), &restart["hold_evidence_total"]),
+        (1, &3.into())
+    );
+    assert_eq!(quoted[0]["category"], "kube_client");
+    let named = restart["reason_details"][0]["clusters"].as_array().unwrap();
+    assert_eq!(named.len(), 3);
 }
 
 #[test]
