@@ -236,8 +236,19 @@ fn budget_origin(b: &crate::attempts::Budget) -> String {
         crate::attempts::Budget::Stated { lines, .. } => {
             format!("the budget is stated on {lines} line(s)")
         }
-        crate::attempts::Budget::Observed { clusters, .. } => {
-            format!("the budget is what {} exhausted after", clusters.join(", "))
+        crate::attempts::Budget::Observed {
+            clusters, count, ..
+        } => {
+            let more = count.saturating_sub(clusters.len());
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!(
+                "the budget is what {}{more} exhausted after",
+                clusters.join(", ")
+            )
         }
     }
 }

@@ -16,12 +16,19 @@ use std::collections::BTreeMap;
 pub enum Budget {
     /// Stated on `lines` records (the most common value among them).
     Stated { attempts: u32, lines: usize },
-    /// Shown by clusters that exhausted after that many failed attempts.
+    /// Shown by `count` clusters that exhausted after that many failed
+    /// attempts; `clusters` names the first of them in id order.
     Observed {
         attempts: u32,
         clusters: Vec<String>,
+        count: usize,
     },
 }
+
+/// How many of the clusters that show the budget it names. Every inferred
+/// exhaustion carries the budget: a list of all would grow with the square
+/// of the clusters.
+pub const NAMED: usize = 20;
 
 impl Budget {
     pub fn attempts(&self) -> u32 {
@@ -43,12 +50,19 @@ impl Budget {
             .filter(|(n, _)| *n > 0)
             .collect();
         let (attempts, _) = mode(shown.iter().map(|(n, _)| *n))?;
-        let clusters = shown
+        let mut ids: Vec<&str> = shown
             .iter()
             .filter(|(n, _)| *n == attempts)
-            .map(|(_, id)| id.to_string())
+            .map(|(_, id)| *id)
             .collect();
-        Some(Budget::Observed { attempts, clusters })
+        ids.sort_unstable();
+        let count = ids.len();
+        let clusters = ids.iter().take(NAMED).map(|id| id.to_string()).collect();
+        Some(Budget::Observed {
+            attempts,
+            clusters,
+            count,
+        })
     }
 
     /// Marks a cluster `exhausted` when its failed attempts in a row reach

@@ -312,7 +312,8 @@ fn a_budget_is_learned_from_a_cluster_that_exhausted() {
         r.budget,
         Some(Budget::Observed {
             attempts: 4,
-            clusters: vec!["c1".to_string()]
+            clusters: vec!["c1".to_string()],
+            count: 1,
         })
     );
     let st = |id: &str| r.clusters.iter().find(|c| c.id == id).unwrap();
@@ -321,6 +322,39 @@ fn a_budget_is_learned_from_a_cluster_that_exhausted() {
     assert_eq!(st("c2").status, Status::Exhausted);
     assert!(st("c2").inferred.is_some());
     assert_eq!(st("c3").status, Status::Retrying);
+}
+
+#[test]
+fn an_observed_budget_names_a_few_clusters_and_counts_them_all() {
+    // Every inferred exhaustion carries the budget: naming every cluster
+    // that showed it would grow with the square of the clusters.
+    let p = pack();
+    let mut b = B::new(&p);
+    for k in 0..30 {
+        let (shown, inferred) = (format!("s{k:02}"), format!("i{k:02}"));
+        for n in 1..=3 {
+            b.failed_attempt(&shown, n, "kube_client");
+            b.failed_attempt(&inferred, n, "kube_client");
+        }
+        b.fail(&shown, &["retries_exhausted"]);
+    }
+    let r = b.run();
+    let Some(Budget::Observed {
+        attempts,
+        clusters,
+        count,
+    }) = &r.budget
+    else {
+        panic!("{:?}", r.budget)
+    };
+    assert_eq!((*attempts, clusters.len(), *count), (3, budget::NAMED, 30));
+    assert_eq!(clusters[0], "s00");
+    let inferred: Vec<_> = r.clusters.iter().filter(|c| c.inferred.is_some()).collect();
+    assert_eq!(inferred.len(), 30);
+    assert!(inferred.iter().all(|c| c.status == Status::Exhausted));
+    assert!(inferred
+        .iter()
+        .all(|c| c.inferred.as_ref().unwrap().from == *r.budget.as_ref().unwrap()));
 }
 
 #[test]
