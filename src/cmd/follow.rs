@@ -135,6 +135,12 @@ pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::R
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => out.closed = true,
         r => r?,
     }
+    // Lines the readers had read when the signal came are in the report;
+    // no new pod is followed now.
+    readers.watch = None;
+    while let Ok(m) = rx.try_recv() {
+        readers.take(&mut follow, m, &mut out);
+    }
     for k in &readers.killers {
         k.kill();
     }
