@@ -24,22 +24,64 @@ struct Shape {
     error: bool,
 }
 
-/// One occurrence of an orphan record.
+/// One occurrence of an orphan record: its time and place, 48 bytes. A
+/// long log holds tens of thousands of these ("failed to publish metrics"
+/// on every scrape), so they are kept packed.
 #[derive(Clone, Copy, Debug)]
 pub struct Occurrence {
     shape: u32,
-    pub ts: Option<Ts>,
-    pub order_ts: Option<Ts>,
-    pub pos: SourcePos,
+    input: u32,
+    line: u64,
+    /// `SourcePos::item`, `NONE_ITEM` for none.
+    item: u32,
+    /// The record had its own time, which is then `order_ts`.
+    own_ts: bool,
+    /// `order_ts` in nanoseconds, `NONE_TS` for none.
+    order_ts: i64,
+    /// Its place in the input's own time order (`Event::seq`).
     pub seq: i64,
     /// Its identity for merging overlapping inputs.
     pub key: u64,
 }
 
+const NONE_ITEM: u32 = u32::MAX;
+const NONE_TS: i64 = i64::MIN;
+
 impl Occurrence {
+    fn of(e: &Event, key: u64) -> Occurrence {
+        // A record's own time is its order time (`scan::build`).
+        debug_assert!(e.ts.is_none() || e.ts == e.order_ts);
+        Occurrence {
+            shape: 0,
+            input: e.pos.input,
+            line: e.pos.line,
+            item: e.pos.item.unwrap_or(NONE_ITEM),
+            own_ts: e.ts.is_some(),
+            order_ts: e.order_ts.map_or(NONE_TS, Ts::nanos),
+            seq: e.seq,
+            key,
+        }
+    }
+
+    pub fn order_ts(&self) -> Option<Ts> {
+        (self.order_ts != NONE_TS).then(|| Ts::from_nanos(self.order_ts))
+    }
+
+    pub fn ts(&self) -> Option<Ts> {
+        self.order_ts().filter(|_| self.own_ts)
+    }
+
+    pub fn pos(&self) -> SourcePos {
+        SourcePos {
+            input: self.input,
+            line: self.line,
+            item: (self.item != NONE_ITEM).then_some(self.item),
+        }
+    }
+
     /// The analysis's order: time, then input, then the input's own order.
     pub fn sort_key(&self) -> (Option<Ts>, u32, i64) {
-        (self.order_ts, self.pos.input, self.seq)
+        (self.order_ts(), self.input, self.seq)
     }
 }
 
@@ -83,14 +125,7 @@ impl Orphans {
     }
 
     pub fn push(&mut self, e: Event, key: u64) {
-        let occurrence = Occurrence {
-            shape: 0,
-            ts: e.ts,
-            order_ts: e.order_ts,
-            pos: e.pos,
-            seq: e.seq,
-            key,
-        };
+        let occurrence = Occurrence::of(&e, key);
         let shape = self.intern(e);
         self.occurrences.push(Occurrence {
             shape,
@@ -131,9 +166,9 @@ impl Orphans {
     /// The occurrence as a whole event.
     pub fn event(&self, o: &Occurrence) -> Event {
         let mut e = self.record(o).clone();
-        e.ts = o.ts;
-        e.order_ts = o.order_ts;
-        e.pos = o.pos;
+        e.ts = o.ts();
+        e.order_ts = o.order_ts();
+        e.pos = o.pos();
         e.seq = o.seq;
         e
     }
@@ -159,5 +194,60 @@ impl Orphans {
             by[o.shape as usize].1.push(i);
         }
         by
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Who;
+
+    fn orphan(ts: Option<Ts>, order_ts: Option<Ts>, item: Option<u32>, seq: i64) -> Event {
+        Event {
+            ts,
+            order_ts,
+            pos: SourcePos {
+                input: 3,
+                line: 1 << 40,
+                item,
+            },
+            seq,
+            who: Who::default(),
+            categories: vec![1],
+            marker: None,
+            hint: None,
+            topic: false,
+            key: false,
+            phrase: false,
+            error: true,
+            level: Level::Error,
+            pod: Some("armada-kp-events-1".into()),
+            announced: None,
+            ids: Vec::new(),
+            message: "failed to publish metrics: Client.Timeout exceeded".into(),
+        }
+    }
+
+    #[test]
+    fn an_occurrence_is_packed_and_gives_back_its_time_and_place() {
+        assert_eq!(std::mem::size_of::<Occurrence>(), 48);
+        let t = Ts::from_nanos(1_795_143_600_123_456_789);
+        let cases = [
+            orphan(Some(t), Some(t), None, 7),
+            orphan(None, Some(t), Some(12), -7),
+            orphan(None, None, Some(0), i64::MAX),
+        ];
+        let mut o = Orphans::default();
+        for (k, e) in cases.iter().enumerate() {
+            o.push(e.clone(), k as u64);
+        }
+        assert_eq!(o.shapes().len(), 1, "one record, three occurrences");
+        for (k, e) in cases.iter().enumerate() {
+            let occ = &o.occurrences[k];
+            let back = o.event(occ);
+            assert_eq!((back.ts, back.order_ts), (e.ts, e.order_ts));
+            assert_eq!((back.pos, back.seq, occ.key), (e.pos, e.seq, k as u64));
+            assert_eq!(occ.sort_key(), (e.order_ts, 3, e.seq));
+        }
     }
 }

@@ -237,14 +237,14 @@ pub fn assemble(
     let times = events
         .iter()
         .map(|e| e.order_ts)
-        .chain(orphans.occurrences.iter().map(|o| o.order_ts));
+        .chain(orphans.occurrences.iter().map(|o| o.order_ts()));
     let anchor = coverage::window_anchor(acct.last_ts, cfg.now, times);
     let (window_from, window_to) = cfg.window.resolve(anchor);
     let before = events.len() + orphans.len();
     events.retain(|e| within(e.order_ts, window_from, window_to));
     orphans
         .occurrences
-        .retain(|o| within(o.order_ts, window_from, window_to));
+        .retain(|o| within(o.order_ts(), window_from, window_to));
     let outside_window = before - events.len() - orphans.len();
     let in_window = events.len() + orphans.len();
     let orphan_pods = next_step::orphan_pods(&orphans);
