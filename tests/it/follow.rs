@@ -146,17 +146,23 @@ fn failure_texts(t: &analyze::Triage, id: &str) -> (usize, usize) {
     (mine.len(), with_text)
 }
 
+/// The cluster `id` of a triage, with its facts.
+fn cluster<'t>(
+    t: &'t analyze::Triage,
+    id: &str,
+) -> (&'t kp_triage::attempts::Cluster, &'t analyze::ClusterFacts) {
+    t.clusters_with_facts().find(|(c, _)| c.id == id).unwrap()
+}
+
 #[test]
 fn a_rotated_cluster_keeps_counts_and_its_failures_text_goes() {
+    const ROTATED: &str = "bm64u3ed02o93vv36hb0";
     let cfg = config(&["fixtures/incident/kubectl-ts.log".to_string()]);
     let (t, _) = streamed_triage(&cfg, 3);
-    // bm64... failed once (a kube client error), then rotated: its failure
-    // lines are kept for the counts, their text is not.
-    assert_eq!(failure_texts(&t, "bm64u3ed02o93vv36hb0"), (2, 0));
-    let (rotated, facts) = t
-        .clusters_with_facts()
-        .find(|(c, _)| c.id == "bm64u3ed02o93vv36hb0")
-        .unwrap();
+    // It failed once (a kube client error), then rotated: its failure lines
+    // are kept for the counts, their text is not.
+    assert_eq!(failure_texts(&t, ROTATED), (2, 0));
+    let (rotated, facts) = cluster(&t, ROTATED);
     assert_eq!(rotated.status.name(), "rotated");
     assert_eq!((rotated.failed_attempts(), facts.evidence_total), (1, 2));
     assert!(facts.evidence.is_empty());
@@ -170,12 +176,8 @@ fn a_rotated_cluster_keeps_counts_and_its_failures_text_goes() {
         ..cfg
     };
     let (t, _) = streamed_triage(&cfg, 3);
-    assert_eq!(failure_texts(&t, "bm64u3ed02o93vv36hb0"), (2, 2));
-    let (_, facts) = t
-        .clusters_with_facts()
-        .find(|(c, _)| c.id == "bm64u3ed02o93vv36hb0")
-        .unwrap();
-    assert_eq!(facts.evidence.len(), 2);
+    assert_eq!(failure_texts(&t, ROTATED), (2, 2));
+    assert_eq!(cluster(&t, ROTATED).1.evidence.len(), 2);
 }
 
 /// A generated day: many clusters whose attempts interleave, each failing a
