@@ -17,6 +17,22 @@ impl Ts {
         Ts(n)
     }
 
+    /// Whole seconds from `earlier` to this time. Exact over the whole
+    /// range: from 1677 to 2262 is more nanoseconds than an `i64` holds.
+    pub fn secs_since(self, earlier: Ts) -> i64 {
+        ((i128::from(self.0) - i128::from(earlier.0)) / i128::from(NANOS)) as i64
+    }
+
+    /// Nanoseconds from `earlier` to this time, as `i128` for the same reason.
+    pub fn nanos_since(self, earlier: Ts) -> i128 {
+        i128::from(self.0) - i128::from(earlier.0)
+    }
+
+    /// The time halfway between two.
+    pub fn midpoint(self, other: Ts) -> Ts {
+        Ts(((i128::from(self.0) + i128::from(other.0)) / 2) as i64)
+    }
+
     pub fn nanos(self) -> i64 {
         self.0
     }
@@ -320,6 +336,18 @@ mod tests {
         };
         let hint = parse_iso("2262-04-11T23:47:16Z");
         assert!(p.complete(hint).is_some());
+    }
+
+    #[test]
+    fn spans_across_the_whole_range_do_not_overflow() {
+        let (lo, hi) = (Ts::from_nanos(i64::MIN + 1), Ts::from_nanos(i64::MAX));
+        // 1677 to 2262: 584 years, more nanoseconds than an i64 holds.
+        assert_eq!(hi.secs_since(lo), 18_446_744_073);
+        assert_eq!(lo.secs_since(hi), -18_446_744_073);
+        assert_eq!(hi.nanos_since(lo), i128::from(u64::MAX) - 1);
+        assert_eq!(lo.midpoint(hi), Ts::from_nanos(0));
+        let t = Ts::from_nanos(1_795_143_600_000_000_000);
+        assert_eq!(Ts::from_nanos(t.nanos() + 90_500_000_000).secs_since(t), 90);
     }
 
     #[test]

@@ -201,14 +201,14 @@ impl Session<'_> {
             let answer = self.query(from, to, &what).await?;
             self.p.pages += 1;
             if answer.results.len() as u64 >= self.req.limit {
-                let span = to.nanos() - from.nanos();
+                let span = to.nanos_since(from);
                 if span < 2_000_000 {
                     return Err(Stop::Refused(format!(
                         "{what} reached the limit of {} results even in a window of {span} ns; narrow --query",
                         self.req.limit
                     )));
                 }
-                let mid = Ts::from_nanos(from.nanos() + span / 2);
+                let mid = from.midpoint(to);
                 let note = format!(
                     "{what} reached the limit of {} results: querying {from} to {mid} and {mid} to {to} apart",
                     self.req.limit
@@ -232,7 +232,8 @@ impl Session<'_> {
                 .results
                 .iter()
                 .filter(|r| {
-                    result_time(r.get()).is_some_and(|t| t.nanos() >= to.nanos() - 1_000_000)
+                    result_time(r.get())
+                        .is_some_and(|t| t.nanos() >= to.nanos().saturating_sub(1_000_000))
                 })
                 .map(|r| r.get().to_string())
                 .collect();

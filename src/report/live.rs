@@ -33,7 +33,7 @@ pub fn panel(v: &View, p: &Panel<'_>) -> Vec<String> {
         (Some(t), Some(now)) => format!(
             "last rotation event {} ({} ago)",
             ts(Some(t)),
-            super::text::span((now.nanos() - t.nanos()) / 1_000_000_000)
+            super::text::span(now.secs_since(t))
         ),
         (Some(t), None) => format!("last rotation event {}", ts(Some(t))),
         (None, _) => "no rotation event yet".to_string(),

@@ -138,7 +138,7 @@ fn window(t: &Triage) -> String {
     }
     if t.window_from.is_none() && t.window_to.is_none() {
         let len = a.first_ts.zip(a.last_ts).map_or(String::new(), |(f, l)| {
-            format!(" ({})", span((l.nanos() - f.nanos()) / 1_000_000_000))
+            format!(" ({})", span(l.secs_since(f)))
         });
         return format!(
             "Window: the whole log, {} to {}{len}.",
@@ -175,7 +175,7 @@ pub(super) fn freshness(
     last_record: Option<Ts>,
     now: Option<Ts>,
 ) -> Option<String> {
-    let secs = |a: Ts, b: Ts| (b.nanos() - a.nanos()) / 1_000_000_000;
+    let secs = |a: Ts, b: Ts| b.secs_since(a);
     let act = activity?;
     let mut s = format!("Last rotation activity: {}", ts(Some(act)));
     if let Some(end) = last_record {
