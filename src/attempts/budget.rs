@@ -77,11 +77,11 @@ impl Budget {
             return;
         }
         c.status = Status::Exhausted;
-        c.inferred = Some(Inference {
+        c.inferred = Some(Box::new(Inference {
             budget: self.attempts(),
             from: self.clone(),
             failed_in_a_row,
-        });
+        }));
     }
 }
 

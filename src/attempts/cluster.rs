@@ -98,7 +98,8 @@ pub struct Cluster {
     pub attempts: Vec<Attempt>,
     pub status: Status,
     /// Set when the status was inferred from the retry budget.
-    pub inferred: Option<Inference>,
+    /// Boxed: few clusters have one, and each would carry 40 bytes more.
+    pub inferred: Option<Box<Inference>>,
     pub root_cause: Option<CatId>,
     /// Failure events since the last success in the latest round (indices
     /// into the events).

@@ -314,7 +314,7 @@ fn cluster<'a>(t: &'a Triage, c: &'a Cluster, f: &'a ClusterFacts) -> ClusterDoc
             .into_iter()
             .map(|(k, n)| (t.category(k).id.as_str(), n))
             .collect(),
-        inferred: c.inferred.as_ref(),
+        inferred: c.inferred.as_deref(),
         rounds: c.rounds,
         earlier_rounds: &c.history,
         not_understood: c.not_understood.len(),
