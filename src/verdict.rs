@@ -280,7 +280,7 @@ fn quiet(clusters: &[Cluster], unattributed: &[usize], v: &mut Verdict) {
 fn failing_window(failing: &[&Cluster], events: &[Event]) -> Option<(Ts, Ts)> {
     let times = failing
         .iter()
-        .flat_map(|c| c.streak.iter())
+        .flat_map(|c| c.streak().iter())
         .filter_map(|&i| events[i].order_ts);
     let (mut lo, mut hi): (Option<Ts>, Option<Ts>) = (None, None);
     for t in times {
@@ -341,7 +341,7 @@ fn hold_reasons(
         let with: Vec<(&Cluster, usize)> = failing
             .iter()
             .filter_map(|c| {
-                c.streak
+                c.streak()
                     .iter()
                     .find(|&&i| cx.events[i].categories.contains(&id) && real(&cx.events[i], id))
                     .map(|&i| (*c, i))
@@ -415,7 +415,7 @@ fn hold_checks(
         let n = failing
             .iter()
             .filter(|c| {
-                c.streak.iter().any(|&i| {
+                c.streak().iter().any(|&i| {
                     cx.events[i].categories.contains(&(id as CatId))
                         && real(&cx.events[i], id as CatId)
                 })

@@ -40,10 +40,10 @@ pub fn of(c: &Cluster, events: &[Event], cats: &[Category], cfg: &Config) -> Clu
 /// The lines evidence is chosen from: the failing streak or, for a rotated
 /// cluster, the failures it got past.
 fn pool(c: &Cluster) -> &[usize] {
-    if c.streak.is_empty() {
+    if c.streak().is_empty() {
         &c.failure_events
     } else {
-        &c.streak
+        c.streak()
     }
 }
 
@@ -86,7 +86,7 @@ fn actions(c: &Cluster, events: &[Event], cats: &[Category]) -> Vec<CatId> {
         return Vec::new();
     }
     let mut found: Vec<CatId> = Vec::new();
-    for &i in c.streak.iter().rev() {
+    for &i in c.streak().iter().rev() {
         for &k in &events[i].categories {
             if !found.contains(&k) {
                 found.push(k);

@@ -101,11 +101,11 @@ pub struct Cluster {
     /// Boxed: few clusters have one, and each would carry 40 bytes more.
     pub inferred: Option<Box<Inference>>,
     pub root_cause: Option<CatId>,
-    /// Failure events since the last success in the latest round (indices
-    /// into the events).
-    pub streak: Vec<usize>,
-    /// Every failure event of the cluster.
+    /// Every failure event of the cluster (indices into the events).
     pub failure_events: Vec<usize>,
+    /// Where the failing streak starts in `failure_events`: the streak is
+    /// always their tail, so it is not kept twice.
+    streak_from: usize,
     /// Records about the cluster's rotation that matched no event.
     pub not_understood: Vec<usize>,
     /// Rounds seen: a new key, attempt numbers starting over, a new pod.
@@ -130,7 +130,7 @@ impl Cluster {
             status: Status::Unknown,
             inferred: None,
             root_cause: None,
-            streak: Vec::new(),
+            streak_from: 0,
             failure_events: Vec::new(),
             not_understood: Vec::new(),
             rounds: 1,
@@ -162,10 +162,24 @@ impl Cluster {
         counts
     }
 
+    /// Failure events since the last success in the latest round.
+    pub fn streak(&self) -> &[usize] {
+        &self.failure_events[self.streak_from..]
+    }
+
+    pub(super) fn end_streak(&mut self) {
+        self.streak_from = self.failure_events.len();
+    }
+
+    /// A failure event, in the streak and among all of them.
+    pub(super) fn add_failure(&mut self, i: usize) {
+        self.failure_events.push(i);
+    }
+
     /// Categories in the failing streak, most specific first.
     pub fn streak_categories(&self, events: &[Event], pack: &Pack) -> Vec<CatId> {
         let mut cats: Vec<CatId> = Vec::new();
-        for &i in self.streak.iter().rev() {
+        for &i in self.streak().iter().rev() {
             for &c in &events[i].categories {
                 if !cats.contains(&c) {
                     cats.push(c);
@@ -280,7 +294,7 @@ impl Cluster {
         self.close_open(ts);
         self.history.push(self.status_of_round());
         self.rounds += 1;
-        self.streak.clear();
+        self.end_streak();
         self.latest = None;
     }
 

@@ -565,8 +565,7 @@ fn take_pending(c: &mut Cluster, pack: &Pack) -> Vec<usize> {
             if !a.categories.contains(&unclassified) {
                 a.categories.push(unclassified);
             }
-            c.streak.push(p);
-            c.failure_events.push(p);
+            c.add_failure(p);
         }
         pending
     } else {
@@ -597,7 +596,7 @@ fn succeed(c: &mut Cluster, e: &Event) {
         a.close(Outcome::Succeeded, e.ts);
     }
     c.latest = Some(Latest::Succeeded);
-    c.streak.clear();
+    c.end_streak();
 }
 
 fn failure(c: &mut Cluster, i: usize, e: &Event, pack: &Pack) {
@@ -632,8 +631,7 @@ fn failure(c: &mut Cluster, i: usize, e: &Event, pack: &Pack) {
     } else {
         Latest::Failed
     });
-    c.streak.push(i);
-    c.failure_events.push(i);
+    c.add_failure(i);
 }
 
 /// Sets status from the latest outcome, and the root cause from the streak;
@@ -645,7 +643,7 @@ fn conclude(c: &mut Cluster, events: &[Event], pack: &Pack, unclassified: &[usiz
     }
     c.status = c.status_of_round();
     if c.status != Status::Rotated {
-        c.root_cause = root_cause(&c.streak, events, pack, unclassified);
+        c.root_cause = root_cause(c.streak(), events, pack, unclassified);
     }
 }
 

@@ -128,7 +128,7 @@ fn success_ends_the_streak() {
         (Status::Rotated, 2, 1)
     );
     assert_eq!(c.root_cause, None);
-    assert!(c.streak.is_empty());
+    assert!(c.streak().is_empty());
     assert_eq!(c.failure_events.len(), 1);
 }
 
