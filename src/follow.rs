@@ -1,11 +1,14 @@
 //! `--follow`: the analysis kept current while lines arrive.
 //!
 //! Each input is scanned line by line (`scan::Feed`). Every event goes two
-//! ways: into the input's `Collected` list, untouched, from which the final
-//! report is built exactly as the batch analysis builds it; and into a
-//! working copy that an `attempts::Tracker` applies at once, so the verdict
-//! and each cluster's status are current after every line. A `View` is that
-//! state as the panel shows it, and `changes` what moved since the last one.
+//! ways: into the input's `Collected` list, from which the final report is
+//! built exactly as the batch analysis builds it; and into a working copy
+//! that an `attempts::Tracker` applies at once, so the verdict and each
+//! cluster's status are current after every line. A `View` is that state as
+//! the panel shows it, and `changes` what moved since the last one. Once a
+//! cluster rotates, the text of the failures it got past goes from both
+//! (`Follow::let_go`): the final report shows none of it unless `--evidence`
+//! is asked for, and then nothing goes.
 
 use crate::analyze::{self, ReadInput, Triage};
 use crate::attempts::{Status, Tracker};
