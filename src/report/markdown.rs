@@ -5,7 +5,8 @@ use super::reasons::{self, shout};
 use super::text::{clip, count, md, more, safe, ts};
 use super::{cause_name, events};
 use crate::analyze::Triage;
-use crate::attempts::Status;
+use crate::attempts::{Cluster, Status};
+use crate::classify::pack::Kind;
 use std::io::{self, Write};
 
 const MESSAGE_CHARS: usize = 240;
@@ -157,11 +158,39 @@ fn clusters(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
             count(rotated.len(), "cluster", "clusters")
         )?;
         for c in &rotated {
-            writeln!(out, "- {} (last seen {})", code(&c.id), ts(c.last_seen))?;
+            writeln!(
+                out,
+                "- {} (last seen {}{})",
+                code(&c.id),
+                ts(c.last_seen),
+                got_past(t, c)
+            )?;
         }
         writeln!(out, "\n</details>\n")?;
     }
     Ok(())
+}
+
+/// What a rotated cluster got past, as counts: its failed attempts and
+/// their causes. The lines themselves show only with `--evidence`.
+fn got_past(t: &Triage, c: &Cluster) -> String {
+    let failed = c.failed_attempts();
+    if failed == 0 {
+        return String::new();
+    }
+    let causes: Vec<String> = c
+        .failure_counts()
+        .into_keys()
+        .map(|k| t.category(k))
+        .filter(|cat| matches!(cat.kind, Kind::Cause | Kind::Unclassified))
+        .map(|cat| format!("`{}`", cat.id))
+        .collect();
+    let attempts = count(failed, "failed attempt", "failed attempts");
+    if causes.is_empty() {
+        format!("; rotated after {attempts}")
+    } else {
+        format!("; rotated after {attempts}: {}", causes.join(", "))
+    }
 }
 
 fn actions(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
