@@ -17,35 +17,42 @@ use super::{chomp, level_of, Entry, Envelope, Note, Opened};
 use crate::decode::Level;
 use crate::time::{self, Ts};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
 
+/// A metadata or label pair, borrowed from the line: most pairs are never
+/// looked at, and building a `String` and a `Value` for each cost more than
+/// reading them. The few that are looked up are read then (`value_str`).
 #[derive(Deserialize)]
-struct Kv {
-    key: String,
-    value: Value,
+struct Kv<'a> {
+    #[serde(borrow)]
+    key: Cow<'a, str>,
+    #[serde(borrow)]
+    value: &'a RawValue,
 }
 
-/// One result. Owned: its text is all escaped inside `user_data` anyway.
+/// One result. `user_data` is owned: its text is all escaped anyway.
 #[derive(Deserialize)]
-struct Result {
-    #[serde(default)]
-    metadata: Vec<Kv>,
-    #[serde(default)]
-    labels: Vec<Kv>,
+struct Result<'a> {
+    #[serde(default, borrow)]
+    metadata: Vec<Kv<'a>>,
+    #[serde(default, borrow)]
+    labels: Vec<Kv<'a>>,
     user_data: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct Results {
-    #[serde(default)]
-    results: Vec<Result>,
+struct Results<'a> {
+    #[serde(default, borrow)]
+    results: Vec<Result<'a>>,
 }
 
 /// One event of the stream. Unknown events are kept as markers.
 #[derive(Deserialize)]
-struct Event {
-    result: Option<Results>,
+struct Event<'a> {
+    #[serde(borrow)]
+    result: Option<Results<'a>>,
     warning: Option<Value>,
     error: Option<Value>,
 }
@@ -54,13 +61,13 @@ struct Event {
 /// `Array(Vec<Result>) | One(Result)` reads, in its order (the array first,
 /// then one result, which a derived struct also reads from an array), without
 /// buffering the document first, which cost more than parsing it.
-fn doc(json: &[u8]) -> std::result::Result<Vec<Result>, serde_json::Error> {
+fn doc(json: &[u8]) -> std::result::Result<Vec<Result<'_>>, serde_json::Error> {
     if json.starts_with(b"[") {
-        if let Ok(v) = serde_json::from_slice::<Vec<Result>>(json) {
+        if let Ok(v) = serde_json::from_slice::<Vec<Result<'_>>>(json) {
             return Ok(v);
         }
     }
-    serde_json::from_slice::<Result>(json).map(|r| vec![r])
+    serde_json::from_slice::<Result<'_>>(json).map(|r| vec![r])
 }
 
 /// The Fluent Bit record in `user_data`.
@@ -192,21 +199,22 @@ fn find<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
     }
 }
 
-fn value_str(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
+/// A pair's value as text: a string, or a number as `Value` prints it.
+fn value_str(v: &RawValue) -> Option<String> {
+    match serde_json::from_str::<Value>(v.get()).ok()? {
+        Value::String(s) => Some(s),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
 }
 
-fn get(kvs: &[Kv], key: &str) -> Option<String> {
+fn get(kvs: &[Kv<'_>], key: &str) -> Option<String> {
     kvs.iter()
         .find(|kv| kv.key.eq_ignore_ascii_case(key))
-        .and_then(|kv| value_str(&kv.value))
+        .and_then(|kv| value_str(kv.value))
 }
 
-fn entry<'x>(r: Result) -> Entry<'x> {
+fn entry<'x>(r: Result<'_>) -> Entry<'x> {
     let user = r.user_data.unwrap_or_default();
     let rec: Option<Record> = serde_json::from_str(&user).ok();
     let (kube, line, ftime) = match rec {
