@@ -63,11 +63,11 @@ struct Event<'a> {
 /// buffering the document first, which cost more than parsing it.
 fn doc(json: &[u8]) -> std::result::Result<Vec<Result<'_>>, serde_json::Error> {
     if json.starts_with(b"[") {
-        if let Ok(v) = serde_json::from_slice::<Vec<Result<'_>>>(json) {
+        if let Ok(v) = super::from_json::<Vec<Result<'_>>>(json) {
             return Ok(v);
         }
     }
-    serde_json::from_slice::<Result<'_>>(json).map(|r| vec![r])
+    super::from_json::<Result<'_>>(json).map(|r| vec![r])
 }
 
 /// The Fluent Bit record in `user_data`.
@@ -139,7 +139,7 @@ impl Envelope for CloudLogs {
             out.entries.extend(results.into_iter().map(entry));
             return Ok(());
         }
-        let ev: Event = serde_json::from_slice(json)?;
+        let ev: Event = super::from_json(json)?;
         if let Some(r) = ev.result {
             out.pages += 1;
             out.entries.extend(r.results.into_iter().map(entry));
