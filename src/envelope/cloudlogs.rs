@@ -17,19 +17,17 @@ use super::{chomp, level_of, Entry, Envelope, Note, Opened};
 use crate::decode::Level;
 use crate::time::{self, Ts};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
 
-/// A metadata or label pair, borrowed from the line: most pairs are never
-/// looked at, and building a `String` and a `Value` for each cost more than
-/// reading them. The few that are looked up are read then (`value_str`).
+/// A metadata or label pair. The key is borrowed from the line (most pairs
+/// are never looked at); the value is a `Value`, read with all of its checks,
+/// so exactly the lines that parsed before parse.
 #[derive(Deserialize)]
 struct Kv<'a> {
     #[serde(borrow)]
     key: Cow<'a, str>,
-    #[serde(borrow)]
-    value: &'a RawValue,
+    value: Value,
 }
 
 /// One result. `user_data` is owned: its text is all escaped anyway.
@@ -199,10 +197,9 @@ fn find<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
     }
 }
 
-/// A pair's value as text: a string, or a number as `Value` prints it.
-fn value_str(v: &RawValue) -> Option<String> {
-    match serde_json::from_str::<Value>(v.get()).ok()? {
-        Value::String(s) => Some(s),
+fn value_str(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
@@ -211,7 +208,7 @@ fn value_str(v: &RawValue) -> Option<String> {
 fn get(kvs: &[Kv<'_>], key: &str) -> Option<String> {
     kvs.iter()
         .find(|kv| kv.key.eq_ignore_ascii_case(key))
-        .and_then(|kv| value_str(kv.value))
+        .and_then(|kv| value_str(&kv.value))
 }
 
 fn entry<'x>(r: Result<'_>) -> Entry<'x> {
