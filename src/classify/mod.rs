@@ -377,8 +377,10 @@ impl Walker {
         self.walk_two(&part[..mid], &part[mid - back..], class, seen)
     }
 
-    /// `walk` over `a` and `b`, two bytes of each in turn (four of each
-    /// would not fit the CPU's registers), then the rest of each alone.
+    /// `walk` over `a` and `b`, four bytes of each in turn with one branch
+    /// for all eight (the lowest state id is special if any is), then the
+    /// rest of each alone. On a special step both quads are walked again a
+    /// byte at a time: the one with no match adds nothing.
     fn walk_two(&self, a: &[u8], b: &[u8], class: &[u8], seen: &mut u8) -> bool {
         let dfa = &self.dfa;
         let next = |sid, b| dfa.next_state(Anchored::No, sid, b);
