@@ -9,19 +9,18 @@ pub use attribution::{id_tokens, IdSource, Who};
 pub use pack::{CatId, Kind, Marker, Pack, Strength, Target};
 pub use words::{Hint, Reading};
 
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::{dfa, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind};
+use aho_corasick::automaton::{Automaton, OverlappingState, StateID};
+use aho_corasick::{dfa, Anchored, Input, MatchKind};
 use memchr::memmem::Finder;
 use std::sync::OnceLock;
 
 /// The compiled pack: one prefilter automaton plus rules.
 pub struct Classifier {
     pub pack: Pack,
-    /// Every keyword: rules', error words and attribution literals.
-    prefilter: AhoCorasick,
-    /// The same keywords as a bare DFA, walked by `is_candidate`'s own loop:
-    /// one table lookup a byte, and every keyword that ends at a byte read
-    /// off its state, so one pass gives the keywords' classes.
+    /// Every keyword (rules', error words and attribution literals) as a
+    /// bare DFA, walked by `is_candidate`'s own loop: one table lookup a
+    /// byte, and every keyword that ends at a byte read off its state, so one
+    /// pass gives the keywords' classes. `classify` searches the same DFA.
     walker: Walker,
     /// For each keyword, its classes (`RULE`, `ERROR`, `ATTRIBUTION`).
     class: Vec<u8>,
@@ -90,7 +89,6 @@ impl Classifier {
             .collect();
         Classifier {
             walker: Walker::new(&keywords),
-            prefilter: automaton(&keywords),
             class,
             rules_of_keyword,
             pack,
@@ -168,8 +166,7 @@ impl Classifier {
         let mut tried = vec![false; self.pack.rules.len()];
         let mut hits = Vec::new();
         let mut out = Classification::default();
-        for m in self.prefilter.find_overlapping_iter(text) {
-            let k = m.pattern().as_usize();
+        for k in self.walker.keywords_in(text) {
             out.error_words |= self.class[k] & ERROR != 0;
             for &r in &self.rules_of_keyword[k] {
                 if std::mem::replace(&mut tried[r], true) {
@@ -312,7 +309,18 @@ fn resolve(hits: &[Hit]) -> Vec<CatId> {
 struct Walker {
     dfa: dfa::DFA,
     start: StateID,
+    /// The longest keyword's length: how far the second of two walks over
+    /// a part must start before the part's middle (`walk`).
+    longest: usize,
+    /// Bytes that no keyword holds, in either case (`"`, `{`, `=` ...): no
+    /// keyword crosses one, so a part can be cut there into two walks.
+    breaks: [bool; 256],
 }
+
+/// Parts at least this long are walked as two halves side by side.
+const TWO_WALKS: usize = 64;
+/// How far past a part's middle `walk` looks for a byte to cut at.
+const BREAK_SEARCH: usize = 32;
 
 impl Walker {
     fn new(words: &[String]) -> Walker {
@@ -325,34 +333,119 @@ impl Walker {
         let start = dfa
             .start_state(Anchored::No)
             .expect("an unanchored DFA has an unanchored start");
-        Walker { dfa, start }
+        let longest = words.iter().map(String::len).max().unwrap_or(0);
+        let mut breaks = [true; 256];
+        for &b in words.iter().flat_map(|w| w.as_bytes()) {
+            breaks[usize::from(b.to_ascii_lowercase())] = false;
+            breaks[usize::from(b.to_ascii_uppercase())] = false;
+        }
+        Walker {
+            dfa,
+            start,
+            longest,
+            breaks,
+        }
     }
 
     /// ORs into `seen` the classes of every keyword in `part` (overlapping
     /// ones included, as `find_overlapping_iter` reports them); `true` as
     /// soon as they make the line a candidate, before the part's end.
+    ///
+    /// Each byte's step waits on the one before it (the next state is read
+    /// from the table at the current one), so a long part is walked as two
+    /// halves at once, whose steps the CPU overlaps. The cut is at a byte
+    /// near the middle that no keyword holds, which no keyword can cross.
+    /// Failing one, the second half starts a keyword's length less one
+    /// before the middle: a keyword that ends past the middle starts there or
+    /// later, and the first half sees every keyword that ends by the middle.
+    /// Either way the two see every keyword.
     #[inline]
     fn walk(&self, part: &[u8], class: &[u8], seen: &mut u8) -> bool {
+        if part.len() < TWO_WALKS {
+            return self.walk_from(self.start, part, class, seen);
+        }
+        let mid = part.len() / 2;
+        let near = &part[mid..part.len().min(mid + BREAK_SEARCH)];
+        if let Some(i) = near.iter().position(|&b| self.breaks[usize::from(b)]) {
+            let cut = mid + i;
+            return self.walk_two(&part[..cut], &part[cut + 1..], class, seen);
+        }
+        let back = self.longest.saturating_sub(1);
+        if mid <= back {
+            return self.walk_from(self.start, part, class, seen);
+        }
+        self.walk_two(&part[..mid], &part[mid - back..], class, seen)
+    }
+
+    /// `walk` over `a` and `b`, four bytes of each in turn with one branch
+    /// for all eight (the lowest state id is special if any is), then the
+    /// rest of each alone. On a special step both quads are walked again a
+    /// byte at a time: the one with no match adds nothing.
+    fn walk_two(&self, a: &[u8], b: &[u8], class: &[u8], seen: &mut u8) -> bool {
         let dfa = &self.dfa;
         let next = |sid, b| dfa.next_state(Anchored::No, sid, b);
-        let mut sid = self.start;
+        let (mut sa, mut sb) = (self.start, self.start);
+        let quads = a.len().min(b.len()) / 4;
+        for (pa, pb) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
+            let (a0, b0) = (next(sa, pa[0]), next(sb, pb[0]));
+            let (a1, b1) = (next(a0, pa[1]), next(b0, pb[1]));
+            let (a2, b2) = (next(a1, pa[2]), next(b1, pb[2]));
+            let (a3, b3) = (next(a2, pa[3]), next(b2, pb[3]));
+            let low = a0.min(a1).min(a2.min(a3)).min(b0.min(b1).min(b2.min(b3)));
+            if dfa.is_special(low)
+                && (self.bytes(pa, sa, class, seen) || self.bytes(pb, sb, class, seen))
+            {
+                return true;
+            }
+            (sa, sb) = (a3, b3);
+        }
+        self.walk_from(sa, &a[quads * 4..], class, seen)
+            || self.walk_from(sb, &b[quads * 4..], class, seen)
+    }
+
+    /// `walk` from state `sid`.
+    fn walk_from(&self, mut sid: StateID, part: &[u8], class: &[u8], seen: &mut u8) -> bool {
         // Four bytes a step, with one branch for all four: a state is special
         // (a match) on few bytes of a line, and that step is then walked again
         // a byte at a time.
         let mut quads = part.chunks_exact(4);
         for q in &mut quads {
-            let s0 = next(sid, q[0]);
-            let s1 = next(s0, q[1]);
-            let s2 = next(s1, q[2]);
-            let s3 = next(s2, q[3]);
-            let special =
-                dfa.is_special(s0) | dfa.is_special(s1) | dfa.is_special(s2) | dfa.is_special(s3);
+            let (next, special) = self.quad(sid, q);
             if special && self.bytes(q, sid, class, seen) {
                 return true;
             }
-            sid = s3;
+            sid = next;
         }
         self.bytes(quads.remainder(), sid, class, seen)
+    }
+
+    /// Four steps from `sid`: the state after them, and whether any of them
+    /// reached a special (match) state.
+    #[inline(always)]
+    fn quad(&self, sid: StateID, q: &[u8]) -> (StateID, bool) {
+        let dfa = &self.dfa;
+        let next = |sid, b| dfa.next_state(Anchored::No, sid, b);
+        let s0 = next(sid, q[0]);
+        let s1 = next(s0, q[1]);
+        let s2 = next(s1, q[2]);
+        let s3 = next(s2, q[3]);
+        let special =
+            dfa.is_special(s0) | dfa.is_special(s1) | dfa.is_special(s2) | dfa.is_special(s3);
+        (s3, special)
+    }
+
+    /// Every keyword in `text`, overlapping ones included, in the order
+    /// they end: what `AhoCorasick::find_overlapping_iter` gives over the same
+    /// DFA (one DFA for both uses: building it is a tenth of the start-up).
+    fn keywords_in<'t>(&'t self, text: &'t str) -> impl Iterator<Item = usize> + 't {
+        let input = Input::new(text);
+        let mut state = OverlappingState::start();
+        std::iter::from_fn(move || {
+            self.dfa
+                .try_find_overlapping(&input, &mut state)
+                .expect("an unanchored DFA searches any haystack");
+            state.get_match().map(|m| m.pattern().as_usize())
+        })
     }
 
     /// `walk` a byte at a time, from state `sid`.
@@ -371,17 +464,6 @@ impl Walker {
         }
         false
     }
-}
-
-/// A case-insensitive automaton over plain literals. A full DFA: every line
-/// meets it, and a DFA does one table lookup per byte.
-fn automaton(words: &[String]) -> AhoCorasick {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .kind(Some(AhoCorasickKind::DFA))
-        .match_kind(MatchKind::Standard)
-        .build(words)
-        .expect("keywords are plain literals, bounded in number")
 }
 
 /// Spans of a line's envelope that say nothing about what happened, in

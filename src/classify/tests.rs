@@ -322,3 +322,57 @@ mod attribution {
         );
     }
 }
+
+/// The prefilter's walk of a long part as two halves sees exactly the
+/// keywords one walk from the start sees: each keyword of the pack, alone
+/// marked, is found in a line exactly when the line holds it, wherever it
+/// sits against the cut (a byte no keyword holds, or a keyword's length of
+/// overlap when the middle has none).
+#[test]
+fn two_walks_see_every_keyword_one_walk_sees() {
+    let keywords = classifier().pack.keywords();
+    let walker = Walker::new(&keywords);
+    let mut rng = fastrand::Rng::with_seed(14);
+    // Filler with break bytes (JSON) and without (prose), so both cuts run.
+    let fillers: [&[u8]; 2] = [
+        br#"{"a":"b","n":12,"x":"y z"}"#,
+        b"lorem ipsum dolor sit amet ",
+    ];
+    let mut checked = 0;
+    for _ in 0..400 {
+        let filler = fillers[rng.usize(..fillers.len())];
+        let mut line = Vec::new();
+        let len = rng.usize(40..320);
+        while line.len() < len {
+            if rng.u8(..4) == 0 {
+                let k = keywords[rng.usize(..keywords.len())].as_bytes();
+                let upper = rng.bool();
+                line.extend(
+                    k.iter()
+                        .map(|b| if upper { b.to_ascii_uppercase() } else { *b }),
+                );
+            } else {
+                let from = rng.usize(..filler.len());
+                line.extend_from_slice(&filler[from..]);
+            }
+        }
+        let lower = line.to_ascii_lowercase();
+        for (i, k) in keywords.iter().enumerate() {
+            let mut class = vec![0u8; keywords.len()];
+            class[i] = ERROR;
+            let (mut two, mut one) = (0u8, 0u8);
+            walker.walk(&line, &class, &mut two);
+            walker.walk_from(walker.start, &line, &class, &mut one);
+            let holds = memchr::memmem::find(&lower, k.as_bytes()).is_some();
+            assert_eq!(
+                two != 0,
+                holds,
+                "{k:?} in {:?}",
+                String::from_utf8_lossy(&line)
+            );
+            assert_eq!(one, two);
+            checked += 1;
+        }
+    }
+    assert!(checked > 10_000);
+}

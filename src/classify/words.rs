@@ -367,15 +367,23 @@ fn decide(found: &[Found]) -> Option<Hint> {
 /// Lowercase word tokens; punctuation that ends a clause starts a new one.
 fn tokenize(text: &str, toks: &mut Tokens, clause: &mut u16) {
     let mut word = String::new();
+    // `word` is reused: each word is copied out at its final length, so the
+    // buffer grows once per message rather than once per word.
     let flush = |word: &mut String, toks: &mut Tokens, clause: u16| {
         if !word.is_empty() {
-            toks.words.push(std::mem::take(word));
+            toks.words.push(word.as_str().into());
+            word.clear();
             toks.clause.push(clause);
         }
     };
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if c.is_alphanumeric() {
+        // ASCII first: most text is, and its lowercase needs no table.
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !c.is_ascii() && c.is_alphanumeric() {
             word.extend(c.to_lowercase());
             continue;
         }

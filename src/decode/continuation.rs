@@ -21,15 +21,22 @@ pub fn is_continuation(body: &[u8]) -> bool {
 /// `pkg/path.(*Type).Method(0xc000...)`, `main.main()`, `runtime.goexit`: one
 /// token with no spaces, starting with a letter, with a dot inside.
 fn is_go_function_frame(b: &[u8]) -> bool {
-    let head_ok = b[0].is_ascii_alphabetic() || b[0] == b'_';
-    let args_at = memchr::memrchr(b'(', b).filter(|_| b.ends_with(b")"));
+    // Every line of a large input comes here: settle most of them on their
+    // first byte, before searching the line for the arguments.
+    if !(b[0].is_ascii_alphabetic() || b[0] == b'_') {
+        return false;
+    }
+    let args_at = if b.ends_with(b")") {
+        memchr::memrchr(b'(', b)
+    } else {
+        None
+    };
     // Frame arguments are hex words and may contain spaces: `(0xc0001, {0x1, 0x2})`.
     let symbol = match args_at {
         Some(i) if i > 0 && b[i - 1] != b'.' => &b[..i],
         _ => b,
     };
-    head_ok
-        && memchr::memchr(b'.', symbol).is_some()
+    memchr::memchr(b'.', symbol).is_some()
         && !symbol.ends_with(b".")
         && symbol.iter().all(|c| {
             c.is_ascii_alphanumeric()

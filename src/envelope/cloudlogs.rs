@@ -20,32 +20,37 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::borrow::Cow;
 
+/// A metadata or label pair. The key is borrowed from the line (most pairs
+/// are never looked at); the value is a `Value`, read with all of its checks,
+/// so exactly the lines that parsed before parse.
 #[derive(Deserialize)]
-struct Kv {
-    key: String,
+struct Kv<'a> {
+    #[serde(borrow)]
+    key: Cow<'a, str>,
     value: Value,
 }
 
-/// One result. Owned: its text is all escaped inside `user_data` anyway.
+/// One result. `user_data` is owned: its text is all escaped anyway.
 #[derive(Deserialize)]
-struct Result {
-    #[serde(default)]
-    metadata: Vec<Kv>,
-    #[serde(default)]
-    labels: Vec<Kv>,
+struct Result<'a> {
+    #[serde(default, borrow)]
+    metadata: Vec<Kv<'a>>,
+    #[serde(default, borrow)]
+    labels: Vec<Kv<'a>>,
     user_data: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct Results {
-    #[serde(default)]
-    results: Vec<Result>,
+struct Results<'a> {
+    #[serde(default, borrow)]
+    results: Vec<Result<'a>>,
 }
 
 /// One event of the stream. Unknown events are kept as markers.
 #[derive(Deserialize)]
-struct Event {
-    result: Option<Results>,
+struct Event<'a> {
+    #[serde(borrow)]
+    result: Option<Results<'a>>,
     warning: Option<Value>,
     error: Option<Value>,
 }
@@ -54,13 +59,13 @@ struct Event {
 /// `Array(Vec<Result>) | One(Result)` reads, in its order (the array first,
 /// then one result, which a derived struct also reads from an array), without
 /// buffering the document first, which cost more than parsing it.
-fn doc(json: &[u8]) -> std::result::Result<Vec<Result>, serde_json::Error> {
+fn doc(json: &[u8]) -> std::result::Result<Vec<Result<'_>>, serde_json::Error> {
     if json.starts_with(b"[") {
-        if let Ok(v) = serde_json::from_slice::<Vec<Result>>(json) {
+        if let Ok(v) = super::from_json::<Vec<Result<'_>>>(json) {
             return Ok(v);
         }
     }
-    serde_json::from_slice::<Result>(json).map(|r| vec![r])
+    super::from_json::<Result<'_>>(json).map(|r| vec![r])
 }
 
 /// The Fluent Bit record in `user_data`.
@@ -132,7 +137,7 @@ impl Envelope for CloudLogs {
             out.entries.extend(results.into_iter().map(entry));
             return Ok(());
         }
-        let ev: Event = serde_json::from_slice(json)?;
+        let ev: Event = super::from_json(json)?;
         if let Some(r) = ev.result {
             out.pages += 1;
             out.entries.extend(r.results.into_iter().map(entry));
@@ -200,13 +205,13 @@ fn value_str(v: &Value) -> Option<String> {
     }
 }
 
-fn get(kvs: &[Kv], key: &str) -> Option<String> {
+fn get(kvs: &[Kv<'_>], key: &str) -> Option<String> {
     kvs.iter()
         .find(|kv| kv.key.eq_ignore_ascii_case(key))
         .and_then(|kv| value_str(&kv.value))
 }
 
-fn entry<'x>(r: Result) -> Entry<'x> {
+fn entry<'x>(r: Result<'_>) -> Entry<'x> {
     let user = r.user_data.unwrap_or_default();
     let rec: Option<Record> = serde_json::from_str(&user).ok();
     let (kube, line, ftime) = match rec {

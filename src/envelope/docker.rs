@@ -29,7 +29,7 @@ impl Envelope for Docker {
     }
 
     fn open<'a>(&self, line: &'a [u8], out: &mut Opened<'a>) -> Result<(), serde_json::Error> {
-        let row: Row<'a> = serde_json::from_slice(line)?;
+        let row: Row<'a> = super::from_json(line)?;
         let (text, ended) = chomp(row.log);
         out.entries.push(Entry {
             line: text,

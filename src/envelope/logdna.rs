@@ -107,11 +107,11 @@ impl Envelope for LogDna {
         // The sniff found `"_line"`: the head alone tells the layout.
         match layout_of_head(line.trim_ascii_start()) {
             Layout::Row => {
-                let row: Row<'a> = serde_json::from_slice(line)?;
+                let row: Row<'a> = super::from_json(line)?;
                 out.entries.push(row.entry().ok_or_else(missing)?);
             }
             Layout::Source => {
-                let row = serde_json::from_slice::<Source<'a>>(line)?.source;
+                let row = super::from_json::<Source<'a>>(line)?.source;
                 out.entries.push(row.entry().ok_or_else(missing)?);
             }
             Layout::Pages => {

@@ -37,6 +37,13 @@ pub(super) fn short_ts(b: &[u8]) -> Option<(PartialTs, &[u8])> {
 /// 3. any pod name, when the container is the app being read or stern's
 ///    timestamp follows.
 pub(super) fn prefix<'l>(line: &'l [u8], app: Option<&str>) -> Option<Prefix<'l>> {
+    // The first token must be all pod-name characters up to a space. Most
+    // lines fail that within a few bytes (a kubectl timestamp at its `T`),
+    // before the line is searched for the space.
+    let pod_chars = line.iter().position(|&c| !is_pod_char(c));
+    if pod_chars.is_some_and(|i| line[i] != b' ') {
+        return None;
+    }
     let (t0, rest0) = token(line)?;
     // Every sign below needs the first token to be a pod name (a namespace,
     // a DNS label, is one too): a kubectl line's timestamp is not.
@@ -116,6 +123,10 @@ fn token(b: &[u8]) -> Option<(&[u8], &[u8])> {
     (space > 0).then(|| (&b[..space], &b[space + 1..]))
 }
 
+fn is_pod_char(c: u8) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.'
+}
+
 fn is_dns_label(t: &[u8]) -> bool {
     (1..=63).contains(&t.len())
         && t.iter()
@@ -127,8 +138,7 @@ fn is_dns_label(t: &[u8]) -> bool {
 /// Any pod name Kubernetes allows: a DNS subdomain.
 fn is_pod_name(t: &[u8]) -> bool {
     (1..=253).contains(&t.len())
-        && t.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-' || *c == b'.')
+        && t.iter().all(|&c| is_pod_char(c))
         && t[0].is_ascii_alphanumeric()
         && t[t.len() - 1].is_ascii_alphanumeric()
 }

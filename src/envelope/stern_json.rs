@@ -32,7 +32,7 @@ impl Envelope for SternJson {
     }
 
     fn open<'a>(&self, line: &'a [u8], out: &mut Opened<'a>) -> Result<(), serde_json::Error> {
-        let row: Row<'a> = serde_json::from_slice(line)?;
+        let row: Row<'a> = super::from_json(line)?;
         let (ts, message) = match kubectl::timestamp_prefix(row.message.as_bytes()) {
             Some((ts, rest)) => {
                 let skip = row.message.len() - rest.len();

@@ -16,6 +16,7 @@ use regex::Regex;
 /// The key-ish words a field name can end with.
 const KEYWORD: &str = r"(?i)(?:api[_-]?key|(?:access|private|secret|ingestion|service|signing|encryption|master|account|client|storage|license)[_-]?key|servicekey|token|secret|password|passwd|pwd|passphrase|credentials?|session(?:[_-]?(?:id|key|token))?|sessionid|cookie)";
 
+#[derive(Clone)]
 pub struct Fields {
     keyword: Regex,
     /// A whole name that is itself a field name.
@@ -23,12 +24,17 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// Compiled once per process: every redactor (the run's, and the shared
+    /// one for names) holds the same regexes.
     pub fn new() -> Fields {
-        Fields {
-            keyword: Regex::new(KEYWORD).expect("the keyword regex is constant"),
-            whole: Regex::new(&format!("^[A-Za-z0-9_.-]*{KEYWORD}$"))
-                .expect("the name regex is constant"),
-        }
+        static FIELDS: std::sync::OnceLock<Fields> = std::sync::OnceLock::new();
+        FIELDS
+            .get_or_init(|| Fields {
+                keyword: Regex::new(KEYWORD).expect("the keyword regex is constant"),
+                whole: Regex::new(&format!("^[A-Za-z0-9_.-]*{KEYWORD}$"))
+                    .expect("the name regex is constant"),
+            })
+            .clone()
     }
 
     pub fn redact(&self, text: &str) -> Option<String> {

@@ -34,6 +34,7 @@ pub struct Redactor {
 }
 
 /// A regex whose `secret` group is replaced, when `check` accepts it.
+#[derive(Clone)]
 struct Rule {
     kind: &'static str,
     re: Regex,
@@ -134,7 +135,14 @@ impl Rule {
     }
 }
 
+/// The rules, compiled once per process: every redactor (the run's, and the
+/// shared one for names) holds the same regexes.
 fn rules() -> Vec<Rule> {
+    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
+    RULES.get_or_init(compile_rules).clone()
+}
+
+fn compile_rules() -> Vec<Rule> {
     let any: Check = |_| true;
     let table: [(&str, &str, Check); 5] = [
         // The whole userinfo of any URL: user:password, a token alone, or an

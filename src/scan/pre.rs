@@ -122,7 +122,7 @@ pub fn pre(line: &[u8], classifier: &Classifier, app: Option<&str>) -> Pre {
     if let Some((_, opened)) = envelope::open(line) {
         let items: Vec<Item> = opened
             .entries
-            .iter()
+            .into_iter()
             .map(|e| item(e, classifier, app))
             .collect();
         return Pre::Opened {
@@ -149,21 +149,28 @@ pub fn pre(line: &[u8], classifier: &Classifier, app: Option<&str>) -> Pre {
     }
 }
 
-fn item(e: &envelope::Entry<'_>, classifier: &Classifier, app: Option<&str>) -> Item {
+fn item(e: envelope::Entry<'_>, classifier: &Classifier, app: Option<&str>) -> Item {
     let keep = app.is_none_or(|a| e.is_from(a));
-    let body = if keep {
-        without_ansi(e.line.as_bytes()).into_owned()
-    } else {
-        Vec::new()
-    };
+    let pod = e.pod().as_bytes().to_vec();
+    let body = if keep { owned_body(e.line) } else { Vec::new() };
     Item {
         keep,
         ts: e.ts,
         level: e.level,
-        pod: e.pod().as_bytes().to_vec(),
+        pod,
         candidate: keep && classifier.is_candidate(&body),
         body,
         partial: e.partial,
+    }
+}
+
+/// The entry's line, owned and without ANSI escapes. A line the envelope
+/// had to unescape is owned already, and is kept rather than copied again.
+fn owned_body(line: std::borrow::Cow<'_, str>) -> Vec<u8> {
+    if memchr::memchr(0x1b, line.as_bytes()).is_some() {
+        crate::envelope::ansi::strip(line.as_bytes())
+    } else {
+        line.into_owned().into_bytes()
     }
 }
 

@@ -77,13 +77,17 @@ pub struct Unpacked {
 pub fn unpack(mut raw: Box<dyn Read + Send>) -> io::Result<Unpacked> {
     let head = read_head(&mut raw, 6)?;
     let compression = Compression::sniff(&head);
-    let raw = BufReader::with_capacity(READ_BUFFER, io::Cursor::new(head).chain(raw));
+    let raw = io::Cursor::new(head).chain(raw);
+    // Plain text goes straight into the line reader's own buffer: a buffer
+    // here as well would copy every byte once more. The decoders read
+    // through one (they want `BufRead`).
+    let buffered = |r| BufReader::with_capacity(READ_BUFFER, r);
     let text: Box<dyn Read + Send> = match compression {
         None => Box::new(raw),
-        Some(Compression::Gzip) => decoder(Compression::Gzip, raw)?,
+        Some(Compression::Gzip) => decoder(Compression::Gzip, buffered(raw))?,
         Some(c) => Box::new(Corrupt {
             format: c,
-            inner: decoder(c, raw)?,
+            inner: decoder(c, buffered(raw))?,
         }),
     };
     Ok(Unpacked {
