@@ -37,8 +37,12 @@ pub struct Follow<'s, 'a> {
     /// Failure lines kept for the final report whose text goes once their
     /// cluster rotates: by cluster, each line's input and place in its
     /// `Collected`. Empty when `--evidence` is asked for.
-    texts: HashMap<String, Vec<(usize, usize)>>,
+    texts: Texts,
 }
+
+/// By cluster, failure lines whose text may go: each line's input and its
+/// place in that input's `Collected`.
+type Texts = HashMap<String, Vec<(usize, usize)>>;
 
 /// The attempts as the events arrive, and what they refer to.
 struct Live<'a> {
@@ -173,12 +177,7 @@ impl<'s, 'a> Follow<'s, 'a> {
         let Some(feed) = inp.feed.as_mut() else {
             return;
         };
-        let mut sink = LiveSink {
-            input,
-            collected: &mut inp.collected,
-            live: &mut self.live,
-            texts: &mut self.texts,
-        };
+        let mut sink = LiveSink::new(input, &mut inp.collected, &mut self.live, &mut self.texts);
         feed.line(line, truncated, &mut sink);
         self.let_go();
     }
@@ -212,12 +211,8 @@ impl<'s, 'a> Follow<'s, 'a> {
     pub fn idle(&mut self) {
         for (i, inp) in self.inputs.iter_mut().enumerate() {
             if let Some(feed) = inp.feed.as_mut() {
-                let mut sink = LiveSink {
-                    input: i,
-                    collected: &mut inp.collected,
-                    live: &mut self.live,
-                    texts: &mut self.texts,
-                };
+                let mut sink =
+                    LiveSink::new(i, &mut inp.collected, &mut self.live, &mut self.texts);
                 feed.idle(&mut sink);
             }
         }
@@ -239,12 +234,7 @@ impl<'s, 'a> Follow<'s, 'a> {
         let Some(feed) = inp.feed.take() else {
             return;
         };
-        let mut sink = LiveSink {
-            input,
-            collected: &mut inp.collected,
-            live: &mut self.live,
-            texts: &mut self.texts,
-        };
+        let mut sink = LiveSink::new(input, &mut inp.collected, &mut self.live, &mut self.texts);
         inp.ending = Some(feed.finish(&mut sink));
         inp.error = error;
         self.let_go();
@@ -384,7 +374,23 @@ struct LiveSink<'x, 'p> {
     input: usize,
     collected: &'x mut Collected,
     live: &'x mut Live<'p>,
-    texts: &'x mut HashMap<String, Vec<(usize, usize)>>,
+    texts: &'x mut Texts,
+}
+
+impl<'x, 'p> LiveSink<'x, 'p> {
+    fn new(
+        input: usize,
+        collected: &'x mut Collected,
+        live: &'x mut Live<'p>,
+        texts: &'x mut Texts,
+    ) -> LiveSink<'x, 'p> {
+        LiveSink {
+            input,
+            collected,
+            live,
+            texts,
+        }
+    }
 }
 
 impl Sink for LiveSink<'_, '_> {
