@@ -6,7 +6,6 @@ use super::text::{clip, count, md, more, safe, ts};
 use super::{cause_name, events};
 use crate::analyze::Triage;
 use crate::attempts::{Cluster, Status};
-use crate::classify::pack::Kind;
 use std::io::{self, Write};
 
 const MESSAGE_CHARS: usize = 240;
@@ -178,12 +177,9 @@ fn got_past(t: &Triage, c: &Cluster) -> String {
     if failed == 0 {
         return String::new();
     }
-    let causes: Vec<String> = c
-        .failure_counts()
-        .into_keys()
-        .map(|k| t.category(k))
-        .filter(|cat| matches!(cat.kind, Kind::Cause | Kind::Unclassified))
-        .map(|cat| format!("`{}`", cat.id))
+    let causes: Vec<String> = super::causes_seen(t, c)
+        .into_iter()
+        .map(|id| format!("`{id}`"))
         .collect();
     let attempts = count(failed, "failed attempt", "failed attempts");
     if causes.is_empty() {

@@ -11,6 +11,7 @@ mod text;
 
 use crate::analyze::Triage;
 use crate::attempts::Cluster;
+use crate::classify::pack::Kind;
 use crate::event::Event;
 use std::io::{self, Write};
 
@@ -58,6 +59,17 @@ fn status_label(c: &Cluster) -> String {
     } else {
         c.status.name().to_string()
     }
+}
+
+/// The causes a cluster's failed attempts showed (runbook causes and
+/// unclassified errors, not the bare "attempt failed"), in category order.
+fn causes_seen<'a>(t: &'a Triage, c: &Cluster) -> Vec<&'a str> {
+    c.failure_counts()
+        .into_keys()
+        .map(|k| t.category(k))
+        .filter(|cat| matches!(cat.kind, Kind::Cause | Kind::Unclassified))
+        .map(|cat| cat.id.as_str())
+        .collect()
 }
 
 fn cause_name<'a>(t: &'a Triage, e: &Event) -> &'a str {

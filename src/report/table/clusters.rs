@@ -65,11 +65,36 @@ pub(super) fn table(t: &Triage, p: &mut Printer<'_>, cap: usize) -> io::Result<(
             )?;
         }
     }
-    p.line(&match rotated {
-        0 => "No cluster rotated.".to_string(),
-        n => format!("Rotated: {}.", count(n, "cluster", "clusters")),
-    })?;
+    p.para(&rotated_line(t, rotated), 0, 2)?;
     p.line("")
+}
+
+/// How many clusters rotated, and how many of them only after failed
+/// attempts, with the causes those showed: transient trouble the engineer
+/// may want to know of, kept as counts.
+fn rotated_line(t: &Triage, rotated: usize) -> String {
+    if rotated == 0 {
+        return "No cluster rotated.".to_string();
+    }
+    let mut after = 0;
+    let mut causes: Vec<&str> = Vec::new();
+    for c in t.clusters.iter().filter(|c| c.status == Status::Rotated) {
+        if c.failed_attempts() > 0 {
+            after += 1;
+            causes.extend(super::super::causes_seen(t, c));
+        }
+    }
+    causes.sort_unstable();
+    causes.dedup();
+    let all = count(rotated, "cluster", "clusters");
+    match (after, causes.is_empty()) {
+        (0, _) => format!("Rotated: {all}."),
+        (n, true) => format!("Rotated: {all}, {n} of them after failed attempts."),
+        (n, false) => format!(
+            "Rotated: {all}, {n} of them after failed attempts ({}).",
+            causes.join(", ")
+        ),
+    }
 }
 
 fn row(t: &Triage, c: &Cluster, f: &ClusterFacts) -> Row {
