@@ -269,10 +269,10 @@ impl<'s, 'a> Follow<'s, 'a> {
         for c in &rebuilt.clusters {
             let cause = c.root_cause.map(|k| self.pack.category(k).id.clone());
             let now = (c.status, cause.clone());
-            let before = self.seen.insert(c.id.clone(), now.clone());
+            let before = self.seen.insert(c.id.to_string(), now.clone());
             if before.as_ref() != Some(&now) {
                 changes.push(Change::Cluster {
-                    cluster: c.id.clone(),
+                    cluster: c.id.to_string(),
                     from: before.map(|b| b.0),
                     to: c.status,
                     cause,
@@ -327,7 +327,7 @@ impl<'s, 'a> Follow<'s, 'a> {
             .iter()
             .take(VIEW_CLUSTERS)
             .map(|c| ClusterView {
-                id: c.id.clone(),
+                id: c.id.to_string(),
                 status: c.status,
                 cause: c.root_cause.map(|k| self.pack.category(k).id.clone()),
                 failed_attempts: c.failed_attempts(),

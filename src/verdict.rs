@@ -90,7 +90,7 @@ pub enum ReasonCode {
 /// A cluster a reason names, with what the reason says about it.
 #[derive(Clone, Debug, Serialize)]
 pub struct ClusterRef {
-    pub cluster_id: String,
+    pub cluster_id: std::sync::Arc<str>,
     pub root_cause: Option<String>,
     /// Set when the exhaustion is inferred from the retry budget.
     pub inferred: Option<InferredRef>,

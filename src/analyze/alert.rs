@@ -42,7 +42,7 @@ fn facts(
     let cluster = alert
         .cluster
         .as_deref()
-        .and_then(|id| clusters.iter().find(|c| c.id == id));
+        .and_then(|id| clusters.iter().find(|c| *c.id == *id));
     let root_cause = cluster
         .and_then(|c| c.root_cause)
         .map(|k| categories[usize::from(k)].id.clone());
@@ -132,7 +132,7 @@ pub(super) fn lead(
     if let Some(i) = alert
         .cluster
         .as_deref()
-        .and_then(|id| clusters.iter().position(|c| c.id == id))
+        .and_then(|id| clusters.iter().position(|c| *c.id == *id))
     {
         clusters[..=i].rotate_right(1);
     }

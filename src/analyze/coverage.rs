@@ -182,7 +182,7 @@ pub(super) fn warnings(f: &Facts<'_>) -> Vec<Warning> {
         .clusters
         .iter()
         .filter(|c| c.inferred.is_some())
-        .map(|c| c.id.as_str())
+        .map(|c| &*c.id)
         .collect();
     if let Some(inf) = f.clusters.iter().find_map(|c| c.inferred.as_ref()) {
         say(
@@ -211,7 +211,7 @@ pub(super) fn warnings(f: &Facts<'_>) -> Vec<Warning> {
         }
     }
     for id in f.focus {
-        if !f.clusters.iter().any(|c| &c.id == id) {
+        if !f.clusters.iter().any(|c| *c.id == **id) {
             say(
                 "focus_not_found",
                 format!("cluster {id} (from --cluster/--crn) has no rotation activity in the input; the verdict weighs the clusters that do"),
@@ -286,11 +286,7 @@ fn announced(f: &Facts<'_>, say: &mut impl FnMut(&'static str, String)) {
         .iter()
         .filter_map(|e| e.who.cluster.as_deref())
         .collect();
-    let found = f
-        .clusters
-        .iter()
-        .filter(|c| after.contains(c.id.as_str()))
-        .count();
+    let found = f.clusters.iter().filter(|c| after.contains(&*c.id)).count();
     if found != n as usize {
         say(
             "announced_clusters",

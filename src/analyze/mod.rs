@@ -289,7 +289,7 @@ pub fn assemble(
     // In place: a second vector of a million clusters is a third of the
     // memory they take.
     let mut clusters = std::mem::take(&mut rebuilt.clusters);
-    clusters.retain(|c| cfg.focus.is_empty() || cfg.focus.contains(&c.id));
+    clusters.retain(|c| cfg.focus.is_empty() || cfg.focus.iter().any(|f| **f == *c.id));
     let facts: Vec<ClusterFacts> = clusters
         .iter()
         .map(|c| facts::of(c, &events, &pack.categories, cfg))

@@ -46,7 +46,7 @@ impl Budget {
         let shown: Vec<(u32, &str)> = clusters
             .iter()
             .filter(|c| c.status == Status::Exhausted)
-            .map(|c| (c.failed_in_a_row(), c.id.as_str()))
+            .map(|c| (c.failed_in_a_row(), &*c.id))
             .filter(|(n, _)| *n > 0)
             .collect();
         let (attempts, _) = mode(shown.iter().map(|(n, _)| *n))?;

@@ -94,7 +94,8 @@ pub(super) enum Latest {
 
 #[derive(Clone, Debug)]
 pub struct Cluster {
-    pub id: String,
+    /// Shared: every reason that names the cluster holds the same id.
+    pub id: std::sync::Arc<str>,
     pub attempts: Vec<Attempt>,
     pub status: Status,
     /// Set when the status was inferred from the retry budget.
@@ -125,7 +126,7 @@ pub struct Cluster {
 impl Cluster {
     pub(super) fn new(id: String, global_round: u32) -> Cluster {
         Cluster {
-            id,
+            id: id.into(),
             attempts: Vec::new(),
             status: Status::Unknown,
             inferred: None,

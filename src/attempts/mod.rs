@@ -310,19 +310,19 @@ impl Index {
     fn find(&self, clusters: &[Cluster], id: &str) -> Option<usize> {
         use std::hash::BuildHasher;
         let hash = self.hasher.hash_one(id);
-        self.table.find(hash, |&i| clusters[i].id == id).copied()
+        self.table.find(hash, |&i| *clusters[i].id == *id).copied()
     }
 
     /// The place of cluster `id`, added to `clusters` if new.
     fn at(&mut self, clusters: &mut Vec<Cluster>, id: String, global_round: u32) -> usize {
         use std::hash::BuildHasher;
         let hash = self.hasher.hash_one(id.as_str());
-        let same = |&i: &usize| clusters[i].id == id;
+        let same = |&i: &usize| *clusters[i].id == *id;
         if let Some(&i) = self.table.find(hash, same) {
             return i;
         }
         let hasher = &self.hasher;
-        let rehash = |&i: &usize| hasher.hash_one(clusters[i].id.as_str());
+        let rehash = |&i: &usize| hasher.hash_one(&*clusters[i].id);
         let i = clusters.len();
         self.table.insert_unique(hash, i, rehash);
         clusters.push(Cluster::new(id, global_round));
@@ -413,7 +413,7 @@ impl State<'_> {
                 release_pending(c, events, pack);
                 succeed(c, &events[i]);
                 if self.watch_rotations && events[i].who.cluster.is_some() {
-                    self.rotated = Some(c.id.clone());
+                    self.rotated = Some(c.id.to_string());
                 }
                 return false;
             }

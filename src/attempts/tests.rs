@@ -173,7 +173,7 @@ fn correlation_ids_attribute_lines_in_either_direction() {
     let r = b.run();
     assert!(r.unattributed.is_empty());
     let c = &r.clusters[0];
-    assert_eq!(c.id, "c4");
+    assert_eq!(&*c.id, "c4");
     assert_eq!(c.status, Status::Retrying);
     let counts = c.failure_counts();
     assert!(counts.contains_key(&p.category_id("etcd").unwrap()));
@@ -192,10 +192,10 @@ fn errors_outside_a_rotation_are_not_failures() {
     b.ev(Some("c6"), None, None, &[], None, true);
     let r = b.run();
     // c5 is listed, not dropped: unknown, its error line not understood.
-    let c5 = r.clusters.iter().find(|c| c.id == "c5").unwrap();
+    let c5 = r.clusters.iter().find(|c| &*c.id == "c5").unwrap();
     assert_eq!((c5.status, c5.not_understood.len()), (Status::Unknown, 1));
     assert!(c5.failure_events.is_empty());
-    let c6 = r.clusters.iter().find(|c| c.id == "c6").unwrap();
+    let c6 = r.clusters.iter().find(|c| &*c.id == "c6").unwrap();
     assert_eq!((c6.status, c6.not_understood.len()), (Status::Rotated, 1));
     assert_eq!(r.not_understood, [0, 3]);
 }
@@ -283,11 +283,11 @@ fn a_stated_budget_reached_is_an_inferred_exhaustion() {
             lines: 5
         })
     );
-    let c1 = r.clusters.iter().find(|c| c.id == "c1").unwrap();
+    let c1 = r.clusters.iter().find(|c| &*c.id == "c1").unwrap();
     assert_eq!(c1.status, Status::Exhausted);
     let inf = c1.inferred.as_ref().expect("said to be inferred");
     assert_eq!((inf.budget, inf.failed_in_a_row), (3, 3));
-    let c2 = r.clusters.iter().find(|c| c.id == "c2").unwrap();
+    let c2 = r.clusters.iter().find(|c| &*c.id == "c2").unwrap();
     assert_eq!((c2.status, c2.inferred.is_none()), (Status::Retrying, true));
 }
 
@@ -316,7 +316,7 @@ fn a_budget_is_learned_from_a_cluster_that_exhausted() {
             count: 1,
         })
     );
-    let st = |id: &str| r.clusters.iter().find(|c| c.id == id).unwrap();
+    let st = |id: &str| r.clusters.iter().find(|c| *c.id == *id).unwrap();
     assert_eq!(st("c1").status, Status::Exhausted);
     assert!(st("c1").inferred.is_none(), "a line said it");
     assert_eq!(st("c2").status, Status::Exhausted);
@@ -449,7 +449,7 @@ fn words_are_taken_on_the_topic_or_inside_a_rotation() {
         e.topic = true;
     });
     let r = b.run();
-    let st = |id: &str| r.clusters.iter().find(|c| c.id == id).unwrap();
+    let st = |id: &str| r.clusters.iter().find(|c| *c.id == *id).unwrap();
     assert_eq!(st("c1").status, Status::Exhausted);
     assert_eq!(
         (st("c2").status, st("c2").not_understood.len()),

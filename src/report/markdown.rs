@@ -217,7 +217,7 @@ fn evidence_table(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
         rows.extend(
             events(t, &f.evidence)
                 .into_iter()
-                .map(|e| (e, Some(c.id.as_str()))),
+                .map(|e| (e, Some(&*c.id))),
         );
     }
     let un = &t.unattributed;

@@ -222,7 +222,7 @@ fn first_record(r: &Reason) -> String {
 
 /// Cluster ids, with their root cause when `causes`, at most `cap` of them.
 fn names(cs: &[ClusterRef], cap: usize, causes: bool) -> String {
-    let id = |c: &ClusterRef| c.cluster_id.clone();
+    let id = |c: &ClusterRef| c.cluster_id.to_string();
     let mut shown: Vec<String> = if causes {
         cs.iter().take(cap).map(name).collect()
     } else {
@@ -241,7 +241,7 @@ fn name(c: &ClusterRef) -> String {
             c.cluster_id, inf.failed_in_a_row, inf.budget
         ),
         (Some(r), None) => format!("{} (root cause {r})", c.cluster_id),
-        (None, _) => c.cluster_id.clone(),
+        (None, _) => c.cluster_id.to_string(),
     }
 }
 
@@ -263,7 +263,7 @@ mod tests {
     fn long_name_lists_end_with_a_count() {
         let cs: Vec<ClusterRef> = (0..7)
             .map(|i| ClusterRef {
-                cluster_id: format!("c{i}"),
+                cluster_id: format!("c{i}").into(),
                 root_cause: None,
                 inferred: None,
             })

@@ -151,7 +151,7 @@ fn cluster<'t>(
     t: &'t analyze::Triage,
     id: &str,
 ) -> (&'t kp_triage::attempts::Cluster, &'t analyze::ClusterFacts) {
-    t.clusters_with_facts().find(|(c, _)| c.id == id).unwrap()
+    t.clusters_with_facts().find(|(c, _)| *c.id == *id).unwrap()
 }
 
 #[test]
@@ -274,7 +274,7 @@ fn the_live_view_ends_where_the_final_report_does() {
             continue;
         }
         for c in &t.clusters {
-            assert_eq!(last.get(&c.id), Some(&c.status), "{case:?}: {}", c.id);
+            assert_eq!(last.get(&*c.id), Some(&c.status), "{case:?}: {}", c.id);
         }
         assert_eq!(last.len(), t.clusters_total, "{case:?}");
     }
