@@ -136,9 +136,10 @@ pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::R
         r => r?,
     }
     // Lines the readers had read when the signal came are in the report;
-    // no new pod is followed now.
+    // no new pod is followed now. Only what was in flight: a reader still
+    // filling the channel (a long file) must not hold up the report.
     readers.watch = None;
-    while let Ok(m) = rx.try_recv() {
+    for m in rx.try_iter().take(IN_FLIGHT) {
         readers.take(&mut follow, m, &mut out);
     }
     for k in &readers.killers {

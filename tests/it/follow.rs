@@ -446,6 +446,40 @@ fn ctrl_c_prints_the_report_of_what_was_read_and_exits_with_its_verdict() {
 }
 
 #[test]
+fn ctrl_c_ends_promptly_while_a_writer_keeps_the_pipe_full() {
+    // The report takes what was in flight when the signal came, not
+    // everything a fast writer keeps sending after it.
+    use std::io::Write;
+    let lines = fixture_lines();
+    let mut run = Running::start(&["-o", "json"]);
+    let mut stdin = run.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        for l in &lines {
+            writeln!(stdin, "{l}").unwrap();
+        }
+        let noise = "2026-11-20T03:02:00.000000000Z {\"level\":\"info\",\"msg\":\"Handled request\",\"path\":\"/metrics\"}\n";
+        // Until the process has gone and the pipe breaks.
+        while stdin.write_all(noise.repeat(512).as_bytes()).is_ok() {}
+    });
+    assert!(run.wait_for(&["\"to\":\"exhausted\""]), "{:?}", run.seen);
+    let signalled = std::time::Instant::now();
+    run.signal("INT");
+    let _watchdog = Watchdog::new(run.child.id(), 30);
+    let (out, code) = run.end();
+    assert!(
+        signalled.elapsed() < std::time::Duration::from_secs(20),
+        "{:?} after the signal",
+        signalled.elapsed()
+    );
+    writer.join().unwrap();
+    let last = out.lines().last().unwrap();
+    let report: serde_json::Value = serde_json::from_str(last).unwrap();
+    assert_eq!(report["type"], "report");
+    assert_eq!(report["report"]["pod_restart"]["verdict"], "recommended");
+    assert_eq!(code, 1);
+}
+
+#[test]
 fn json_lines_with_the_report_last() {
     let lines = fixture_lines();
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();

@@ -86,32 +86,6 @@ impl Live {
     }
 }
 
-/// Kills a child left waiting for a change that never comes, so that the
-/// test fails instead of hanging; disarmed when dropped.
-struct Watchdog(std::sync::Arc<std::sync::atomic::AtomicBool>);
-
-impl Watchdog {
-    fn new(pid: u32, secs: u64) -> Watchdog {
-        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let flag = done.clone();
-        std::thread::spawn(move || {
-            std::thread::sleep(std::time::Duration::from_secs(secs));
-            if !flag.load(std::sync::atomic::Ordering::SeqCst) {
-                let _ = std::process::Command::new("kill")
-                    .args(["-KILL", &pid.to_string()])
-                    .status();
-            }
-        });
-        Watchdog(done)
-    }
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
 /// The failing cluster, whose attempts span the log before the restart and
 /// the current one: exhausted after 3 only when both are merged in time order.
 fn failing_merged(doc: &Value) -> &Value {
