@@ -41,7 +41,7 @@ pub fn of(c: &Cluster, events: &[Event], cats: &[Category], cfg: &Config) -> Clu
 /// cluster, the failures it got past.
 fn pool(c: &Cluster) -> &[usize] {
     if c.streak().is_empty() {
-        &c.failure_events
+        c.failure_events()
     } else {
         c.streak()
     }

@@ -103,7 +103,8 @@ pub struct Cluster {
     pub inferred: Option<Box<Inference>>,
     pub root_cause: Option<CatId>,
     /// Every failure event of the cluster (indices into the events).
-    pub failure_events: Vec<usize>,
+    /// Private: the streak is its tail, so only `add_failure` adds to it.
+    failure_events: Vec<usize>,
     /// Where the failing streak starts in `failure_events`: the streak is
     /// always their tail, so it is not kept twice.
     streak_from: usize,
@@ -161,6 +162,11 @@ impl Cluster {
             }
         }
         counts
+    }
+
+    /// Every failure event of the cluster (indices into the events).
+    pub fn failure_events(&self) -> &[usize] {
+        &self.failure_events
     }
 
     /// Failure events since the last success in the latest round.

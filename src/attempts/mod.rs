@@ -134,7 +134,7 @@ impl<'p> Tracker<'p> {
     pub fn take_rotated(&mut self) -> Option<(String, &[usize])> {
         let id = self.st.rotated.take()?;
         let at = self.st.index.find(&self.st.clusters, &id)?;
-        Some((id, &self.st.clusters[at].failure_events))
+        Some((id, self.st.clusters[at].failure_events()))
     }
 
     /// The attempts as they stand, without ending anything: errors still
