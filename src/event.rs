@@ -5,6 +5,7 @@ use crate::classify::{CatId, Hint, Marker, Who};
 use crate::decode::Level;
 use crate::time::Ts;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Where a record starts: input, physical line, and for a LogDNA v2 page
 /// (many exported lines on one physical line) the line's index in the page.
@@ -43,15 +44,22 @@ pub struct Event {
     /// The record's own level (`Unknown` for plain text).
     pub level: Level,
     /// The pod (or LogDNA/stern source) the record came from, when known.
-    pub pod: Option<Box<str>>,
+    pub pod: Option<Arc<str>>,
     /// Clusters a new key is announced for ("rotating for 42 clusters").
     pub announced: Option<u32>,
     /// Cluster-id-shaped tokens, kept when no cluster was named, to match
     /// against ids the input names elsewhere.
     pub ids: Vec<Box<str>>,
     /// One line, redacted and capped; empty for start and success lines,
-    /// which are never shown.
-    pub message: String,
+    /// which are never shown. Shared: the same failure on many clusters is
+    /// kept once (see `scan::Collected`).
+    pub message: Arc<str>,
+}
+
+/// The message of an event that shows none: one shared allocation.
+pub fn blank() -> Arc<str> {
+    static BLANK: std::sync::LazyLock<Arc<str>> = std::sync::LazyLock::new(|| Arc::from(""));
+    BLANK.clone()
 }
 
 impl Event {
@@ -137,4 +145,14 @@ impl Accounting {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+#[cfg(test)]
+mod tests {
+    /// Every kept event costs this much: a million failing clusters keep
+    /// two million of them.
+    #[test]
+    fn an_event_stays_small() {
+        assert!(std::mem::size_of::<super::Event>() <= 200);
+        assert!(std::mem::size_of::<crate::attempts::Cluster>() <= 200);
+    }
 }

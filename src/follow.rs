@@ -20,6 +20,7 @@ use crate::scan::{Collected, Ending, Feed, Scanner, Sink};
 use crate::time::Ts;
 use crate::verdict::{self, Decision};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Clusters shown in a view (the failing ones first); the rest are counted.
 pub const VIEW_CLUSTERS: usize = 50;
@@ -42,7 +43,7 @@ pub struct Follow<'s, 'a> {
 
 /// By cluster, failure lines whose text may go: each line's input and its
 /// place in that input's `Collected`.
-type Texts = HashMap<String, Vec<(usize, usize)>>;
+type Texts = HashMap<Arc<str>, Vec<(usize, usize)>>;
 
 /// The attempts as the events arrive, and what they refer to.
 struct Live<'a> {
@@ -57,7 +58,7 @@ struct Live<'a> {
     last_event: Option<Ts>,
     /// Clusters rotated since the texts were last let go, each with the
     /// time of its success.
-    rotated: Vec<(String, Ts)>,
+    rotated: Vec<(Arc<str>, Ts)>,
     /// `Config::rotated_evidence` is off: failure texts may go.
     let_go: bool,
 }
@@ -189,7 +190,11 @@ impl<'s, 'a> Follow<'s, 'a> {
     /// are never in a failing streak there, and a rotated cluster shows no
     /// evidence unless `--evidence` is asked for.
     fn let_go(&mut self) {
-        for (id, at) in std::mem::take(&mut self.live.rotated) {
+        let rotated = std::mem::take(&mut self.live.rotated);
+        if rotated.is_empty() {
+            return;
+        }
+        for (id, at) in rotated {
             let Some(mut kept) = self.texts.remove(&id) else {
                 continue;
             };
@@ -197,13 +202,16 @@ impl<'s, 'a> Follow<'s, 'a> {
                 let e = &mut self.inputs[input].collected.events[i];
                 let before = e.order_ts.is_some_and(|t| t < at);
                 if before {
-                    e.message = String::new();
+                    e.message = crate::event::blank();
                 }
                 !before
             });
             if !kept.is_empty() {
                 self.texts.insert(id, kept);
             }
+        }
+        for inp in &mut self.inputs {
+            inp.collected.purge_texts();
         }
     }
 
@@ -434,7 +442,7 @@ impl Live<'_> {
                 for &f in failures {
                     let e = &mut self.events[f];
                     if e.order_ts.is_some_and(|t| t < at) {
-                        e.message = String::new();
+                        e.message = crate::event::blank();
                     }
                 }
                 self.rotated.push((id, at));

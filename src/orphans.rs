@@ -17,8 +17,8 @@ use std::collections::HashMap;
 /// What tells two orphan records apart, besides where and when they are.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Shape {
-    pod: Option<Box<str>>,
-    message: String,
+    pod: Option<std::sync::Arc<str>>,
+    message: std::sync::Arc<str>,
     categories: Vec<CatId>,
     level: Level,
     error: bool,

@@ -58,7 +58,7 @@ pub(super) fn templates(
                 Template {
                     template: key,
                     count: 0,
-                    example: e.message.clone(),
+                    example: e.message.to_string(),
                     source: source(e),
                 }
             })

@@ -374,7 +374,7 @@ pub fn within(ts: Option<Ts>, from: Option<Ts>, to: Option<Ts>) -> bool {
 /// twice, or kubectl's logs beside an export of the same hour. Keyed on time
 /// and text; the pod must agree when both inputs name one.
 /// An input that had a record, and the record's pod.
-type Seen = (u32, Option<Box<str>>);
+type Seen = (u32, Option<std::sync::Arc<str>>);
 
 #[derive(Default)]
 struct Overlap {

@@ -119,15 +119,15 @@ pub struct Cluster {
     pub(super) latest: Option<Latest>,
     /// The global round at the cluster's last event.
     pub(super) global_round: u32,
-    pub(super) pod: Option<Box<str>>,
+    pub(super) pod: Option<std::sync::Arc<str>>,
     /// Error lines waiting for a failure to tell whether they were one.
     pub(super) pending: Vec<usize>,
 }
 
 impl Cluster {
-    pub(super) fn new(id: String, global_round: u32) -> Cluster {
+    pub(super) fn new(id: std::sync::Arc<str>, global_round: u32) -> Cluster {
         Cluster {
-            id: id.into(),
+            id,
             attempts: Vec::new(),
             status: Status::Unknown,
             inferred: None,

@@ -24,7 +24,7 @@ use crate::event::Event;
 use crate::orphans::Orphans;
 use cluster::Latest;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::rc::Rc;
+use std::sync::Arc;
 
 pub struct Rebuilt {
     pub clusters: Vec<Cluster>,
@@ -131,7 +131,7 @@ impl<'p> Tracker<'p> {
 
     /// The cluster the last `push` rotated, when its line named it, and
     /// the failure events the cluster got past (indices, as `push` took).
-    pub fn take_rotated(&mut self) -> Option<(String, &[usize])> {
+    pub fn take_rotated(&mut self) -> Option<(Arc<str>, &[usize])> {
         let id = self.st.rotated.take()?;
         let at = self.st.index.find(&self.st.clusters, &id)?;
         Some((id, self.st.clusters[at].failure_events()))
@@ -197,16 +197,16 @@ impl<'p> Tracker<'p> {
 /// the input names in a field or CRN found among its tokens.
 #[derive(Default)]
 struct Resolver {
-    corr: HashMap<String, Rc<str>>,
-    /// Shared with `fresh` and `corr`: a million ids are kept once.
-    known: HashSet<Rc<str>>,
+    corr: HashMap<Box<str>, Arc<str>>,
+    /// Shared with `fresh`, `corr` and the events: a million ids are kept once.
+    known: HashSet<Arc<str>>,
     /// The known ids, to find anywhere in a message, even glued to other
     /// text ("wdekc23h5icd0sr2mu96rcig").
-    anywhere: Option<(aho_corasick::AhoCorasick, Vec<Rc<str>>)>,
+    anywhere: Option<(aho_corasick::AhoCorasick, Vec<Arc<str>>)>,
     /// Ids learned since `anywhere` was built. A live input learns ids one
     /// by one; building the automaton again only when they outnumber those
     /// in it keeps the cost linear in the ids, not quadratic.
-    fresh: Vec<Rc<str>>,
+    fresh: Vec<Arc<str>>,
 }
 
 impl Resolver {
@@ -228,41 +228,31 @@ impl Resolver {
             e.who.source,
             Some(IdSource::Field | IdSource::Crn | IdSource::Text)
         );
-        let shared = |known: &HashSet<Rc<str>>| {
+        let shared = |known: &HashSet<Arc<str>>| {
             known
-                .get(cluster.as_str())
+                .get(&**cluster)
                 .cloned()
-                .unwrap_or_else(|| Rc::from(cluster.as_str()))
+                .unwrap_or_else(|| cluster.clone())
         };
         if let Some(c) = &e.who.corr {
             if !self.corr.contains_key(c) {
                 self.corr.insert(c.clone(), shared(&self.known));
             }
         }
-        if certain && !self.known.contains(cluster.as_str()) {
+        if certain && !self.known.contains(&**cluster) {
             let id = shared(&self.known);
             self.known.insert(id.clone());
             self.fresh.push(id);
         }
     }
 
-    fn cluster(&mut self, e: &Event) -> Option<String> {
+    fn cluster(&mut self, e: &Event) -> Option<Arc<str>> {
         if let Some(c) = e
             .who
             .cluster
             .clone()
-            .or_else(|| {
-                e.who
-                    .corr
-                    .as_ref()
-                    .and_then(|c| self.corr.get(c).map(|id| id.to_string()))
-            })
-            .or_else(|| {
-                e.ids
-                    .iter()
-                    .find(|t| self.known.contains(&***t))
-                    .map(|t| t.to_string())
-            })
+            .or_else(|| e.who.corr.as_ref().and_then(|c| self.corr.get(c).cloned()))
+            .or_else(|| e.ids.iter().find_map(|t| self.known.get(&**t).cloned()))
         {
             return Some(c);
         }
@@ -274,21 +264,21 @@ impl Resolver {
             self.build();
         }
         let found = self.anywhere.as_ref().and_then(|(ac, ids)| {
-            let m = ac.find(e.message.as_str())?;
-            Some(ids[m.pattern().as_usize()].to_string())
+            let m = ac.find(&*e.message)?;
+            Some(ids[m.pattern().as_usize()].clone())
         });
         found.or_else(|| {
             let lower = e.message.to_ascii_lowercase();
             self.fresh
                 .iter()
                 .find(|id| lower.contains(&id.to_ascii_lowercase()))
-                .map(|id| id.to_string())
+                .cloned()
         })
     }
 
     fn build(&mut self) {
         self.fresh.clear();
-        let mut ids: Vec<Rc<str>> = self.known.iter().cloned().collect();
+        let mut ids: Vec<Arc<str>> = self.known.iter().cloned().collect();
         ids.sort_unstable();
         self.anywhere = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
@@ -314,9 +304,9 @@ impl Index {
     }
 
     /// The place of cluster `id`, added to `clusters` if new.
-    fn at(&mut self, clusters: &mut Vec<Cluster>, id: String, global_round: u32) -> usize {
+    fn at(&mut self, clusters: &mut Vec<Cluster>, id: Arc<str>, global_round: u32) -> usize {
         use std::hash::BuildHasher;
-        let hash = self.hasher.hash_one(id.as_str());
+        let hash = self.hasher.hash_one(&*id);
         let same = |&i: &usize| *clusters[i].id == *id;
         if let Some(&i) = self.table.find(hash, same) {
             return i;
@@ -343,7 +333,7 @@ struct State<'p> {
     global_round: u32,
     /// The cluster the latest event rotated, when it named the cluster
     /// itself: `--follow` lets go of the text of the failures it got past.
-    rotated: Option<String>,
+    rotated: Option<Arc<str>>,
     /// Only a live tracker says which cluster rotated.
     watch_rotations: bool,
 }
@@ -379,7 +369,7 @@ impl State<'_> {
     }
 
     /// An event of cluster `id`; true when it is kept in one of its lists.
-    fn apply(&mut self, id: String, i: usize, events: &mut [Event]) -> bool {
+    fn apply(&mut self, id: Arc<str>, i: usize, events: &mut [Event]) -> bool {
         let global_round = self.global_round;
         let at = self.index.at(&mut self.clusters, id, global_round);
         let c = &mut self.clusters[at];
@@ -413,7 +403,7 @@ impl State<'_> {
                 release_pending(c, events, pack);
                 succeed(c, &events[i]);
                 if self.watch_rotations && events[i].who.cluster.is_some() {
-                    self.rotated = Some(c.id.to_string());
+                    self.rotated = Some(c.id.clone());
                 }
                 return false;
             }

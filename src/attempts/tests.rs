@@ -44,9 +44,9 @@ impl<'p> B<'p> {
             },
             seq: n,
             who: Who {
-                cluster: cluster.map(String::from),
+                cluster: cluster.map(Into::into),
                 source: cluster.map(|_| IdSource::Field),
-                corr: corr.map(String::from),
+                corr: corr.map(Into::into),
                 attempt,
                 budget: None,
             },
@@ -64,7 +64,7 @@ impl<'p> B<'p> {
             pod: None,
             announced: None,
             ids: Vec::new(),
-            message: format!("event {n}"),
+            message: format!("event {n}").into(),
         });
         self
     }

@@ -2,13 +2,15 @@
 //! correlation id, attempt number and retry budget that tie other lines to it.
 
 use super::pack::{normalize_field, AttributionSpec};
+use std::sync::Arc;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Who {
-    pub cluster: Option<String>,
+    /// Shared: the scan hands every event of a cluster the same id.
+    pub cluster: Option<Arc<str>>,
     /// Where the cluster id was found.
     pub source: Option<IdSource>,
-    pub corr: Option<String>,
+    pub corr: Option<Box<str>>,
     pub attempt: Option<u32>,
     /// The number of attempts the service allows, when the record says.
     pub budget: Option<u32>,
@@ -35,12 +37,12 @@ pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) ->
                 crn(spec, v).map(|id| (id, IdSource::Crn))
             };
             if let Some((id, source)) = found {
-                who.cluster = Some(id);
+                who.cluster = Some(id.into());
                 who.source = Some(source);
             }
         }
         if who.corr.is_none() && has(&spec.corr_fields) && !v.trim().is_empty() {
-            who.corr = Some(v.trim().to_string());
+            who.corr = Some(v.trim().into());
         }
         if who.attempt.is_none() && spec.attempt_fields.contains(&name) {
             // "3", or "3/5" and "3 of 5", which also give the budget.
@@ -54,15 +56,15 @@ pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) ->
     }
     if who.cluster.is_none() {
         if let Some(id) = crn(spec, text) {
-            who.cluster = Some(id);
+            who.cluster = Some(id.into());
             who.source = Some(IdSource::Crn);
         } else if let Some(id) = cluster_in_text(spec, text) {
-            who.cluster = Some(id);
+            who.cluster = Some(id.into());
             who.source = Some(IdSource::Text);
         }
     }
     if who.corr.is_none() {
-        who.corr = first_capture(&spec.corr_text, text, "id");
+        who.corr = first_capture(&spec.corr_text, text, "id").map(String::into_boxed_str);
     }
     if who.attempt.is_none() {
         who.attempt = first_capture(&spec.attempt_text, text, "n").and_then(|n| number(&n));

@@ -131,8 +131,9 @@ impl State<'_, '_> {
                 &self.scanner.redactor.redact(&summary(rec, &text)),
                 MAX_MESSAGE,
             )
+            .into()
         } else {
-            String::new()
+            crate::event::blank()
         };
         Some(Event {
             ts: at.ts,

@@ -85,7 +85,7 @@ pub fn explain(classifier: &Classifier, line: &str) -> Explanation {
         marker: class.marker.map(|m| format!("{m:?}").to_lowercase()),
         words: hint.or(reading.hint),
         topic: reading.topic,
-        cluster: who.cluster,
+        cluster: who.cluster.map(|c| c.to_string()),
         cluster_source: who.source.map(|s| {
             match s {
                 IdSource::Field => "field",
@@ -94,7 +94,7 @@ pub fn explain(classifier: &Classifier, line: &str) -> Explanation {
             }
             .to_string()
         }),
-        corr: who.corr,
+        corr: who.corr.map(String::from),
         attempt: who.attempt,
         budget: who.budget,
     }

@@ -36,6 +36,7 @@ const MAX_NOTES: usize = 20;
 mod build;
 mod entries;
 pub mod explain;
+mod intern;
 mod order;
 mod pipeline;
 mod pre;
@@ -63,10 +64,22 @@ pub struct Collected {
     pub events: Vec<Event>,
     pub keys: Vec<u64>,
     pub orphans: Orphans,
+    texts: intern::Interner,
+}
+
+impl Collected {
+    /// Lets go of the kept texts no event holds any more.
+    pub fn purge_texts(&mut self) {
+        self.texts.purge();
+    }
 }
 
 impl Sink for Collected {
-    fn event(&mut self, event: Event, key: u64) {
+    fn event(&mut self, mut event: Event, key: u64) {
+        let texts = &mut self.texts;
+        event.who.cluster.as_mut().map(|id| texts.share(id));
+        event.pod.as_mut().map(|pod| texts.share(pod));
+        texts.share(&mut event.message);
         self.events.push(event);
         self.keys.push(key);
     }
@@ -115,6 +128,7 @@ impl Ending {
             mut events,
             keys,
             mut orphans,
+            texts: _,
         } = collected;
         let mut acct = self.acct;
         self.years.settle(&mut events, &mut acct);

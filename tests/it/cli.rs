@@ -374,13 +374,18 @@ mod conventions {
 
     #[test]
     fn dash_f_is_follow_as_in_kubectl_and_tail() {
+        // A busy machine may read stdin in more than one batch, and then
+        // shows the cluster retrying on its way to exhausted.
         kp().args(["analyze", "-f"])
             .write_stdin(incident_text())
             .assert()
             .code(1)
-            .stdout(contains(
-                "cluster c23h5icd0sr2mu96rcig: new -> exhausted (cause: wdek_secret)",
-            ))
+            .stdout(
+                predicates::str::is_match(
+                    r"cluster c23h5icd0sr2mu96rcig: (new|retrying) -> exhausted \(cause: wdek_secret\)",
+                )
+                .unwrap(),
+            )
             .stdout(contains("POD RESTART: RECOMMENDED"));
     }
 
