@@ -19,7 +19,7 @@ use std::collections::HashMap;
 struct Shape {
     pod: Option<std::sync::Arc<str>>,
     message: std::sync::Arc<str>,
-    categories: Vec<CatId>,
+    categories: crate::classify::Cats,
     level: Level,
     error: bool,
 }
@@ -55,7 +55,7 @@ impl Occurrence {
             shape: 0,
             input: e.pos.input,
             line: e.pos.line,
-            item: e.pos.item.unwrap_or(NONE_ITEM),
+            item: e.pos.item().unwrap_or(NONE_ITEM),
             own_ts: e.ts.is_some(),
             order_ts: e.order_ts.map_or(NONE_TS, Ts::nanos),
             seq: e.seq,
@@ -72,11 +72,11 @@ impl Occurrence {
     }
 
     pub fn pos(&self) -> SourcePos {
-        SourcePos {
-            input: self.input,
-            line: self.line,
-            item: (self.item != NONE_ITEM).then_some(self.item),
-        }
+        SourcePos::new(
+            self.input,
+            self.line,
+            (self.item != NONE_ITEM).then_some(self.item),
+        )
     }
 
     /// The analysis's order: time, then input, then the input's own order.
@@ -206,14 +206,10 @@ mod tests {
         Event {
             ts,
             order_ts,
-            pos: SourcePos {
-                input: 3,
-                line: 1 << 40,
-                item,
-            },
+            pos: SourcePos::new(3, 1 << 40, item),
             seq,
             who: Who::default(),
-            categories: vec![1],
+            categories: smallvec::smallvec![1],
             marker: None,
             hint: None,
             topic: false,
@@ -223,7 +219,7 @@ mod tests {
             level: Level::Error,
             pod: Some("armada-kp-events-1".into()),
             announced: None,
-            ids: Vec::new(),
+            ids: Default::default(),
             message: "failed to publish metrics: Client.Timeout exceeded".into(),
         }
     }

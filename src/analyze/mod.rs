@@ -359,7 +359,7 @@ impl ReadInput {
 
 pub fn source_of<S: AsRef<str>>(names: &[S], e: &Event) -> String {
     let name = names.get(e.pos.input as usize).map_or("?", |n| n.as_ref());
-    match e.pos.item {
+    match e.pos.item() {
         Some(n) => format!("{name}:{}#{n}", e.pos.line),
         None => format!("{name}:{}", e.pos.line),
     }

@@ -5,6 +5,7 @@ use crate::event::Event;
 use crate::time::Ts;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use thin_vec::ThinVec;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -50,7 +51,7 @@ pub struct Attempt {
     pub outcome: Outcome,
     /// Failure categories seen in this attempt, in order of appearance.
     #[serde(skip)]
-    pub categories: Vec<CatId>,
+    pub categories: crate::classify::Cats,
     /// The summary failure (retries exhausted) closed this attempt.
     pub exhausted: bool,
 }
@@ -63,7 +64,7 @@ impl Attempt {
             started,
             ended: None,
             outcome: Outcome::InProgress,
-            categories: Vec::new(),
+            categories: Default::default(),
             exhausted: false,
         }
     }
@@ -92,11 +93,13 @@ pub(super) enum Latest {
     Succeeded,
 }
 
+/// Its vectors are thin (one pointer, the length on the heap): most stay
+/// empty, and a million clusters are held at once.
 #[derive(Clone, Debug)]
 pub struct Cluster {
     /// Shared: every reason that names the cluster holds the same id.
     pub id: std::sync::Arc<str>,
-    pub attempts: Vec<Attempt>,
+    pub attempts: ThinVec<Attempt>,
     pub status: Status,
     /// Set when the status was inferred from the retry budget.
     /// Boxed: few clusters have one, and each would carry 40 bytes more.
@@ -104,16 +107,16 @@ pub struct Cluster {
     pub root_cause: Option<CatId>,
     /// Every failure event of the cluster (indices into the events).
     /// Private: the streak is its tail, so only `add_failure` adds to it.
-    failure_events: Vec<usize>,
+    failure_events: ThinVec<usize>,
     /// Where the failing streak starts in `failure_events`: the streak is
     /// always their tail, so it is not kept twice.
     streak_from: usize,
     /// Records about the cluster's rotation that matched no event.
-    pub not_understood: Vec<usize>,
+    pub not_understood: ThinVec<usize>,
     /// Rounds seen: a new key, attempt numbers starting over, a new pod.
     pub rounds: u32,
     /// The status at the end of each earlier round.
-    pub history: Vec<Status>,
+    pub history: ThinVec<Status>,
     pub first_seen: Option<Ts>,
     pub last_seen: Option<Ts>,
     pub(super) latest: Option<Latest>,
@@ -121,28 +124,28 @@ pub struct Cluster {
     pub(super) global_round: u32,
     pub(super) pod: Option<std::sync::Arc<str>>,
     /// Error lines waiting for a failure to tell whether they were one.
-    pub(super) pending: Vec<usize>,
+    pub(super) pending: ThinVec<usize>,
 }
 
 impl Cluster {
     pub(super) fn new(id: std::sync::Arc<str>, global_round: u32) -> Cluster {
         Cluster {
             id,
-            attempts: Vec::new(),
+            attempts: ThinVec::new(),
             status: Status::Unknown,
             inferred: None,
             root_cause: None,
             streak_from: 0,
-            failure_events: Vec::new(),
-            not_understood: Vec::new(),
+            failure_events: ThinVec::new(),
+            not_understood: ThinVec::new(),
             rounds: 1,
-            history: Vec::new(),
+            history: ThinVec::new(),
             first_seen: None,
             last_seen: None,
             latest: None,
             global_round,
             pod: None,
-            pending: Vec::new(),
+            pending: ThinVec::new(),
         }
     }
 

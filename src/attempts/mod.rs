@@ -420,7 +420,7 @@ impl State<'_> {
                 }
                 add_hint_category(&mut events[i], taken, pack);
                 for p in std::mem::take(&mut c.pending) {
-                    events[p].categories = vec![pack.of_kind(Kind::Unclassified)];
+                    events[p].categories = smallvec::smallvec![pack.of_kind(Kind::Unclassified)];
                     failure(c, p, &events[p], pack);
                 }
                 failure(c, i, &events[i], pack);
@@ -537,15 +537,15 @@ fn sort_categories(cats: &mut [CatId], pack: &Pack) {
 fn release_pending(c: &mut Cluster, events: &mut [Event], pack: &Pack) {
     let unclassified = pack.of_kind(Kind::Unclassified);
     for p in take_pending(c, pack) {
-        events[p].categories = vec![unclassified];
+        events[p].categories = smallvec::smallvec![unclassified];
     }
 }
 
 /// `release_pending` on the cluster alone: returns the events that become
 /// unclassified failures, for the caller to mark or not.
-fn take_pending(c: &mut Cluster, pack: &Pack) -> Vec<usize> {
+fn take_pending(c: &mut Cluster, pack: &Pack) -> thin_vec::ThinVec<usize> {
     if c.pending.is_empty() {
-        return Vec::new();
+        return Default::default();
     }
     let pending = std::mem::take(&mut c.pending);
     if c.latest == Some(Latest::Failed) && c.last_in_round().is_some() {
@@ -560,7 +560,7 @@ fn take_pending(c: &mut Cluster, pack: &Pack) -> Vec<usize> {
         pending
     } else {
         c.not_understood.extend(pending);
-        Vec::new()
+        Default::default()
     }
 }
 

@@ -37,11 +37,7 @@ impl<'p> B<'p> {
         self.events.push(Event {
             ts,
             order_ts: ts,
-            pos: SourcePos {
-                input: 0,
-                line: n as u64 + 1,
-                item: None,
-            },
+            pos: SourcePos::new(0, n as u64 + 1, None),
             seq: n,
             who: Who {
                 cluster: cluster.map(Into::into),
@@ -63,7 +59,7 @@ impl<'p> B<'p> {
             level: if error { Level::Error } else { Level::Info },
             pod: None,
             announced: None,
-            ids: Vec::new(),
+            ids: Default::default(),
             message: format!("event {n}").into(),
         });
         self
@@ -465,7 +461,7 @@ fn ids_known_from_fields_are_found_in_free_text() {
     b.start("cl0g5m8kqlbaxhkf0sgu", 1);
     // An error naming no cluster, whose secret name holds the id.
     b.ev(None, None, None, &["wdek_secret"], None, true)
-        .with(|e| e.ids = vec!["cl0g5m8kqlbaxhkf0sgu".into()]);
+        .with(|e| e.ids = thin_vec::thin_vec!["cl0g5m8kqlbaxhkf0sgu".into()]);
     let r = b.run();
     assert!(r.unattributed.is_empty());
     assert_eq!(root(&p, &r.clusters[0]).as_deref(), Some("wdek_secret"));

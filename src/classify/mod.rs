@@ -6,7 +6,7 @@ pub mod pack;
 pub mod words;
 
 pub use attribution::{id_tokens, IdSource, Who};
-pub use pack::{CatId, Kind, Marker, Pack, Strength, Target};
+pub use pack::{CatId, Cats, Kind, Marker, Pack, Strength, Target};
 pub use words::{Hint, Reading};
 
 use aho_corasick::automaton::{Automaton, OverlappingState, StateID};
@@ -37,7 +37,7 @@ const ATTRIBUTION: u8 = 4;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Classification {
     /// Every failure category kept for the line, most specific first.
-    pub categories: Vec<CatId>,
+    pub categories: Cats,
     pub marker: Option<Marker>,
     /// The text holds an error word (for records with no level).
     pub error_words: bool,
@@ -273,7 +273,7 @@ impl Marker {
 /// is the cluster master's etcd, a WDEK failure, not carrier etcd. Among causes
 /// the phrase wins over the detail, then the innermost (rightmost) wins,
 /// because Go wraps errors outer-first.
-fn resolve(hits: &[Hit]) -> Vec<CatId> {
+fn resolve(hits: &[Hit]) -> Cats {
     let phrase_causes: Vec<CatId> = hits
         .iter()
         .filter(|h| h.rank == Kind::Cause.rank() && h.strength == Strength::Phrase)
@@ -295,7 +295,7 @@ fn resolve(hits: &[Hit]) -> Vec<CatId> {
             a.pos,
         ))
     });
-    let mut cats: Vec<CatId> = Vec::with_capacity(kept.len());
+    let mut cats = Cats::new();
     for h in kept {
         if !cats.contains(&h.cat) {
             cats.push(h.cat);

@@ -151,7 +151,7 @@ impl State<'_, '_> {
             level: rec.level,
             pod: (!pod.is_empty()).then(|| String::from_utf8_lossy(pod).into()),
             announced: classifier.announced(&rec.message),
-            ids,
+            ids: ids.into(),
             message,
         })
     }

@@ -37,11 +37,7 @@ impl State<'_, '_> {
                 self.skip_blank();
                 continue;
             }
-            let pos = SourcePos {
-                input: self.input,
-                line: lineno,
-                item: paged.then_some(k as u32),
-            };
+            let pos = SourcePos::new(self.input, lineno, paged.then_some(k as u32));
             let w = transport::Wrapped {
                 pod: Some(&e.pod),
                 container: None,

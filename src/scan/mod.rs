@@ -382,11 +382,7 @@ impl<'s, 'a> State<'s, 'a> {
             pre::Unwrapped::OtherApp => self.skip_other_app(),
             content => {
                 let w = content.wrapped(raw).expect("a content shape unwraps");
-                let pos = crate::event::SourcePos {
-                    input: self.input,
-                    line: lineno,
-                    item: None,
-                };
+                let pos = crate::event::SourcePos::new(self.input, lineno, None);
                 self.piece(pos, w, candidate, crate::decode::Level::Unknown)
             }
         }

@@ -175,11 +175,9 @@ impl State<'_, '_> {
         let body = std::mem::take(&mut self.groups[gi].pieces);
         self.waiting -= 1;
         self.acct.continuations -= 1;
-        let pos = self.groups[gi].pos.unwrap_or(SourcePos {
-            input: self.input,
-            line: self.acct.lines,
-            item: None,
-        });
+        let pos = self.groups[gi]
+            .pos
+            .unwrap_or(SourcePos::new(self.input, self.acct.lines, None));
         let pod = self.groups[gi].pod.clone();
         let w = transport::Wrapped {
             pod: Some(&pod),

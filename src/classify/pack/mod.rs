@@ -72,6 +72,11 @@ pub enum Strength {
 /// Index of a category in the pack.
 pub type CatId = u16;
 
+/// The categories of one line or attempt, most specific first. Inline up
+/// to eight: every kept event holds one, and a heap vector would cost each
+/// failure an allocation.
+pub type Cats = smallvec::SmallVec<[CatId; 8]>;
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Category {
     pub id: String,
