@@ -77,8 +77,12 @@ impl Collected {
 impl Sink for Collected {
     fn event(&mut self, mut event: Event, key: u64) {
         let texts = &mut self.texts;
-        event.who.cluster.as_mut().map(|id| texts.share(id));
-        event.pod.as_mut().map(|pod| texts.share(pod));
+        for shared in [event.who.cluster.as_mut(), event.pod.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            texts.share(shared);
+        }
         texts.share(&mut event.message);
         self.events.push(event);
         self.keys.push(key);
