@@ -275,7 +275,7 @@ impl<'s, 'a> Follow<'s, 'a> {
         let view = self.view_of(&rebuilt);
         let mut changes = Vec::new();
         for c in &rebuilt.clusters {
-            let cause = c.root_cause.map(|k| self.pack.category(k).id.clone());
+            let cause = c.root_cause.map(|k| self.pack.category(k).id.to_string());
             let now = (c.status, cause.clone());
             let before = self.seen.insert(c.id.to_string(), now.clone());
             if before.as_ref() != Some(&now) {
@@ -337,7 +337,7 @@ impl<'s, 'a> Follow<'s, 'a> {
             .map(|c| ClusterView {
                 id: c.id.to_string(),
                 status: c.status,
-                cause: c.root_cause.map(|k| self.pack.category(k).id.clone()),
+                cause: c.root_cause.map(|k| self.pack.category(k).id.to_string()),
                 failed_attempts: c.failed_attempts(),
                 last_seen: c.last_seen,
             })

@@ -91,7 +91,7 @@ pub enum ReasonCode {
 #[derive(Clone, Debug, Serialize)]
 pub struct ClusterRef {
     pub cluster_id: std::sync::Arc<str>,
-    pub root_cause: Option<String>,
+    pub root_cause: Option<std::sync::Arc<str>>,
     /// Set when the exhaustion is inferred from the retry budget.
     pub inferred: Option<InferredRef>,
 }
@@ -352,7 +352,7 @@ fn hold_reasons(
         }
         let held: Vec<&Cluster> = with.iter().map(|(c, _)| *c).collect();
         let mut r = Reason::new(ReasonCode::CauseAtThreshold, total).naming(&held, pack);
-        r.category = Some(cat.id.clone());
+        r.category = Some(cat.id.to_string());
         r.threshold = Some(threshold);
         let (c0, i0) = with[0];
         r.evidence
@@ -378,7 +378,7 @@ fn hold_reasons(
             let cat = pack.category(cat);
             let ev = evidence(cx, &cat.id, None, e);
             let mut r = Reason::new(ReasonCode::UnattributedCause, total);
-            r.category = Some(cat.id.clone());
+            r.category = Some(cat.id.to_string());
             r.count = 1;
             r.evidence.push(ev.clone());
             v.reasons.push(r);
@@ -422,7 +422,7 @@ fn hold_checks(
             })
             .count();
         checks.push(Check {
-            category: cat.id.clone(),
+            category: cat.id.to_string(),
             clusters: n,
             threshold,
         });

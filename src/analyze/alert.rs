@@ -57,7 +57,7 @@ fn facts(
             .map(|d| humantime::format_duration(d).to_string()),
         fired_at: alert.at,
         status: cluster.map(|c| c.status),
-        root_cause,
+        root_cause: root_cause.map(|r| r.to_string()),
         other_runbook,
         headline: String::new(),
     };

@@ -5,20 +5,21 @@
 
 use crate::attempts::{Cluster, Status};
 use crate::classify::pack::Category;
-use crate::classify::CatId;
+use crate::classify::{CatId, Cats};
 use crate::config::Config;
 use crate::event::Event;
+use thin_vec::ThinVec;
 
 /// What the reports show for one cluster.
 #[derive(Clone, Debug, Default)]
 pub struct ClusterFacts {
     /// Indices into `Triage::events`, in time order, at most `--evidence`.
-    pub evidence: Vec<usize>,
+    pub evidence: ThinVec<usize>,
     /// How many lines the evidence was chosen from.
     pub evidence_total: usize,
     /// The runbook categories of its failing streak, most specific first
     /// (empty unless it is failing).
-    pub actions: Vec<CatId>,
+    pub actions: Cats,
 }
 
 pub fn of(c: &Cluster, events: &[Event], cats: &[Category], cfg: &Config) -> ClusterFacts {
@@ -54,8 +55,8 @@ fn rank(cats: &[Category], k: CatId) -> u8 {
 /// At most `max` lines in time order. The latest line of each cause is
 /// chosen first, so the root cause is never crowded out by the "attempt
 /// failed" lines that follow it.
-fn evidence(idx: &[usize], events: &[Event], cats: &[Category], max: usize) -> Vec<usize> {
-    let mut chosen: Vec<usize> = Vec::new();
+fn evidence(idx: &[usize], events: &[Event], cats: &[Category], max: usize) -> ThinVec<usize> {
+    let mut chosen = ThinVec::new();
     let mut causes_seen: Vec<CatId> = Vec::new();
     for &i in idx.iter().rev() {
         if let Some(&k) = events[i].categories.first() {
@@ -81,11 +82,11 @@ fn evidence(idx: &[usize], events: &[Event], cats: &[Category], max: usize) -> V
 }
 
 /// The runbook actions for the categories in a failing streak.
-fn actions(c: &Cluster, events: &[Event], cats: &[Category]) -> Vec<CatId> {
+fn actions(c: &Cluster, events: &[Event], cats: &[Category]) -> Cats {
     if !c.status.is_failing() {
-        return Vec::new();
+        return Cats::new();
     }
-    let mut found: Vec<CatId> = Vec::new();
+    let mut found = Cats::new();
     for &i in c.streak().iter().rev() {
         for &k in &events[i].categories {
             if !found.contains(&k) {

@@ -111,7 +111,7 @@ impl Triage {
 
     /// The category of an id the verdict names.
     pub fn category_by_id(&self, id: &str) -> Option<&Category> {
-        self.categories.iter().find(|c| c.id == id)
+        self.categories.iter().find(|c| &*c.id == id)
     }
 
     pub fn category(&self, id: crate::classify::CatId) -> &Category {
@@ -254,9 +254,12 @@ pub fn assemble(
     drop(orphans);
     // Several inputs (a pod restarted mid-incident) merge in time order, and
     // so do newest-first exports and pods whose records end out of turn.
-    let key = |e: &Event| (e.order_ts, e.pos.input, e.seq);
+    // The key is unique (`seq` counts an input's records; the position
+    // breaks any tie left), so an unstable sort gives the stable order
+    // without borrowing half the events again as scratch.
+    let key = |e: &Event| (e.order_ts, e.pos.input, e.seq, e.pos);
     if !events.is_sorted_by_key(key) {
-        events.sort_by_key(key);
+        events.sort_unstable_by_key(key);
     }
 
     let rebuilt = attempts::rebuild(&mut events, pack);

@@ -183,6 +183,11 @@ impl Cluster {
 
     /// A failure event, in the streak and among all of them.
     pub(super) fn add_failure(&mut self, i: usize) {
+        // Room for one at first, not four: most clusters fail once or
+        // never, and a mass failure holds a million of these.
+        if self.failure_events.capacity() == 0 {
+            self.failure_events.reserve_exact(1);
+        }
         self.failure_events.push(i);
     }
 

@@ -83,7 +83,7 @@ impl<'p> B<'p> {
 }
 
 fn root(p: &Pack, c: &Cluster) -> Option<String> {
-    c.root_cause.map(|r| p.category(r).id.clone())
+    c.root_cause.map(|r| p.category(r).id.to_string())
 }
 
 #[test]

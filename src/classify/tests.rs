@@ -13,7 +13,7 @@ fn ids(c: &Classifier, line: &str) -> Vec<String> {
     c.classify(line)
         .categories
         .iter()
-        .map(|&id| c.pack.category(id).id.clone())
+        .map(|&id| c.pack.category(id).id.to_string())
         .collect()
 }
 

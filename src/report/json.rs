@@ -308,11 +308,11 @@ fn cluster<'a>(t: &'a Triage, c: &'a Cluster, f: &'a ClusterFacts) -> ClusterDoc
         status: c.status,
         attempts: c.attempts.len(),
         failed_attempts: c.failed_attempts(),
-        root_cause: c.root_cause.map(|k| t.category(k).id.as_str()),
+        root_cause: c.root_cause.map(|k| t.category(k).id.as_ref()),
         failures: c
             .failure_counts()
             .into_iter()
-            .map(|(k, n)| (t.category(k).id.as_str(), n))
+            .map(|(k, n)| (t.category(k).id.as_ref(), n))
             .collect(),
         inferred: c.inferred.as_deref(),
         rounds: c.rounds,
@@ -339,7 +339,7 @@ fn cluster<'a>(t: &'a Triage, c: &'a Cluster, f: &'a ClusterFacts) -> ClusterDoc
                 failures: a
                     .categories
                     .iter()
-                    .map(|&k| t.category(k).id.as_str())
+                    .map(|&k| t.category(k).id.as_ref())
                     .collect(),
             })
             .collect(),
@@ -353,7 +353,7 @@ fn evidence_doc<'a>(t: &'a Triage, e: &'a Event) -> EvidenceDoc<'a> {
         categories: e
             .categories
             .iter()
-            .map(|&k| t.category(k).id.as_str())
+            .map(|&k| t.category(k).id.as_ref())
             .collect(),
         message: &e.message,
         source: t.source(e),

@@ -68,12 +68,12 @@ fn causes_seen<'a>(t: &'a Triage, c: &Cluster) -> Vec<&'a str> {
         .into_keys()
         .map(|k| t.category(k))
         .filter(|cat| matches!(cat.kind, Kind::Cause | Kind::Unclassified))
-        .map(|cat| cat.id.as_str())
+        .map(|cat| cat.id.as_ref())
         .collect()
 }
 
 fn cause_name<'a>(t: &'a Triage, e: &Event) -> &'a str {
     e.categories
         .first()
-        .map_or("", |&k| t.category(k).id.as_str())
+        .map_or("", |&k| t.category(k).id.as_ref())
 }

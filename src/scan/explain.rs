@@ -63,7 +63,7 @@ pub fn explain(classifier: &Classifier, line: &str) -> Explanation {
         .filter(|r| r.find(&text).is_some())
         .map(|r| {
             let target = match r.target {
-                Target::Category(c) => pack.category(c).id.clone(),
+                Target::Category(c) => pack.category(c).id.to_string(),
                 Target::Marker(m) => format!("{m:?}").to_lowercase(),
             };
             (r.id.clone(), target)
@@ -80,7 +80,7 @@ pub fn explain(classifier: &Classifier, line: &str) -> Explanation {
         categories: class
             .categories
             .iter()
-            .map(|&c| pack.category(c).id.clone())
+            .map(|&c| pack.category(c).id.to_string())
             .collect(),
         marker: class.marker.map(|m| format!("{m:?}").to_lowercase()),
         words: hint.or(reading.hint),

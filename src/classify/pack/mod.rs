@@ -15,6 +15,7 @@ use file::{AttributionFile, CategoryFile, PackFile, RuleFile, VocabularyFile};
 use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 pub const DEFAULT_PACK: &str = include_str!("../../../patterns/default.toml");
 /// `hold_clusters` of a cause category that sets none.
@@ -79,7 +80,8 @@ pub type Cats = smallvec::SmallVec<[CatId; 8]>;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Category {
-    pub id: String,
+    /// Shared: a million failing clusters name their root cause by it.
+    pub id: Arc<str>,
     pub kind: Kind,
     pub title: String,
     pub action: String,
@@ -201,7 +203,7 @@ impl Pack {
     pub fn category_id(&self, name: &str) -> Option<CatId> {
         self.categories
             .iter()
-            .position(|c| c.id == name)
+            .position(|c| &*c.id == name)
             .map(|i| i as CatId)
     }
 
@@ -414,7 +416,7 @@ impl Pack {
             }
         }
         self.categories.push(Category {
-            id: c.id,
+            id: c.id.into(),
             kind: c.kind,
             title: c.title,
             action: c.action,
@@ -551,7 +553,7 @@ impl Pack {
                 .cause
                 .map(|n| v.causes[usize::from(n)]);
             if got != Some(*cat) {
-                let saw = got.map_or("no cause", |c| self.category(c).id.as_str());
+                let saw = got.map_or("no cause", |c| &*self.category(c).id);
                 let msg = format!(
                     "sample {line:?} should name {}, names {saw}",
                     self.category(*cat).id

@@ -110,7 +110,7 @@ fn row(t: &Triage, c: &Cluster, f: &ClusterFacts) -> Row {
         failed: format!("{} of {}", c.failed_attempts(), c.attempts.len()),
         cause: c
             .root_cause
-            .map_or("-".to_string(), |k| t.category(k).id.clone()),
+            .map_or("-".to_string(), |k| t.category(k).id.to_string()),
         seen_full: ts(c.last_seen),
         seen_clock: c.last_seen.map_or("-".to_string(), |s| {
             s.to_datetime().format("%H:%M:%SZ").to_string()
