@@ -419,7 +419,7 @@ impl Overlap {
     fn merge_orphans(&mut self, input: u32, orphans: &Orphans, out: &mut Orphans) -> u64 {
         let mut merged = 0;
         let mut mine = Vec::new();
-        let kept: Vec<_> = orphans
+        let kept: crate::orphans::Occurrences = orphans
             .occurrences
             .iter()
             .filter(|o| {
@@ -435,9 +435,8 @@ impl Overlap {
                 }
                 !earlier
             })
-            .copied()
             .collect();
-        out.append(orphans, kept.into_iter());
+        out.append(orphans, kept.iter());
         for (key, pod) in mine {
             self.seen.entry(key).or_default().push((input, pod));
         }

@@ -108,8 +108,8 @@ pub(super) type OrphanPod = ((Option<Ts>, u32, i64), Box<str>);
 /// The pods of the orphans, each at its first occurrence, in order.
 pub(super) fn orphan_pods(orphans: &Orphans) -> Vec<OrphanPod> {
     let mut first: std::collections::HashMap<&str, (Option<Ts>, u32, i64)> = Default::default();
-    for o in &orphans.occurrences {
-        if let Some(pod) = orphans.record(o).pod.as_deref() {
+    for o in orphans.occurrences.iter() {
+        if let Some(pod) = orphans.record(&o).pod.as_deref() {
             let k = first.entry(pod).or_insert(o.sort_key());
             *k = (*k).min(o.sort_key());
         }

@@ -66,14 +66,13 @@ pub fn adopt(events: &mut Vec<Event>, orphans: &Orphans) {
         return;
     }
     let mut resolve = Resolver::primed(events);
-    for (record, occurrences) in orphans.shapes() {
-        if resolve.cluster(record).is_some() {
-            events.extend(
-                occurrences
-                    .iter()
-                    .map(|&i| orphans.event(&orphans.occurrences[i])),
-            );
-        }
+    let adopted: Vec<bool> = orphans
+        .shapes()
+        .iter()
+        .map(|record| resolve.cluster(record).is_some())
+        .collect();
+    if adopted.contains(&true) {
+        events.extend(orphans.events_of(&adopted));
     }
 }
 

@@ -140,9 +140,7 @@ impl Ending {
             for e in &mut events {
                 e.seq = -e.seq;
             }
-            for o in &mut orphans.occurrences {
-                o.seq = -o.seq;
-            }
+            orphans.occurrences.update(|o| o.seq = -o.seq);
         }
         Scanned {
             events,

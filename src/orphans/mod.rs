@@ -14,6 +14,10 @@ use crate::event::{Event, SourcePos};
 use crate::time::Ts;
 use std::collections::HashMap;
 
+mod packed;
+
+pub use packed::Occurrences;
+
 /// What tells two orphan records apart, besides where and when they are.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Shape {
@@ -24,10 +28,10 @@ struct Shape {
     error: bool,
 }
 
-/// One occurrence of an orphan record: its time and place, 48 bytes. A
-/// long log holds tens of thousands of these ("failed to publish metrics"
-/// on every scrape), so they are kept packed.
-#[derive(Clone, Copy, Debug)]
+/// One occurrence of an orphan record: its time and place. A long log holds
+/// tens of thousands of these ("failed to publish metrics" on every scrape),
+/// so they are kept packed (`Occurrences`), and this is what one unpacks to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Occurrence {
     shape: u32,
     input: u32,
@@ -89,7 +93,7 @@ impl Occurrence {
 pub struct Orphans {
     shapes: Vec<Event>,
     index: HashMap<Shape, u32>,
-    pub occurrences: Vec<Occurrence>,
+    pub occurrences: Occurrences,
 }
 
 impl std::fmt::Debug for Orphans {
@@ -186,14 +190,19 @@ impl Orphans {
         }));
     }
 
-    /// The distinct records, each with its occurrences' indices.
-    pub fn shapes(&self) -> Vec<(&Event, Vec<usize>)> {
-        let mut by: Vec<(&Event, Vec<usize>)> =
-            self.shapes.iter().map(|e| (e, Vec::new())).collect();
-        for (i, o) in self.occurrences.iter().enumerate() {
-            by[o.shape as usize].1.push(i);
-        }
-        by
+    /// The distinct records, each once.
+    pub fn shapes(&self) -> &[Event] {
+        &self.shapes
+    }
+
+    /// The occurrences of the records `chosen` says yes to (by their place
+    /// in `shapes`), as whole events.
+    pub fn events_of(&self, chosen: &[bool]) -> impl Iterator<Item = Event> + '_ {
+        let chosen = chosen.to_vec();
+        self.occurrences
+            .iter()
+            .filter(move |o| chosen[o.shape as usize])
+            .map(|o| self.event(&o))
     }
 }
 
@@ -226,7 +235,6 @@ mod tests {
 
     #[test]
     fn an_occurrence_is_packed_and_gives_back_its_time_and_place() {
-        assert_eq!(std::mem::size_of::<Occurrence>(), 48);
         let t = Ts::from_nanos(1_795_143_600_123_456_789);
         let cases = [
             orphan(Some(t), Some(t), None, 7),
@@ -238,9 +246,8 @@ mod tests {
             o.push(e.clone(), k as u64);
         }
         assert_eq!(o.shapes().len(), 1, "one record, three occurrences");
-        for (k, e) in cases.iter().enumerate() {
-            let occ = &o.occurrences[k];
-            let back = o.event(occ);
+        for ((k, e), occ) in cases.iter().enumerate().zip(o.occurrences.iter()) {
+            let back = o.event(&occ);
             assert_eq!((back.ts, back.order_ts), (e.ts, e.order_ts));
             assert_eq!((back.pos, back.seq, occ.key), (e.pos, e.seq, k as u64));
             assert_eq!(occ.sort_key(), (e.order_ts, 3, e.seq));
