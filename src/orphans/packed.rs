@@ -29,7 +29,13 @@ impl Occurrences {
         } else {
             u64::from(o.item) + 1
         };
-        let flags = item << 2 | u64::from(has_ts) * HAS_TS | u64::from(o.own_ts) * OWN_TS;
+        let mut flags = item << 2;
+        if has_ts {
+            flags |= HAS_TS;
+        }
+        if o.own_ts {
+            flags |= OWN_TS;
+        }
         let mut put = |v: u64| {
             let mut buf = [0u8; 10];
             let n = v.encode_var(&mut buf);
