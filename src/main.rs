@@ -10,6 +10,7 @@ use std::process::ExitCode;
 pub use cli::exit::Exit;
 
 fn main() -> ExitCode {
+    steady_allocator();
     let code = match cli::parse(std::env::args_os().collect()).and_then(run) {
         Ok(code) => code,
         // `analyze` keeps its verdict's status through a closed pipe itself;
@@ -29,6 +30,21 @@ fn main() -> ExitCode {
     };
     ExitCode::from(code.code())
 }
+
+/// glibc raises its mmap threshold whenever a large block is freed; large
+/// blocks then come from the threads' arenas and fragment them, and peak
+/// RSS creeps up with the input's length (100 MB to 1 GiB at the same
+/// rotation activity: +14%, and +4% with the threshold held at its default).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn steady_allocator() {
+    // SAFETY: sets one allocator parameter, before any other thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn steady_allocator() {}
 
 /// clap's errors quote the arguments, which may hold anything: each line
 /// goes through the same redactor and neutraliser as every other stderr

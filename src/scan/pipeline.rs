@@ -78,9 +78,22 @@ fn read_batches(
 ) {
     let mut lines = LineReader::new(rdr);
     let size = batch_bytes();
+    // Every batch the reader ever makes: those in the channel, the one the
+    // scan holds and the one being filled. Past that it waits for a spent
+    // one, so the count cannot creep up over a long input.
+    let mut made = 0;
     loop {
-        let mut b = match spent.try_recv() {
-            Ok(mut b) => {
+        let next = if made < IN_FLIGHT + 2 {
+            spent.try_recv().ok()
+        } else {
+            match spent.recv() {
+                Ok(b) => Some(b),
+                // The scan stopped early.
+                Err(_) => return,
+            }
+        };
+        let mut b = match next {
+            Some(mut b) => {
                 b.data.clear();
                 b.lines.clear();
                 b.pre.clear();
@@ -90,10 +103,13 @@ fn read_batches(
                 }
                 b
             }
-            Err(_) => Batch {
-                data: Vec::with_capacity(size.min(BATCH) + 4096),
-                ..Batch::default()
-            },
+            None => {
+                made += 1;
+                Batch {
+                    data: Vec::with_capacity(size.min(BATCH) + 4096),
+                    ..Batch::default()
+                }
+            }
         };
         let mut done = false;
         while b.data.len() < size {
