@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 # benches/failing_clusters.py N FILE: N distinct clusters, each with a rotation start line and a
 # WDEK failure (kubectl --timestamps + zap JSON), for memory per failing cluster (issue 14).
-# Deterministic (seeded).
+# Deterministic (seeded). With --distinct, each failure's text names its cluster, so no two
+# messages are alike (the worst case for memory: nothing is shared).
 import random, sys
-n = int(sys.argv[1]); out = open(sys.argv[2], 'w')
+args = [a for a in sys.argv[1:] if a != '--distinct']
+distinct = len(args) < len(sys.argv) - 1
+n = int(args[0]); out = open(args[1], 'w')
 rng = random.Random(42)
 alpha = '0123456789abcdefghijklmnopqrstuv'
 seen = set()
@@ -16,5 +19,6 @@ for i in range(n):
     t += 0.0005
     ns = int((t % 1) * 1e9)
     stamp = '2026-11-20T%02d:%02d:%02d.%09dZ' % (int(t - 1795132800) // 3600 % 24, int(t - 1795132800) // 60 % 60, int(t - 1795132800) % 60, ns)
+    whose = f' of cluster {cid}' if distinct else ''
     out.write(f'{stamp} {{"level":"info","ts":{t:.6f},"logger":"kp-events.rotation","caller":"rotation/rotate.go:77","msg":"Starting rotation attempt","cluster":"{cid}","attempt":1}}\n')
-    out.write(f'{stamp} {{"level":"error","ts":{t+0.0001:.6f},"logger":"kp-events.rotation","caller":"rotation/rotate.go:142","msg":"Rotation attempt failed","cluster":"{cid}","attempt":1,"error":"failed to update WDEK secret: Operation cannot be fulfilled on secrets \\"kp-wdek\\": the object has been modified; please apply your changes to the latest version and try again"}}\n')
+    out.write(f'{stamp} {{"level":"error","ts":{t+0.0001:.6f},"logger":"kp-events.rotation","caller":"rotation/rotate.go:142","msg":"Rotation attempt failed","cluster":"{cid}","attempt":1,"error":"failed to update WDEK secret{whose}: Operation cannot be fulfilled on secrets \\"kp-wdek\\": the object has been modified; please apply your changes to the latest version and try again"}}\n')

@@ -5,6 +5,7 @@ use crate::classify::{Cats, Hint, Marker, Who};
 use crate::decode::Level;
 use crate::time::Ts;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Where a record starts: input, physical line, and for a LogDNA v2 page
@@ -65,8 +66,12 @@ pub struct Event {
     pub ids: thin_vec::ThinVec<Box<str>>,
     /// One line, redacted and capped; empty for start and success lines,
     /// which are never shown. Shared: the same failure on many clusters is
-    /// kept once (see `scan::Collected`).
+    /// kept once (see `scan::Collected`). Read it through `message()`:
+    /// when `templated`, the cluster's own id stands as `ID_MARK` in it.
     pub message: Arc<str>,
+    /// `message` names the event's own cluster as `ID_MARK`, so that one
+    /// failure on a million clusters, each naming itself, is one text.
+    pub templated: bool,
 }
 
 /// The message of an event that shows none: one shared allocation.
@@ -75,7 +80,37 @@ pub fn blank() -> Arc<str> {
     BLANK.clone()
 }
 
+/// Stands for the event's own cluster id in a templated message. A message
+/// that holds it already is never templated, so the template gives back
+/// exactly the text it was made from.
+const ID_MARK: char = '\0';
+
 impl Event {
+    /// The message as logged: redacted, on one line, capped.
+    pub fn message(&self) -> Cow<'_, str> {
+        match &self.who.cluster {
+            Some(id) if self.templated => Cow::Owned(self.message.replace(ID_MARK, id)),
+            _ => Cow::Borrowed(&self.message),
+        }
+    }
+
+    /// Puts `ID_MARK` for the event's own cluster id in its message, if the
+    /// message names it (see `message`).
+    pub fn template(&mut self) {
+        let Some(id) = self.who.cluster.as_deref().filter(|id| !id.is_empty()) else {
+            return;
+        };
+        if self.templated || self.message.contains(ID_MARK) || !self.message.contains(id) {
+            return;
+        }
+        let mut mark = [0u8; 4];
+        self.message = self
+            .message
+            .replace(id, ID_MARK.encode_utf8(&mut mark))
+            .into();
+        self.templated = true;
+    }
+
     pub fn is_failure(&self) -> bool {
         !self.categories.is_empty()
     }
@@ -161,6 +196,80 @@ fn is_zero(n: &u64) -> bool {
 }
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn about(cluster: Option<&str>, message: &str) -> Event {
+        Event {
+            ts: None,
+            order_ts: None,
+            pos: SourcePos::new(0, 1, None),
+            seq: 0,
+            who: Who {
+                cluster: cluster.map(Into::into),
+                ..Who::default()
+            },
+            categories: Cats::new(),
+            marker: None,
+            hint: None,
+            topic: false,
+            key: false,
+            phrase: false,
+            error: true,
+            level: Level::Error,
+            pod: None,
+            announced: None,
+            ids: Default::default(),
+            message: message.into(),
+            templated: false,
+        }
+    }
+
+    #[test]
+    fn a_templated_message_reads_back_exactly() {
+        let id = "c23h5icd0sr2mu96rcig";
+        let cases = [
+            (
+                Some(id),
+                "patch c23h5icd0sr2mu96rcig: c23h5icd0sr2mu96rcig/kp-wdek is gone",
+                true,
+            ),
+            (Some(id), "wdekc23h5icd0sr2mu96rcigx failed", true),
+            (Some(id), "failed to update WDEK secret", false),
+            (Some(id), "c23h5icd0sr2mu96rcig holds a \0 already", false),
+            (Some(id), "C23H5ICD0SR2MU96RCIG in capitals", false),
+            (Some(""), "an empty id marks nothing", false),
+            (None, "c23h5icd0sr2mu96rcig, but no cluster", false),
+            (Some(id), "", false),
+        ];
+        for (cluster, text, marked) in cases {
+            let mut e = about(cluster, text);
+            e.template();
+            assert_eq!(e.templated, marked, "{text}");
+            assert_eq!(e.message(), text);
+            assert_eq!(
+                e.message.contains(id),
+                text.contains(id) && !marked,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn two_clusters_with_one_failure_share_its_template() {
+        let mut a = about(
+            Some("aaaaaaaaaa1aaaaaaaaa"),
+            "secret of aaaaaaaaaa1aaaaaaaaa: conflict",
+        );
+        let mut b = about(
+            Some("bbbbbbbbbb2bbbbbbbbb"),
+            "secret of bbbbbbbbbb2bbbbbbbbb: conflict",
+        );
+        a.template();
+        b.template();
+        assert_eq!(a.message, b.message);
+        assert_eq!(b.message(), "secret of bbbbbbbbbb2bbbbbbbbb: conflict");
+    }
+
     /// Every kept event costs this much: a million failing clusters keep
     /// two million of them.
     #[test]

@@ -397,7 +397,7 @@ fn evidence(cx: &Context<'_>, cat: &str, cluster: Option<&str>, e: &Event) -> Ho
         cluster: cluster.map(str::to_string),
         source: (cx.source)(e),
         ts: e.ts,
-        message: e.message.to_string(),
+        message: e.message().into_owned(),
     }
 }
 

@@ -50,7 +50,7 @@ pub(super) fn templates(
     let mut order: Vec<String> = Vec::new();
     for &i in idx {
         let e = &events[i];
-        let key = mask(&e.message);
+        let key = mask(&e.message());
         groups
             .entry(key.clone())
             .or_insert_with(|| {
@@ -58,7 +58,7 @@ pub(super) fn templates(
                 Template {
                     template: key,
                     count: 0,
-                    example: e.message.to_string(),
+                    example: e.message().into_owned(),
                     source: source(e),
                 }
             })

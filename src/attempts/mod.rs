@@ -263,11 +263,11 @@ impl Resolver {
             self.build();
         }
         let found = self.anywhere.as_ref().and_then(|(ac, ids)| {
-            let m = ac.find(&*e.message)?;
+            let m = ac.find(&*e.message())?;
             Some(ids[m.pattern().as_usize()].clone())
         });
         found.or_else(|| {
-            let lower = e.message.to_ascii_lowercase();
+            let lower = e.message().to_ascii_lowercase();
             self.fresh
                 .iter()
                 .find(|id| lower.contains(&id.to_ascii_lowercase()))

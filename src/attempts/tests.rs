@@ -61,6 +61,7 @@ impl<'p> B<'p> {
             announced: None,
             ids: Default::default(),
             message: format!("event {n}").into(),
+            templated: false,
         });
         self
     }

@@ -230,6 +230,7 @@ mod tests {
             announced: None,
             ids: Default::default(),
             message: "failed to publish metrics: Client.Timeout exceeded".into(),
+            templated: false,
         }
     }
 

@@ -204,7 +204,7 @@ struct EvidenceDoc<'a> {
     ts: Option<Ts>,
     category: &'a str,
     categories: Vec<&'a str>,
-    message: &'a str,
+    message: std::borrow::Cow<'a, str>,
     source: String,
 }
 
@@ -355,7 +355,7 @@ fn evidence_doc<'a>(t: &'a Triage, e: &'a Event) -> EvidenceDoc<'a> {
             .iter()
             .map(|&k| t.category(k).id.as_ref())
             .collect(),
-        message: &e.message,
+        message: e.message(),
         source: t.source(e),
     }
 }

@@ -239,7 +239,7 @@ fn evidence_table(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
             ts(e.ts),
             cluster.map_or("(none)".to_string(), code),
             cause_name(t, e),
-            md(&clip(&e.message, MESSAGE_CHARS)),
+            md(&clip(&e.message(), MESSAGE_CHARS)),
             md(&t.source(e))
         )?;
     }

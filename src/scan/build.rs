@@ -153,6 +153,7 @@ impl State<'_, '_> {
             announced: classifier.announced(&rec.message),
             ids: ids.into(),
             message,
+            templated: false,
         })
     }
 }

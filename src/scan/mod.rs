@@ -83,6 +83,7 @@ impl Sink for Collected {
         {
             texts.share(shared);
         }
+        event.template();
         texts.share(&mut event.message);
         self.events.push(event);
         self.keys.push(key);

@@ -102,7 +102,7 @@ impl Columns {
             cw = self.cause_w
         );
         let src = safe(&t.source(e)).into_owned();
-        let msg = safe(&e.message).into_owned();
+        let msg = safe(&e.message()).into_owned();
         // Beside the head: the message (at least 30 columns), then the source.
         let room = p.w.saturating_sub(width(&head) + 2 + width(&src) + 4);
         if room >= 30 {
