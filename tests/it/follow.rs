@@ -695,8 +695,15 @@ fn follow_memory_stays_flat_as_noise_grows() {
     let small = stream(20_000, "small.log");
     let large = stream(200_000, "large.log");
     let args = ["analyze", "--follow", "-o", "json"];
-    let rss_small = crate::inputs::max_rss_kib_with_stdin(&args, Some(&small));
-    let rss_large = crate::inputs::max_rss_kib_with_stdin(&args, Some(&large));
+    // Threads and the allocator only ever add to a peak: the least of three
+    // runs is the one to compare, on a machine busy with other tests.
+    let rss = |input: &std::path::Path| {
+        (0..3)
+            .map(|_| crate::inputs::max_rss_kib_with_stdin(&args, Some(input)))
+            .min()
+            .unwrap()
+    };
+    let (rss_small, rss_large) = (rss(&small), rss(&large));
     assert!(
         rss_large * 10 <= rss_small * 11,
         "{rss_small} KiB with 20,000 noise lines, {rss_large} KiB with 200,000"
