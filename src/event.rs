@@ -1,7 +1,7 @@
 //! What the scan keeps of a line: a rotation event, small and owned. Memory
 //! grows with these (rotation activity), never with the number of lines.
 
-use crate::classify::{Cats, Hint, Marker, Who};
+use crate::classify::{Cats, Hint, IdSource, Marker, Who};
 use crate::decode::Level;
 use crate::time::Ts;
 use serde::Serialize;
@@ -30,6 +30,60 @@ impl SourcePos {
     }
 }
 
+/// Whose the event is: the cluster and attempt the record names. The rest
+/// of `classify::Who` is rare and lives in `Extra`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Owner {
+    /// Shared: the scan hands every event of a cluster the same id.
+    pub cluster: Option<Arc<str>>,
+    /// Where the cluster id was found.
+    pub source: Option<IdSource>,
+    pub attempt: Option<u32>,
+}
+
+/// The parts of an event that few records have: boxed, a million events
+/// that have none of them cost a pointer each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extra {
+    pub corr: Option<Box<str>>,
+    /// The number of attempts the service allows, when the record says.
+    pub budget: Option<u32>,
+    /// Clusters a new key is announced for ("rotating for 42 clusters").
+    pub announced: Option<u32>,
+    /// Cluster-id-shaped tokens, kept when no cluster was named, to match
+    /// against ids the input names elsewhere.
+    pub ids: thin_vec::ThinVec<Box<str>>,
+}
+
+impl Extra {
+    /// `None` when the record has none of it.
+    pub fn boxed(self) -> Option<Box<Extra>> {
+        (self != Extra::default()).then(|| Box::new(self))
+    }
+}
+
+/// The owner, and the rest of `who` apart.
+pub fn split(who: Who) -> (Owner, Extra) {
+    let Who {
+        cluster,
+        source,
+        corr,
+        attempt,
+        budget,
+    } = who;
+    let owner = Owner {
+        cluster,
+        source,
+        attempt,
+    };
+    let extra = Extra {
+        corr,
+        budget,
+        ..Extra::default()
+    };
+    (owner, extra)
+}
+
 #[derive(Clone, Debug)]
 pub struct Event {
     /// The record's own time, if it had one.
@@ -40,7 +94,7 @@ pub struct Event {
     /// Position in the input's own time order: file order, or reversed for
     /// an export that lists the newest lines first. Breaks timestamp ties.
     pub seq: i64,
-    pub who: Who,
+    pub who: Owner,
     /// Failure categories, most specific first.
     pub categories: Cats,
     pub marker: Option<Marker>,
@@ -59,11 +113,8 @@ pub struct Event {
     pub level: Level,
     /// The pod (or LogDNA/stern source) the record came from, when known.
     pub pod: Option<Arc<str>>,
-    /// Clusters a new key is announced for ("rotating for 42 clusters").
-    pub announced: Option<u32>,
-    /// Cluster-id-shaped tokens, kept when no cluster was named, to match
-    /// against ids the input names elsewhere.
-    pub ids: thin_vec::ThinVec<Box<str>>,
+    /// What few records carry, kept apart so that every event is smaller.
+    pub extra: Option<Box<Extra>>,
     /// One line, redacted and capped; empty for start and success lines,
     /// which are never shown. Shared: the same failure on many clusters is
     /// kept once (see `scan::Collected`). Read it through `message()`:
@@ -109,6 +160,27 @@ impl Event {
             .replace(id, ID_MARK.encode_utf8(&mut mark))
             .into();
         self.templated = true;
+    }
+
+    pub fn corr(&self) -> Option<&str> {
+        self.extra.as_ref()?.corr.as_deref()
+    }
+
+    pub fn budget(&self) -> Option<u32> {
+        self.extra.as_ref()?.budget
+    }
+
+    pub fn announced(&self) -> Option<u32> {
+        self.extra.as_ref()?.announced
+    }
+
+    pub fn ids(&self) -> &[Box<str>] {
+        self.extra.as_ref().map_or(&[], |x| &x.ids)
+    }
+
+    /// The rare parts, to change them.
+    pub fn extra_mut(&mut self) -> &mut Extra {
+        self.extra.get_or_insert_with(Default::default)
     }
 
     pub fn is_failure(&self) -> bool {
@@ -204,9 +276,9 @@ mod tests {
             order_ts: None,
             pos: SourcePos::new(0, 1, None),
             seq: 0,
-            who: Who {
+            who: Owner {
                 cluster: cluster.map(Into::into),
-                ..Who::default()
+                ..Owner::default()
             },
             categories: Cats::new(),
             marker: None,
@@ -217,8 +289,7 @@ mod tests {
             error: true,
             level: Level::Error,
             pod: None,
-            announced: None,
-            ids: Default::default(),
+            extra: None,
             message: message.into(),
             templated: false,
         }
@@ -274,7 +345,7 @@ mod tests {
     /// two million of them.
     #[test]
     fn an_event_stays_small() {
-        assert!(std::mem::size_of::<super::Event>() <= 176);
+        assert!(std::mem::size_of::<super::Event>() <= 144);
         assert!(std::mem::size_of::<crate::attempts::Cluster>() <= 120);
     }
 }

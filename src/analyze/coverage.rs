@@ -278,7 +278,7 @@ fn announced(f: &Facts<'_>, say: &mut impl FnMut(&'static str, String)) {
         .iter()
         .enumerate()
         .rev()
-        .find_map(|(i, e)| e.announced.map(|n| (i, n)))
+        .find_map(|(i, e)| e.announced().map(|n| (i, n)))
     else {
         return;
     };

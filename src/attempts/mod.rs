@@ -119,7 +119,7 @@ impl<'p> Tracker<'p> {
     /// (it is the last, so no other index moves).
     pub fn push(&mut self, i: usize, events: &mut [Event]) -> bool {
         self.resolve.learn(&events[i]);
-        if let Some(b) = events[i].who.budget {
+        if let Some(b) = events[i].budget() {
             *self.stated.entry(b).or_default() += 1;
         }
         match self.resolve.cluster(&events[i]) {
@@ -233,9 +233,9 @@ impl Resolver {
                 .cloned()
                 .unwrap_or_else(|| cluster.clone())
         };
-        if let Some(c) = &e.who.corr {
+        if let Some(c) = e.corr() {
             if !self.corr.contains_key(c) {
-                self.corr.insert(c.clone(), shared(&self.known));
+                self.corr.insert(c.into(), shared(&self.known));
             }
         }
         if certain && !self.known.contains(&**cluster) {
@@ -250,8 +250,8 @@ impl Resolver {
             .who
             .cluster
             .clone()
-            .or_else(|| e.who.corr.as_ref().and_then(|c| self.corr.get(c).cloned()))
-            .or_else(|| e.ids.iter().find_map(|t| self.known.get(&**t).cloned()))
+            .or_else(|| e.corr().and_then(|c| self.corr.get(c).cloned()))
+            .or_else(|| e.ids().iter().find_map(|t| self.known.get(&**t).cloned()))
         {
             return Some(c);
         }

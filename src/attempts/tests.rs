@@ -1,7 +1,7 @@
 use super::*;
-use crate::classify::{IdSource, Who};
+use crate::classify::IdSource;
 use crate::decode::Level;
-use crate::event::SourcePos;
+use crate::event::{Owner, SourcePos};
 use crate::time::Ts;
 
 fn pack() -> Pack {
@@ -39,12 +39,10 @@ impl<'p> B<'p> {
             order_ts: ts,
             pos: SourcePos::new(0, n as u64 + 1, None),
             seq: n,
-            who: Who {
+            who: Owner {
                 cluster: cluster.map(Into::into),
                 source: cluster.map(|_| IdSource::Field),
-                corr: corr.map(Into::into),
                 attempt,
-                budget: None,
             },
             categories: cats
                 .iter()
@@ -58,8 +56,11 @@ impl<'p> B<'p> {
             error,
             level: if error { Level::Error } else { Level::Info },
             pod: None,
-            announced: None,
-            ids: Default::default(),
+            extra: crate::event::Extra {
+                corr: corr.map(Into::into),
+                ..Default::default()
+            }
+            .boxed(),
             message: format!("event {n}").into(),
             templated: false,
         });
@@ -265,12 +266,12 @@ fn a_stated_budget_reached_is_an_inferred_exhaustion() {
     let mut b = B::new(&p);
     for n in 1..=3 {
         b.failed_attempt("c1", n, "wdek_secret")
-            .with(|e| e.who.budget = Some(3));
+            .with(|e| e.extra_mut().budget = Some(3));
     }
     // c2 is one attempt short of the same budget.
     for n in 1..=2 {
         b.failed_attempt("c2", n, "wdek_secret")
-            .with(|e| e.who.budget = Some(3));
+            .with(|e| e.extra_mut().budget = Some(3));
     }
     let r = b.run();
     assert_eq!(
@@ -462,7 +463,7 @@ fn ids_known_from_fields_are_found_in_free_text() {
     b.start("cl0g5m8kqlbaxhkf0sgu", 1);
     // An error naming no cluster, whose secret name holds the id.
     b.ev(None, None, None, &["wdek_secret"], None, true)
-        .with(|e| e.ids = thin_vec::thin_vec!["cl0g5m8kqlbaxhkf0sgu".into()]);
+        .with(|e| e.extra_mut().ids = thin_vec::thin_vec!["cl0g5m8kqlbaxhkf0sgu".into()]);
     let r = b.run();
     assert!(r.unattributed.is_empty());
     assert_eq!(root(&p, &r.clusters[0]).as_deref(), Some("wdek_secret"));

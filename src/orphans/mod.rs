@@ -112,18 +112,16 @@ impl Orphans {
     /// its text may hold, and nothing in it makes it count on its own.
     /// `counts_alone` says whether a category holds the verdict unattributed.
     pub fn is_orphan(e: &Event, counts_alone: impl Fn(CatId) -> bool) -> bool {
-        let w = &e.who;
-        w.cluster.is_none()
-            && w.corr.is_none()
-            && w.attempt.is_none()
-            && w.budget.is_none()
-            && e.ids.is_empty()
+        // Nothing in `extra` either: a correlation id, a budget, an
+        // announcement or an id-shaped token.
+        e.who.cluster.is_none()
+            && e.who.attempt.is_none()
+            && e.extra.is_none()
             && !e.topic
             && !e.key
             && !e.phrase
             && e.marker.is_none()
             && e.hint.is_none()
-            && e.announced.is_none()
             && !e.message.is_empty()
             && !e.categories.iter().any(|&c| counts_alone(c))
     }
@@ -209,7 +207,6 @@ impl Orphans {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::Who;
 
     fn orphan(ts: Option<Ts>, order_ts: Option<Ts>, item: Option<u32>, seq: i64) -> Event {
         Event {
@@ -217,7 +214,7 @@ mod tests {
             order_ts,
             pos: SourcePos::new(3, 1 << 40, item),
             seq,
-            who: Who::default(),
+            who: Default::default(),
             categories: smallvec::smallvec![1],
             marker: None,
             hint: None,
@@ -227,8 +224,7 @@ mod tests {
             error: true,
             level: Level::Error,
             pod: Some("armada-kp-events-1".into()),
-            announced: None,
-            ids: Default::default(),
+            extra: None,
             message: "failed to publish metrics: Client.Timeout exceeded".into(),
             templated: false,
         }

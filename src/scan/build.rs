@@ -135,6 +135,12 @@ impl State<'_, '_> {
         } else {
             crate::event::blank()
         };
+        let (who, extra) = crate::event::split(who);
+        let extra = crate::event::Extra {
+            announced: classifier.announced(&rec.message),
+            ids: ids.into(),
+            ..extra
+        };
         Some(Event {
             ts: at.ts,
             order_ts: at.ts.or(at.carry),
@@ -150,8 +156,7 @@ impl State<'_, '_> {
             error,
             level: rec.level,
             pod: (!pod.is_empty()).then(|| String::from_utf8_lossy(pod).into()),
-            announced: classifier.announced(&rec.message),
-            ids: ids.into(),
+            extra: extra.boxed(),
             message,
             templated: false,
         })
