@@ -193,6 +193,32 @@ impl Event {
     }
 }
 
+#[cfg(test)]
+impl Event {
+    /// An error record at line 1 with nothing else set, for a test to change.
+    pub fn error_for_test(message: &str) -> Event {
+        Event {
+            ts: None,
+            order_ts: None,
+            pos: SourcePos::new(0, 1, None),
+            seq: 0,
+            who: Owner::default(),
+            categories: Cats::new(),
+            marker: None,
+            hint: None,
+            topic: false,
+            key: false,
+            phrase: false,
+            error: true,
+            level: Level::Error,
+            pod: None,
+            extra: None,
+            message: message.into(),
+            templated: false,
+        }
+    }
+}
+
 /// Every input line lands in exactly one of records, continuations, unparsed
 /// or skipped.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -272,26 +298,11 @@ mod tests {
 
     fn about(cluster: Option<&str>, message: &str) -> Event {
         Event {
-            ts: None,
-            order_ts: None,
-            pos: SourcePos::new(0, 1, None),
-            seq: 0,
             who: Owner {
                 cluster: cluster.map(Into::into),
                 ..Owner::default()
             },
-            categories: Cats::new(),
-            marker: None,
-            hint: None,
-            topic: false,
-            key: false,
-            phrase: false,
-            error: true,
-            level: Level::Error,
-            pod: None,
-            extra: None,
-            message: message.into(),
-            templated: false,
+            ..Event::error_for_test(message)
         }
     }
 

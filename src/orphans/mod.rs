@@ -214,19 +214,9 @@ mod tests {
             order_ts,
             pos: SourcePos::new(3, 1 << 40, item),
             seq,
-            who: Default::default(),
             categories: smallvec::smallvec![1],
-            marker: None,
-            hint: None,
-            topic: false,
-            key: false,
-            phrase: false,
-            error: true,
-            level: Level::Error,
             pod: Some("armada-kp-events-1".into()),
-            extra: None,
-            message: "failed to publish metrics: Client.Timeout exceeded".into(),
-            templated: false,
+            ..Event::error_for_test("failed to publish metrics: Client.Timeout exceeded")
         }
     }
 
