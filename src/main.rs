@@ -34,7 +34,8 @@ fn main() -> ExitCode {
 /// glibc raises its mmap threshold whenever a large block is freed; large
 /// blocks then come from the threads' arenas and fragment them, and peak
 /// RSS creeps up with the input's length (100 MB to 1 GiB at the same
-/// rotation activity: +14%, and +4% with the threshold held at its default).
+/// rotation activity: +14%, and +4% to +9% with the threshold held at its
+/// default, the 100 MB figure moving by a few percent from run to run).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn steady_allocator() {
     // SAFETY: sets one allocator parameter, before any other thread starts.
