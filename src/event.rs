@@ -292,6 +292,7 @@ impl Accounting {
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;

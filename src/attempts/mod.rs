@@ -262,12 +262,13 @@ impl Resolver {
         if self.fresh.len() > built.max(16) || (built == 0 && !self.fresh.is_empty()) {
             self.build();
         }
+        let message = e.message();
         let found = self.anywhere.as_ref().and_then(|(ac, ids)| {
-            let m = ac.find(&*e.message())?;
+            let m = ac.find(&*message)?;
             Some(ids[m.pattern().as_usize()].clone())
         });
         found.or_else(|| {
-            let lower = e.message().to_ascii_lowercase();
+            let lower = message.to_ascii_lowercase();
             self.fresh
                 .iter()
                 .find(|id| lower.contains(&id.to_ascii_lowercase()))

@@ -31,25 +31,18 @@ struct Shape {
 /// One occurrence of an orphan record: its time and place. A long log holds
 /// tens of thousands of these ("failed to publish metrics" on every scrape),
 /// so they are kept packed (`Occurrences`), and this is what one unpacks to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Occurrence {
     shape: u32,
-    input: u32,
-    line: u64,
-    /// `SourcePos::item`, `NONE_ITEM` for none.
-    item: u32,
+    pos: SourcePos,
     /// The record had its own time, which is then `order_ts`.
     own_ts: bool,
-    /// `order_ts` in nanoseconds, `NONE_TS` for none.
-    order_ts: i64,
+    order_ts: Option<Ts>,
     /// Its place in the input's own time order (`Event::seq`).
     pub seq: i64,
     /// Its identity for merging overlapping inputs.
     pub key: u64,
 }
-
-const NONE_ITEM: u32 = u32::MAX;
-const NONE_TS: i64 = i64::MIN;
 
 impl Occurrence {
     fn of(e: &Event, key: u64) -> Occurrence {
@@ -57,35 +50,29 @@ impl Occurrence {
         debug_assert!(e.ts.is_none() || e.ts == e.order_ts);
         Occurrence {
             shape: 0,
-            input: e.pos.input,
-            line: e.pos.line,
-            item: e.pos.item().unwrap_or(NONE_ITEM),
+            pos: e.pos,
             own_ts: e.ts.is_some(),
-            order_ts: e.order_ts.map_or(NONE_TS, Ts::nanos),
+            order_ts: e.order_ts,
             seq: e.seq,
             key,
         }
     }
 
     pub fn order_ts(&self) -> Option<Ts> {
-        (self.order_ts != NONE_TS).then(|| Ts::from_nanos(self.order_ts))
+        self.order_ts
     }
 
     pub fn ts(&self) -> Option<Ts> {
-        self.order_ts().filter(|_| self.own_ts)
+        self.order_ts.filter(|_| self.own_ts)
     }
 
     pub fn pos(&self) -> SourcePos {
-        SourcePos::new(
-            self.input,
-            self.line,
-            (self.item != NONE_ITEM).then_some(self.item),
-        )
+        self.pos
     }
 
     /// The analysis's order: time, then input, then the input's own order.
     pub fn sort_key(&self) -> (Option<Ts>, u32, i64) {
-        (self.order_ts(), self.input, self.seq)
+        (self.order_ts, self.pos.input, self.seq)
     }
 }
 
@@ -195,11 +182,10 @@ impl Orphans {
 
     /// The occurrences of the records `chosen` says yes to (by their place
     /// in `shapes`), as whole events.
-    pub fn events_of(&self, chosen: &[bool]) -> impl Iterator<Item = Event> + '_ {
-        let chosen = chosen.to_vec();
+    pub fn events_of<'a>(&'a self, chosen: &'a [bool]) -> impl Iterator<Item = Event> + 'a {
         self.occurrences
             .iter()
-            .filter(move |o| chosen[o.shape as usize])
+            .filter(|o| chosen[o.shape as usize])
             .map(|o| self.event(&o))
     }
 }

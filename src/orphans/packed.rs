@@ -5,6 +5,8 @@
 //! Each is about 20 bytes here, 8 of them the overlap key, which is random.
 
 use super::Occurrence;
+use crate::event::SourcePos;
+use crate::time::Ts;
 use integer_encoding::VarInt;
 
 #[derive(Clone, Default)]
@@ -12,7 +14,17 @@ pub struct Occurrences {
     bytes: Vec<u8>,
     len: usize,
     /// The last one pushed: the next is written against it.
-    last: Occurrence,
+    last: Prev,
+}
+
+/// What the next occurrence is written against. An occurrence with no
+/// time leaves the last time seen in place.
+#[derive(Clone, Copy, Default)]
+struct Prev {
+    input: u32,
+    line: u64,
+    ts: i64,
+    seq: i64,
 }
 
 /// Bit 0 of the flags varint: the record had its own time. Bit 1: it has
@@ -23,39 +35,34 @@ const HAS_TS: u64 = 2;
 impl Occurrences {
     pub fn push(&mut self, o: Occurrence) {
         let prev = self.last;
-        let has_ts = o.order_ts != super::NONE_TS;
-        let item = if o.item == super::NONE_ITEM {
-            0
-        } else {
-            u64::from(o.item) + 1
-        };
+        let item = o.pos.item().map_or(0, |i| u64::from(i) + 1);
         let mut flags = item << 2;
-        if has_ts {
+        if o.order_ts.is_some() {
             flags |= HAS_TS;
         }
         if o.own_ts {
             flags |= OWN_TS;
         }
-        let mut put = |v: u64| {
-            let mut buf = [0u8; 10];
-            let n = v.encode_var(&mut buf);
-            self.bytes.extend_from_slice(&buf[..n]);
-        };
-        put(u64::from(o.shape));
-        put(zigzag(
-            i64::from(o.input).wrapping_sub(i64::from(prev.input)),
-        ));
-        put(zigzag((o.line as i64).wrapping_sub(prev.line as i64)));
-        put(flags);
-        if has_ts {
-            put(zigzag(o.order_ts.wrapping_sub(prev.order_ts)));
+        let ts = o.order_ts.map_or(prev.ts, Ts::nanos);
+        let mut buf = [0u8; 10];
+        let mut put = |n: usize, buf: &[u8]| self.bytes.extend_from_slice(&buf[..n]);
+        put(u64::from(o.shape).encode_var(&mut buf), &buf);
+        // Signed varints are zigzag-coded: a small step either way is short.
+        let input = i64::from(o.pos.input) - i64::from(prev.input);
+        put(input.encode_var(&mut buf), &buf);
+        let line = (o.pos.line as i64).wrapping_sub(prev.line as i64);
+        put(line.encode_var(&mut buf), &buf);
+        put(flags.encode_var(&mut buf), &buf);
+        if o.order_ts.is_some() {
+            put(ts.wrapping_sub(prev.ts).encode_var(&mut buf), &buf);
         }
-        put(zigzag(o.seq.wrapping_sub(prev.seq)));
+        put(o.seq.wrapping_sub(prev.seq).encode_var(&mut buf), &buf);
         self.bytes.extend_from_slice(&o.key.to_le_bytes());
-        // An occurrence with no time is written against the last time seen.
-        self.last = Occurrence {
-            order_ts: if has_ts { o.order_ts } else { prev.order_ts },
-            ..o
+        self.last = Prev {
+            input: o.pos.input,
+            line: o.pos.line,
+            ts,
+            seq: o.seq,
         };
         self.len += 1;
     }
@@ -63,7 +70,7 @@ impl Occurrences {
     pub fn iter(&self) -> Iter<'_> {
         Iter {
             bytes: &self.bytes,
-            prev: Occurrence::default(),
+            prev: Prev::default(),
             left: self.len,
         }
     }
@@ -112,14 +119,14 @@ impl Extend<Occurrence> for Occurrences {
 
 pub struct Iter<'a> {
     bytes: &'a [u8],
-    prev: Occurrence,
+    prev: Prev,
     left: usize,
 }
 
 impl Iter<'_> {
     /// The stream is only ever written by `push`: a short read is a bug.
-    fn take(&mut self) -> u64 {
-        let (v, n) = u64::decode_var(self.bytes).expect("a varint pushed here");
+    fn take<V: VarInt>(&mut self) -> V {
+        let (v, n) = V::decode_var(self.bytes).expect("a varint pushed here");
         self.bytes = &self.bytes[n..];
         v
     }
@@ -134,46 +141,40 @@ impl Iterator for Iter<'_> {
         }
         self.left -= 1;
         let p = self.prev;
-        let shape = self.take() as u32;
-        let input = (i64::from(p.input).wrapping_add(unzigzag(self.take()))) as u32;
-        let line = (p.line as i64).wrapping_add(unzigzag(self.take())) as u64;
-        let flags = self.take();
+        let shape = self.take::<u32>();
+        let input = (i64::from(p.input) + self.take::<i64>()) as u32;
+        let line = (p.line as i64).wrapping_add(self.take::<i64>()) as u64;
+        let flags = self.take::<u64>();
         let has_ts = flags & HAS_TS != 0;
-        let order_ts = if has_ts {
-            p.order_ts.wrapping_add(unzigzag(self.take()))
+        let ts = if has_ts {
+            p.ts.wrapping_add(self.take::<i64>())
         } else {
-            p.order_ts
+            p.ts
         };
-        let seq = p.seq.wrapping_add(unzigzag(self.take()));
+        let seq = p.seq.wrapping_add(self.take::<i64>());
         let (key, rest) = self.bytes.split_at(8);
         self.bytes = rest;
         let key = u64::from_le_bytes(key.try_into().expect("8 bytes"));
-        let item = flags >> 2;
-        let o = Occurrence {
-            shape,
+        let item = (flags >> 2).checked_sub(1).map(|i| i as u32);
+        self.prev = Prev {
             input,
             line,
-            item: item.checked_sub(1).map_or(super::NONE_ITEM, |i| i as u32),
+            ts,
+            seq,
+        };
+        Some(Occurrence {
+            shape,
+            pos: SourcePos::new(input, line, item),
             own_ts: flags & OWN_TS != 0,
-            order_ts: if has_ts { order_ts } else { super::NONE_TS },
+            order_ts: has_ts.then(|| Ts::from_nanos(ts)),
             seq,
             key,
-        };
-        self.prev = Occurrence { order_ts, ..o };
-        Some(o)
+        })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.left, Some(self.left))
     }
-}
-
-fn zigzag(v: i64) -> u64 {
-    ((v << 1) ^ (v >> 63)) as u64
-}
-
-fn unzigzag(v: u64) -> i64 {
-    ((v >> 1) as i64) ^ -((v & 1) as i64)
 }
 
 #[cfg(test)]
@@ -185,27 +186,25 @@ mod tests {
             seed.wrapping_mul(0x9e37_79b9_7f4a_7c15)
                 .rotate_left(k as u32 * 7)
         };
-        let extreme = [i64::MIN, i64::MAX, 0, -1];
+        let extreme = [i64::MIN + 1, i64::MAX, 0, -1];
+        let line = if seed % 11 == 0 {
+            u64::MAX
+        } else {
+            r(3) % 1_000_000
+        };
+        let item = (seed % 3 != 0).then(|| (r(4) % 70_000) as u32);
         Occurrence {
             shape: (r(1) % 5) as u32,
-            input: (r(2) % 3) as u32,
-            line: if seed % 11 == 0 {
-                u64::MAX
-            } else {
-                r(3) % 1_000_000
-            },
-            item: if seed % 3 == 0 {
-                super::super::NONE_ITEM
-            } else {
-                (r(4) % 70_000) as u32
-            },
+            pos: SourcePos::new((r(2) % 3) as u32, line, item),
             own_ts: seed % 2 == 0,
             order_ts: if seed % 5 == 0 {
-                super::super::NONE_TS
+                None
             } else if seed % 13 == 0 {
-                extreme[(seed % 4) as usize]
+                Some(Ts::from_nanos(extreme[(seed % 4) as usize]))
             } else {
-                1_795_143_600_000_000_000 + (r(5) % 1_000_000_000_000) as i64
+                Some(Ts::from_nanos(
+                    1_795_143_600_000_000_000 + (r(5) % 1_000_000_000_000) as i64,
+                ))
             },
             seq: if seed % 17 == 0 {
                 i64::MIN
@@ -247,11 +246,11 @@ mod tests {
         for k in 0..10_000u64 {
             packed.push(Occurrence {
                 shape: (k % 3) as u32,
-                input: 0,
-                line: 40 + k * 97,
-                item: super::super::NONE_ITEM,
+                pos: SourcePos::new(0, 40 + k * 97, None),
                 own_ts: true,
-                order_ts: 1_795_143_600_000_000_000 + k as i64 * 15_000_000_000,
+                order_ts: Some(Ts::from_nanos(
+                    1_795_143_600_000_000_000 + k as i64 * 15_000_000_000,
+                )),
                 seq: 40 + k as i64 * 95,
                 key: k.wrapping_mul(0x9e37_79b9_7f4a_7c15),
             });
