@@ -14,11 +14,11 @@ pub mod attempts;
 pub mod classify;
 pub mod config;
 pub mod decode;
+pub mod engine;
 pub mod envelope;
 pub mod error;
 pub mod event;
 pub mod fetch;
-pub mod follow;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod live;

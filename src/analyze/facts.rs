@@ -38,10 +38,13 @@ pub fn of(c: &Cluster, events: &[Event], cats: &[Category], cfg: &Config) -> Clu
     }
 }
 
-/// The lines evidence is chosen from: the failing streak or, for a rotated
-/// cluster, the failures it got past.
+/// The lines evidence is chosen from: the failures since the latest
+/// success or, for a rotated cluster, the failures it got past. A cluster
+/// that rotated and then started again shows only what came after: the
+/// failures it got past are history, counted in its attempts (and
+/// `--follow` lets go of their text).
 fn pool(c: &Cluster) -> &[usize] {
-    if c.streak().is_empty() {
+    if c.status == Status::Rotated {
         c.failure_events()
     } else {
         c.streak()

@@ -153,12 +153,15 @@ pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
     } else {
         cfg.inputs.clone()
     };
-    let read = specs
-        .iter()
-        .enumerate()
-        .map(|(i, spec)| read_input(&scanner, i as u32, spec))
-        .collect();
-    conclude(cfg, &classifier.pack, read)
+    let mut engine = crate::engine::Engine::batch(cfg, &scanner);
+    for spec in &specs {
+        let i = engine.add(spec.name());
+        match source::open(spec) {
+            Ok(opened) => engine.read(i, opened),
+            Err(e) => engine.end(i, Some(e)),
+        }
+    }
+    engine.finish()
 }
 
 /// One input as scanned: its summary, its events and their keys, and the
@@ -329,16 +332,6 @@ pub fn assemble(
         alert,
         next_step,
     }
-}
-
-/// Opens and scans one input, keeping whatever was read before an error.
-fn read_input(scanner: &Scanner<'_>, index: u32, spec: &InputSpec) -> ReadInput {
-    let input = match source::open(spec) {
-        Ok(i) => i,
-        Err(e) => return ReadInput::unopened(spec.name(), e),
-    };
-    let (scanned, error) = scanner.scan(index, &input.name, input.gzip, input.reader);
-    ReadInput::new(input.name, input.gzip, scanned, error)
 }
 
 impl ReadInput {

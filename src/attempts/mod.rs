@@ -76,13 +76,9 @@ pub fn adopt(events: &mut Vec<Event>, orphans: &Orphans) {
     }
 }
 
-/// Attempts kept current while events arrive: each event is applied the
-/// moment it comes, in the order given. The batch analysis gives it every
-/// event in time order, with ids and correlation ids learned from the whole
-/// input first; a live one (`--follow`) learns them as they come, so an
-/// event that names only an id seen later stays unowned until the final
-/// report, which is built the batch way.
-pub struct Tracker<'p> {
+/// Attempts built event by event, in time order, with ids and correlation
+/// ids learned from the whole input first.
+struct Tracker<'p> {
     st: State<'p>,
     resolve: Resolver,
     /// How many records stated each retry budget.
@@ -90,13 +86,6 @@ pub struct Tracker<'p> {
 }
 
 impl<'p> Tracker<'p> {
-    /// A tracker that learns ids as events arrive.
-    pub fn new(pack: &'p Pack) -> Tracker<'p> {
-        let mut t = Tracker::with(pack, Resolver::default());
-        t.st.watch_rotations = true;
-        t
-    }
-
     fn with(pack: &'p Pack, resolve: Resolver) -> Tracker<'p> {
         Tracker {
             st: State {
@@ -106,18 +95,15 @@ impl<'p> Tracker<'p> {
                 unattributed: Vec::new(),
                 not_understood: Vec::new(),
                 global_round: 0,
-                rotated: None,
-                watch_rotations: false,
             },
             resolve,
             stated: BTreeMap::new(),
         }
     }
 
-    /// Applies event `i`, the latest to arrive. Returns whether the
-    /// attempts refer to it from now on; if not, a live caller may drop it
-    /// (it is the last, so no other index moves).
-    pub fn push(&mut self, i: usize, events: &mut [Event]) -> bool {
+    /// Applies event `i`, the next in time order. Returns whether the
+    /// attempts refer to it from now on.
+    fn push(&mut self, i: usize, events: &mut [Event]) -> bool {
         self.resolve.learn(&events[i]);
         if let Some(b) = events[i].budget() {
             *self.stated.entry(b).or_default() += 1;
@@ -128,33 +114,8 @@ impl<'p> Tracker<'p> {
         }
     }
 
-    /// The cluster the last `push` rotated, when its line named it, and
-    /// the failure events the cluster got past (indices, as `push` took).
-    pub fn take_rotated(&mut self) -> Option<(Arc<str>, &[usize])> {
-        let id = self.st.rotated.take()?;
-        let at = self.st.index.find(&self.st.clusters, &id)?;
-        Some((id, self.st.clusters[at].failure_events()))
-    }
-
-    /// The attempts as they stand, without ending anything: errors still
-    /// waiting for a failure stay waiting, and no event is written.
-    pub fn snapshot(&self, events: &[Event]) -> Rebuilt {
-        let clusters = self
-            .st
-            .clusters
-            .iter()
-            .cloned()
-            .map(|mut c| {
-                let marked = take_pending(&mut c, self.st.pack);
-                conclude(&mut c, events, self.st.pack, &marked);
-                c
-            })
-            .collect();
-        self.rebuilt(clusters)
-    }
-
     /// The attempts at the end of the input.
-    pub fn finish(mut self, events: &mut [Event]) -> Rebuilt {
+    fn finish(mut self, events: &mut [Event]) -> Rebuilt {
         let pack = self.st.pack;
         self.st.index = Index::default();
         let clusters = std::mem::take(&mut self.st.clusters)
@@ -297,12 +258,6 @@ struct Index {
 }
 
 impl Index {
-    fn find(&self, clusters: &[Cluster], id: &str) -> Option<usize> {
-        use std::hash::BuildHasher;
-        let hash = self.hasher.hash_one(id);
-        self.table.find(hash, |&i| *clusters[i].id == *id).copied()
-    }
-
     /// The place of cluster `id`, added to `clusters` if new.
     fn at(&mut self, clusters: &mut Vec<Cluster>, id: Arc<str>, global_round: u32) -> usize {
         use std::hash::BuildHasher;
@@ -331,11 +286,6 @@ struct State<'p> {
     /// Bumped by each new key detected with no cluster named: every
     /// cluster's next event then starts a new round.
     global_round: u32,
-    /// The cluster the latest event rotated, when it named the cluster
-    /// itself: `--follow` lets go of the text of the failures it got past.
-    rotated: Option<Arc<str>>,
-    /// Only a live tracker says which cluster rotated.
-    watch_rotations: bool,
 }
 
 impl State<'_> {
@@ -402,9 +352,6 @@ impl State<'_> {
                 events[i].marker = Some(Marker::Succeeded);
                 release_pending(c, events, pack);
                 succeed(c, &events[i]);
-                if self.watch_rotations && events[i].who.cluster.is_some() {
-                    self.rotated = Some(c.id.clone());
-                }
                 return false;
             }
             Act::Failure => {

@@ -26,6 +26,21 @@ impl Exit {
         self as u8
     }
 
+    /// The status of a triage for scripts: an unreadable input beats the
+    /// verdict, because the part not read could change it.
+    pub fn of(triage: &kp_triage::analyze::Triage) -> Exit {
+        use kp_triage::verdict::Decision;
+        // The verdict weighs every cluster, so the status does too, whatever
+        // --cluster/--crn narrowed the tables to.
+        match triage.verdict.verdict {
+            _ if triage.input_errors().next().is_some() => Exit::Error,
+            Decision::Hold | Decision::Recommended | Decision::Wait => Exit::Failures,
+            Decision::NotNeeded if !triage.unattributed.is_empty() => Exit::Failures,
+            Decision::NotNeeded => Exit::Clean,
+            Decision::NoEvidence => Exit::NoEvidence,
+        }
+    }
+
     /// One line for `--help` and the man page.
     pub fn meaning(self) -> &'static str {
         match self {

@@ -11,7 +11,6 @@ use kp_triage::fetch::{logdna, neutralise};
 use kp_triage::redact::Redactor;
 use kp_triage::report;
 use kp_triage::source::InputSpec;
-use kp_triage::verdict::Decision;
 use std::io::{self, Write};
 
 pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
@@ -47,7 +46,7 @@ pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
     for e in triage.input_errors() {
         kp_triage::term::eprint_error(e);
     }
-    Ok(exit_status(&triage))
+    Ok(Exit::of(&triage))
 }
 
 /// COLUMNS when set to a number, else the width of the terminal on stdout,
@@ -65,20 +64,6 @@ fn write_report(triage: &analyze::Triage, format: report::OutputFormat) -> io::R
     let mut out = io::BufWriter::new(io::stdout().lock());
     report::render(triage, format, &mut out)?;
     out.flush()
-}
-
-/// The status for scripts: an unreadable input beats the verdict, because
-/// the part not read could change it (see `Exit`).
-pub(super) fn exit_status(triage: &analyze::Triage) -> Exit {
-    // The verdict weighs every cluster, so the status does too, whatever
-    // --cluster/--crn narrowed the tables to.
-    match triage.verdict.verdict {
-        _ if triage.input_errors().next().is_some() => Exit::Error,
-        Decision::Hold | Decision::Recommended | Decision::Wait => Exit::Failures,
-        Decision::NotNeeded if !triage.unattributed.is_empty() => Exit::Failures,
-        Decision::NotNeeded => Exit::Clean,
-        Decision::NoEvidence => Exit::NoEvidence,
-    }
 }
 
 /// Fetches the export into a temporary file and points the config at it.

@@ -14,7 +14,10 @@
 pub use super::pods::{parse_pods, Container, Pod};
 pub use super::process::{Killer, LogReader};
 
-use super::process::{self, failed};
+pub use super::error::KubectlError;
+
+use super::error::failed;
+use super::process;
 use crate::time::Ts;
 use std::io;
 use std::path::PathBuf;
@@ -73,37 +76,6 @@ pub struct LogStream {
     pub follow: bool,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum KubectlError {
-    #[error("cannot run {program}: {cause} (install kubectl, or put it on the PATH)")]
-    Spawn { program: String, cause: io::Error },
-
-    #[error("`{command}` failed ({status}): {stderr}{hint}")]
-    Failed {
-        command: String,
-        status: String,
-        stderr: String,
-        hint: &'static str,
-    },
-
-    #[error("`{command}` did not print a pod list: {cause}")]
-    BadList {
-        command: String,
-        cause: serde_json::Error,
-    },
-
-    #[error(
-        "no pods match the selector {selector} in namespace {namespace} ({context}): \
-         check --selector, --namespace and --context; \
-         `kubectl get pods -n {namespace} --show-labels` lists the pods and their labels"
-    )]
-    NoPods {
-        namespace: String,
-        selector: String,
-        context: String,
-    },
-}
-
 impl Target {
     /// `--context C -n NS`, before the command.
     fn base(&self) -> Vec<String> {
@@ -137,11 +109,10 @@ impl Target {
         );
         args.push("--request-timeout=60s".into());
         let command = self.display(&args);
-        let out = Command::new(&self.program)
-            .args(&args)
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|cause| self.spawn_error(cause))?;
+        let mut cmd = Command::new(&self.program);
+        cmd.args(&args).stdin(Stdio::null());
+        process::own_group(&mut cmd);
+        let out = cmd.output().map_err(|cause| self.spawn_error(cause))?;
         if !out.status.success() {
             return Err(failed(command, &out.status, &out.stderr));
         }

@@ -3,6 +3,7 @@
 //! pods merge in time order like several files, and following every pod is
 //! a reader per pod feeding the same merge.
 
+mod error;
 pub mod kubectl;
 mod pods;
 mod process;

@@ -2,7 +2,7 @@
 //! at the end its exit status and stderr become the error, if any. A reader
 //! dropped early (a follow ended by Ctrl-C) ends its process.
 
-use super::kubectl::KubectlError;
+use super::error::failed;
 use std::io::{self, Read};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -16,12 +16,13 @@ pub(super) fn spawn(
     args: &[String],
     command: String,
 ) -> io::Result<LogReader> {
-    let mut child = Command::new(program)
-        .args(args)
+    let mut cmd = Command::new(program);
+    cmd.args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
+        .stderr(Stdio::piped());
+    own_group(&mut cmd);
+    let mut child = cmd.spawn()?;
     let stdout = child.stdout.take().expect("stdout is piped");
     let mut stderr = child.stderr.take().expect("stderr is piped");
     // Drained on its own thread, so a chatty stderr never blocks the child.
@@ -120,74 +121,16 @@ fn take(child: &Mutex<Option<Child>>) -> Option<Child> {
     child.lock().ok().and_then(|mut c| c.take())
 }
 
-pub(super) fn failed(
-    command: String,
-    status: &std::process::ExitStatus,
-    stderr: &[u8],
-) -> KubectlError {
-    let text = String::from_utf8_lossy(stderr);
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let stderr = if lines.is_empty() {
-        "no message".to_string()
-    } else {
-        lines.join("; ")
-    };
-    let status = match status.code() {
-        Some(c) => format!("exit status {c}"),
-        None => "killed by a signal".to_string(),
-    };
-    KubectlError::Failed {
-        hint: hint(&stderr),
-        command,
-        status,
-        stderr,
-    }
-}
-
-/// What to do about the errors an engineer meets most.
-fn hint(stderr: &str) -> &'static str {
-    let s = stderr.to_ascii_lowercase();
-    if s.contains("context") && s.contains("does not exist") {
-        " (`kubectl config get-contexts` lists the contexts; choose one with --context)"
-    } else if s.contains("forbidden") {
-        " (your user may not read pods or their logs there: check the namespace, the context and your access)"
-    } else if s.contains("unauthorized") || s.contains("must be logged in") {
-        " (log in to the cluster again: the credentials in the kubeconfig were refused)"
-    } else if s.contains("connection refused")
-        || s.contains("no such host")
-        || s.contains("timeout")
+/// A terminal's Ctrl-C signals its whole foreground process group. kubectl
+/// runs in a group of its own, so the signal reaches kp-triage alone: its
+/// children end when it ends them, and their end is never read as a failed
+/// input.
+pub(super) fn own_group(cmd: &mut Command) {
+    #[cfg(unix)]
     {
-        " (the API server did not answer: check the context, the VPN and KUBECONFIG)"
-    } else {
-        ""
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[cfg(unix)]
-    #[test]
-    fn failures_quote_stderr_with_a_hint() {
-        let e = failed(
-            "kubectl get pods".into(),
-            &exit_status(1),
-            b"error: context \"nope\" does not exist\n",
-        );
-        let text = e.to_string();
-        assert!(text.contains("exit status 1"), "{text}");
-        assert!(text.contains("context \"nope\" does not exist"), "{text}");
-        assert!(text.contains("get-contexts"), "{text}");
-    }
-
-    #[cfg(unix)]
-    fn exit_status(code: i32) -> std::process::ExitStatus {
-        use std::os::unix::process::ExitStatusExt;
-        std::process::ExitStatus::from_raw(code << 8)
-    }
+    #[cfg(not(unix))]
+    let _ = cmd;
 }

@@ -3,18 +3,20 @@
 //! piece of log text (cluster ids, category ids from a user's pack) passes
 //! the terminal neutraliser first.
 
-use super::reasons::shout;
+use super::reasons::{headline, shout};
 use super::table::paint;
-use super::text::{clip, count, ts};
+use super::text::{clip, count, ts, wrap};
 use crate::analyze::Triage;
-use crate::follow::{Change, ClusterView, View};
+use crate::attempts::Cluster;
+use crate::engine::{Change, Snapshot};
 use crate::term::safe;
 use crate::time::Ts;
+use crate::verdict::Decision;
 use serde_json::json;
 use std::io;
 
-/// What the panel says besides the view: where the lines come from, how
-/// fast, and the clock.
+/// What the panel says besides the snapshot: where the lines come from,
+/// how fast, and the clock.
 pub struct Panel<'a> {
     pub source: &'a str,
     pub lines_per_sec: f64,
@@ -25,58 +27,112 @@ pub struct Panel<'a> {
     pub rows: usize,
 }
 
-/// The panel's lines, each at most `p.width` columns.
-pub fn panel(v: &View, p: &Panel<'_>) -> Vec<String> {
+/// The time of day: the panel gives the date once, in its header.
+fn clock(t: Option<Ts>) -> String {
+    t.map_or_else(
+        || "-".to_string(),
+        |t| t.to_datetime().format("%H:%M:%S").to_string(),
+    )
+}
+
+/// The panel's lines, each at most `p.width` columns, fewer than `p.rows`.
+pub fn panel(s: &Snapshot, p: &Panel<'_>) -> Vec<String> {
     let w = p.width.max(40);
-    let mut out = Vec::new();
-    let last = match (v.last_event, p.now) {
-        (Some(t), Some(now)) => format!(
-            "last rotation event {} ({} ago)",
-            ts(Some(t)),
-            super::text::span(now.secs_since(t))
-        ),
-        (Some(t), None) => format!("last rotation event {}", ts(Some(t))),
-        (None, _) => "no rotation event yet".to_string(),
-    };
-    out.push(clip_line(
-        &format!(
-            "kp-triage following {} · {} · {:.0} lines/s · {last}",
-            safe(p.source),
-            count(v.lines as usize, "line", "lines"),
-            p.lines_per_sec
-        ),
-        w,
-    ));
+    let t = &s.triage;
+    let mut out = header(s, p, w);
+    let failing = s.failing();
     let counts = format!(
         "({} failing, {} rotated, {}{})",
-        v.failing,
-        v.rotated,
-        count(v.clusters_total, "cluster", "clusters"),
-        if v.unattributed > 0 {
+        failing,
+        s.rotated(),
+        count(t.clusters_total, "cluster", "clusters"),
+        if t.unattributed.is_empty() {
+            String::new()
+        } else {
             format!(
                 ", {} tied to no cluster",
-                count(v.unattributed, "failure", "failures")
+                count(t.unattributed.len(), "failure", "failures")
             )
-        } else {
-            String::new()
         }
     );
-    let name = shout(v.verdict);
+    let d = t.verdict.verdict;
+    let name = shout(d);
+    let provisional = if s.provisional { " PROVISIONAL" } else { "" };
     out.push(painted(
-        format!("Verdict: {name}  {counts}"),
+        format!("Verdict: {name}{provisional}  {counts}"),
         w,
-        (9, &name, v.verdict.name(), p.color),
+        (9, &name, d.name(), p.color),
     ));
-    if v.newest_first {
+    if s.provisional {
         out.push(clip_line(
-            "Time runs backwards in this input (an export?): the live view applies it out of order; trust the final report.",
+            "Still reading what was already written: the verdict may change with it.",
             w,
         ));
     }
+    out.extend(next(t, w));
+    for down in &s.down {
+        out.push(clip_line(
+            &format!(
+                "! {} stopped: {} (trying again)",
+                safe(&down.input),
+                safe(&down.why)
+            ),
+            w,
+        ));
+    }
+    clusters(s, p, w, &mut out);
+    out.push(clip_line("Ctrl-C stops and prints the full report.", w));
+    out
+}
+
+/// Where the lines come from, and when the latest rotation event was.
+fn header(s: &Snapshot, p: &Panel<'_>, w: usize) -> Vec<String> {
+    let first = format!(
+        "kp-triage following {} · {} · {:.0} lines/s",
+        safe(p.source),
+        count(s.lines as usize, "line", "lines"),
+        p.lines_per_sec
+    );
+    let last = s.last_event();
+    let day = last
+        .or(p.now)
+        .map(|t| t.to_datetime().format("%Y-%m-%d").to_string());
+    let second = match (last, p.now) {
+        (Some(t), Some(now)) => format!(
+            "last rotation event {} ({} ago)",
+            clock(Some(t)),
+            super::text::span(now.secs_since(t))
+        ),
+        (Some(t), None) => format!("last rotation event {}", clock(Some(t))),
+        (None, _) => "no rotation event yet".to_string(),
+    };
+    let second = match day {
+        Some(d) => format!("{d} · {second}"),
+        None => second,
+    };
+    vec![clip_line(&first, w), clip_line(&second, w)]
+}
+
+/// The hold's cause, or the step to take, when there is one to take.
+fn next(t: &Triage, w: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    if matches!(t.verdict.verdict, Decision::Hold | Decision::Recommended) {
+        out.extend(wrap(&safe(&headline(t)), w).into_iter().take(3));
+    }
+    let command = t.next_step.as_ref().and_then(|n| n.command.as_deref());
+    if let (Decision::Recommended, Some(c)) = (t.verdict.verdict, command) {
+        out.push(clip_line(&format!("Next: {}", safe(c)), w));
+    }
+    out
+}
+
+/// The failing clusters, as many as the terminal has room for.
+fn clusters(s: &Snapshot, p: &Panel<'_>, w: usize, out: &mut Vec<String>) {
+    let t = &s.triage;
     // The panel stays shorter than the terminal: a line scrolled off the
     // top could not be drawn over again.
     let room = p.rows.saturating_sub(out.len() + 4);
-    let shown: Vec<&ClusterView> = v
+    let shown: Vec<&Cluster> = t
         .clusters
         .iter()
         .filter(|c| c.status.is_failing())
@@ -93,21 +149,20 @@ pub fn panel(v: &View, p: &Panel<'_>) -> Vec<String> {
     }
     for c in &shown {
         let status = format!("{:<10}", c.status.name());
+        let cause = c.root_cause.map(|k| t.category(k).id.to_string());
         let line = format!(
             "  {:<24} {status} {:<22} {:>6}  {}",
             clip(&safe(&c.id), 23),
-            clip(&safe(c.cause.as_deref().unwrap_or("-")), 21),
-            c.failed_attempts,
-            ts(c.last_seen)
+            clip(&safe(cause.as_deref().unwrap_or("-")), 21),
+            c.failed_attempts(),
+            clock(c.last_seen)
         );
         out.push(painted(line, w, (27, &status, c.status.name(), p.color)));
     }
-    let hidden = v.failing.saturating_sub(shown.len());
+    let hidden = s.failing().saturating_sub(shown.len());
     if hidden > 0 {
         out.push(clip_line(&format!("  ... and {hidden} more failing"), w));
     }
-    out.push(clip_line("Ctrl-C stops and prints the full report.", w));
-    out
 }
 
 /// A line cut to `w` columns, with the word at byte `at` in the colour of
@@ -136,6 +191,7 @@ fn clip_line(s: &str, w: usize) -> String {
 
 /// One change as a line of text.
 pub fn change_line(c: &Change) -> String {
+    let mark = |p: bool| if p { " (provisional)" } else { "" };
     match c {
         Change::Cluster {
             cluster,
@@ -143,22 +199,42 @@ pub fn change_line(c: &Change) -> String {
             to,
             cause,
             at,
+            provisional,
         } => {
             let cause = cause
                 .as_deref()
                 .map(|k| format!(" (cause: {})", safe(k)))
                 .unwrap_or_default();
             format!(
-                "{} cluster {}: {} -> {}{cause}",
+                "{} cluster {}: {} -> {}{cause}{}",
                 ts(*at),
                 safe(cluster),
                 from.map_or("new", |s| s.name()),
-                to.name()
+                to.name(),
+                mark(*provisional)
             )
         }
-        Change::Verdict { from, to, at } => {
-            format!("{} verdict: {} -> {}", ts(*at), from.name(), to.name())
-        }
+        Change::Verdict {
+            from,
+            to,
+            at,
+            provisional,
+        } => format!(
+            "{} verdict: {} -> {}{}",
+            ts(*at),
+            from.name(),
+            to.name(),
+            mark(*provisional)
+        ),
+        Change::Source { input, down, why } => match (down, why) {
+            (true, Some(why)) => format!(
+                "source {} stopped: {} (trying again)",
+                safe(input),
+                safe(why)
+            ),
+            (true, None) => format!("source {} stopped (trying again)", safe(input)),
+            (false, _) => format!("source {} delivers again", safe(input)),
+        },
     }
 }
 
@@ -175,63 +251,4 @@ pub fn change_json(c: &Change) -> String {
 /// ...}`, the report being the document `analyze -o json` prints.
 pub fn report_json(t: &Triage, out: &mut dyn io::Write) -> io::Result<()> {
     super::json::render_line(t, out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::attempts::Status;
-    use crate::verdict::Decision;
-
-    fn view(failing: usize) -> View {
-        let clusters = (0..failing)
-            .map(|i| ClusterView {
-                id: format!("c{i:019}\u{202e}-and-a-very-long-tail-{i}"),
-                status: Status::Exhausted,
-                cause: Some("a_cause_id_longer_than_its_column".into()),
-                failed_attempts: 3,
-                last_seen: crate::time::parse_iso("2026-11-20T03:01:02Z"),
-            })
-            .collect();
-        View {
-            verdict: Decision::Recommended,
-            clusters_total: failing + 2,
-            failing,
-            rotated: 2,
-            clusters,
-            unattributed: 1,
-            lines: 123_456,
-            last_event: crate::time::parse_iso("2026-11-20T03:01:05Z"),
-            newest_first: true,
-        }
-    }
-
-    fn visible(s: &str) -> String {
-        String::from_utf8(strip_ansi_escapes::strip(s)).unwrap()
-    }
-
-    #[test]
-    fn every_line_fits_the_width_and_the_panel_the_terminal() {
-        for (width, rows, color) in [(40, 10, true), (80, 24, false), (100, 12, true)] {
-            let p = Panel {
-                source: "stdin\u{1b}[2J",
-                lines_per_sec: 410.0,
-                now: crate::time::parse_iso("2026-11-20T03:02:05Z"),
-                width,
-                color,
-                rows,
-            };
-            let lines = panel(&view(30), &p);
-            assert!(lines.len() < rows, "{rows} rows: {lines:#?}");
-            for l in &lines {
-                let v = visible(l);
-                assert!(super::super::text::width(&v) <= width, "{width}: {v:?}");
-                assert!(!v.contains('\u{202e}'), "{v:?}");
-            }
-            // The source's escape is shown, not obeyed.
-            assert!(!lines[0].contains('\u{1b}'), "{:?}", lines[0]);
-            assert!(lines.iter().any(|l| l.contains("more failing")));
-            assert_eq!(color, lines[1].contains('\u{1b}'), "{:?}", lines[1]);
-        }
-    }
 }

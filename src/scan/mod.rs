@@ -67,6 +67,19 @@ pub struct Collected {
     texts: intern::Interner,
 }
 
+/// A copy of what was kept, for a snapshot: its texts are shared with the
+/// original, and the few events still to come need no sharing of their own.
+impl Clone for Collected {
+    fn clone(&self) -> Collected {
+        Collected {
+            events: self.events.clone(),
+            keys: self.keys.clone(),
+            orphans: self.orphans.clone(),
+            texts: intern::Interner::default(),
+        }
+    }
+}
+
 impl Collected {
     /// Lets go of the kept texts no event holds any more.
     pub fn purge_texts(&mut self) {
@@ -120,6 +133,7 @@ pub struct Scanned {
 
 /// What only the end of an input settles about the events already handed
 /// on: the year of times that had none, and which way time ran.
+#[derive(Clone, Default)]
 pub struct Ending {
     pub acct: Accounting,
     pub notes: Vec<Note>,
@@ -190,14 +204,27 @@ impl<'a> Scanner<'a> {
         sink: &mut dyn Sink,
     ) -> (Ending, Option<Error>) {
         let mut feed = self.feed(input);
+        let failure = self.read_into(&mut feed, name, gzip, rdr, sink);
+        (feed.finish(sink), failure)
+    }
+
+    /// Reads `rdr` to its end into `feed`, on `threads` workers. A read
+    /// error ends the reading; every line before it has been fed.
+    pub fn read_into(
+        &self,
+        feed: &mut Feed<'_, 'a>,
+        name: &str,
+        gzip: bool,
+        rdr: impl Read + Send,
+        sink: &mut dyn Sink,
+    ) -> Option<Error> {
         let error = if self.threads > 1 {
-            pipeline::threaded(self, &mut feed, rdr, self.threads, sink)
+            pipeline::threaded(self, feed, rdr, self.threads, sink)
         } else {
-            pipeline::sequential(&mut feed, rdr, sink)
+            pipeline::sequential(feed, rdr, sink)
         };
         let lines = feed.st.acct.lines;
-        let failure = error.map(|cause| read_error(name, gzip, lines, cause));
-        (feed.finish(sink), failure)
+        error.map(|cause| read_error(name, gzip, lines, cause))
     }
 
     /// A scan fed line by line, for a stream that is still being written.
@@ -228,6 +255,7 @@ fn read_error(name: &str, gzip: bool, lines: u64, cause: std::io::Error) -> Erro
 /// (`--follow`), where lines arrive as they are written. The same lines give
 /// the same events as a batch scan, unless `idle` closed a record whose
 /// continuation lines came later (they are counted as late).
+#[derive(Clone)]
 pub struct Feed<'s, 'a> {
     st: State<'s, 'a>,
     /// Physical lines so far (a JSON envelope line may hold many entries).
@@ -290,6 +318,7 @@ impl Feed<'_, '_> {
 }
 
 /// The record builder's state for one input.
+#[derive(Clone)]
 struct State<'s, 'a> {
     scanner: &'s Scanner<'a>,
     input: u32,

@@ -9,12 +9,13 @@ use crate::time::{PartialTs, Ts};
 /// records of the same time are broken in the input's own time order.
 /// Full times decide; an input with none (bare klog, stern's short times)
 /// is judged by its year-less times.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct Order {
     full: Steps<Ts>,
     partial: Steps<PartialTs>,
 }
 
+#[derive(Clone)]
 struct Steps<T> {
     last: Option<T>,
     back: u64,
@@ -74,7 +75,7 @@ impl Order {
 /// takes its year from the full time nearest before it in the input; the
 /// records before the first full time take it from that one, wherever it
 /// comes, so until the input ends their year is only a guess from the clock.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct Years {
     /// The first full time seen in the input.
     hint: Option<Ts>,

@@ -7,6 +7,7 @@
 
 use super::pre::{pre, Pre};
 use super::{Feed, Scanner, Sink};
+use crate::source::batch::{Batch, Filled};
 use crate::source::LineReader;
 use rayon::prelude::*;
 use std::io::{self, Read};
@@ -26,11 +27,10 @@ fn batch_bytes() -> usize {
 }
 const IN_FLIGHT: usize = 4;
 
-#[derive(Default)]
-struct Batch {
-    data: Vec<u8>,
-    /// Each line's span in `data`, and whether it was cut at the maximum.
-    lines: Vec<(usize, usize, bool)>,
+/// A batch of lines and their pre-pass, or the read error that ended the
+/// input after them.
+struct Work {
+    batch: Batch,
     pre: Vec<Pre>,
     error: Option<io::Error>,
 }
@@ -48,22 +48,22 @@ pub(super) fn threaded(
         Ok(p) => p,
         Err(_) => return sequential(feed, rdr, sink),
     };
-    let (tx, rx) = mpsc::sync_channel::<Batch>(IN_FLIGHT);
+    let (tx, rx) = mpsc::sync_channel::<Work>(IN_FLIGHT);
     // Spent batches go back to the reader, which refills them: the same few
     // buffers carry the whole input, so memory does not creep up with the
     // input's length as freed batches scatter over the threads' heaps.
-    let (back, spent) = mpsc::channel::<Batch>();
+    let (back, spent) = mpsc::channel::<Work>();
     std::thread::scope(|s| {
         s.spawn(|| read_batches(scanner, rdr, &pool, tx, spent));
-        for mut batch in rx {
-            for (&(start, end, cut), p) in batch.lines.iter().zip(batch.pre.drain(..)) {
-                feed.take(&batch.data[start..end], p, cut, sink);
+        for mut work in rx {
+            for ((line, cut), p) in work.batch.lines().zip(work.pre.drain(..)) {
+                feed.take(line, p, cut, sink);
             }
-            if batch.error.is_some() {
-                return batch.error;
+            if work.error.is_some() {
+                return work.error;
             }
             // The reader may have finished; then the batch is simply dropped.
-            let _ = back.send(batch);
+            let _ = back.send(work);
         }
         None
     })
@@ -73,8 +73,8 @@ fn read_batches(
     scanner: &Scanner<'_>,
     rdr: impl Read,
     pool: &rayon::ThreadPool,
-    tx: mpsc::SyncSender<Batch>,
-    spent: mpsc::Receiver<Batch>,
+    tx: mpsc::SyncSender<Work>,
+    spent: mpsc::Receiver<Work>,
 ) {
     let mut lines = LineReader::new(rdr);
     let size = batch_bytes();
@@ -92,55 +92,33 @@ fn read_batches(
                 Err(_) => return,
             }
         };
-        let mut b = match next {
-            Some(mut b) => {
-                b.data.clear();
-                b.lines.clear();
-                b.pre.clear();
-                // A batch that once held a huge line gives its memory back.
-                if b.data.capacity() > 4 * (size.min(BATCH) + 4096) {
-                    b.data = Vec::with_capacity(size.min(BATCH) + 4096);
-                }
-                b
+        let mut work = next.unwrap_or_else(|| {
+            made += 1;
+            Work {
+                batch: Batch::default(),
+                pre: Vec::new(),
+                error: None,
             }
-            None => {
-                made += 1;
-                Batch {
-                    data: Vec::with_capacity(size.min(BATCH) + 4096),
-                    ..Batch::default()
-                }
+        });
+        work.batch.clear(size.min(BATCH));
+        let done = match work.batch.fill(&mut lines, size, false) {
+            Filled::Full | Filled::Waiting => false,
+            Filled::Ended => true,
+            Filled::Failed(e) => {
+                work.error = Some(e);
+                true
             }
         };
-        let mut done = false;
-        while b.data.len() < size {
-            match lines.next_line() {
-                Ok(Some(l)) => {
-                    let start = b.data.len();
-                    b.data.extend_from_slice(l);
-                    b.lines.push((start, b.data.len(), lines.truncated()));
-                }
-                Ok(None) => {
-                    done = true;
-                    break;
-                }
-                Err(e) => {
-                    b.error = Some(e);
-                    done = true;
-                    break;
-                }
-            }
-        }
-        let (classifier, app) = (scanner.classifier, scanner.app);
-        let (data, lines_of) = (&b.data, &b.lines);
+        let (classifier, app, b) = (scanner.classifier, scanner.app, &work.batch);
         pool.install(|| {
-            lines_of
-                .par_iter()
+            (0..b.len())
+                .into_par_iter()
                 .with_min_len(256)
-                .map(|&(s, e, _)| pre(&data[s..e], classifier, app))
-                .collect_into_vec(&mut b.pre)
+                .map(|i| pre(b.line(i).0, classifier, app))
+                .collect_into_vec(&mut work.pre)
         });
         // The receiver stops early only when the scan itself stopped.
-        if tx.send(b).is_err() || done {
+        if tx.send(work).is_err() || done {
             return;
         }
     }

@@ -10,7 +10,7 @@ use crate::event::SourcePos;
 use crate::time::{PartialTs, Ts};
 
 /// The record being gathered for one pod.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct Group {
     pub(super) pod: Vec<u8>,
     pub(super) active: bool,

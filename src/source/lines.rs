@@ -102,6 +102,15 @@ impl<R: Read> LineReader<R> {
         }
     }
 
+    /// The start of a line not ended yet, as far as it has been read (a
+    /// stream stopped mid-line still owes it).
+    pub fn pending(&self) -> &[u8] {
+        if self.discarding {
+            return &[];
+        }
+        &self.buf[self.start..self.end]
+    }
+
     /// Whether the line last returned was cut at the maximum length.
     pub fn truncated(&self) -> bool {
         self.truncated

@@ -2,6 +2,7 @@
 //! compression and text encoding by their first bytes, and hands out lines
 //! from a rolling buffer.
 
+pub mod batch;
 mod keyfile;
 mod lines;
 mod tail;
@@ -10,7 +11,7 @@ mod utf16;
 
 pub use keyfile::{read_key_file, KEY_FILE_MAX};
 pub use lines::{LineReader, MAX_LINE, MAX_PAGE};
-pub use tail::Tail;
+pub use tail::{follow, Tail};
 pub use unpack::Compression;
 pub use utf16::ByteOrder;
 

@@ -1,7 +1,10 @@
 //! A file that is still being written (`--follow FILE`): at its end the
 //! reader waits for more instead of ending, as `tail -F` does. A file cut
 //! short (copytruncate) is read again from its start; a file replaced by a
-//! new one under the same name (a rename rotation) is reopened.
+//! new one under the same name (a rename rotation) is reopened; a file that
+//! does not exist yet is waited for. Only regular files are watched so: a
+//! FIFO, a process substitution or a character device is read as the
+//! stream it is, never seeked, and its end ends the input.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -11,9 +14,26 @@ use std::time::Duration;
 /// How often the end of the file is looked at again.
 const POLL: Duration = Duration::from_millis(200);
 
+/// The reader `--follow PATH` reads: a `Tail` for a regular file or one
+/// not there yet, else the stream itself.
+pub fn follow(path: PathBuf) -> io::Result<Box<dyn Read + Send>> {
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_dir() => Err(io::Error::other("is a directory")),
+        Ok(m) if m.is_file() => Ok(Box::new(Tail::open(path)?)),
+        Ok(_) => Ok(Box::new(File::open(&path)?)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Box::new(Tail {
+            path,
+            file: None,
+            pos: 0,
+        })),
+        Err(e) => Err(e),
+    }
+}
+
 pub struct Tail {
     path: PathBuf,
-    file: File,
+    /// None until the file exists.
+    file: Option<File>,
     pos: u64,
 }
 
@@ -23,7 +43,11 @@ impl Tail {
         if file.metadata()?.is_dir() {
             return Err(io::Error::other("is a directory"));
         }
-        Ok(Tail { path, file, pos: 0 })
+        Ok(Tail {
+            path,
+            file: Some(file),
+            pos: 0,
+        })
     }
 
     /// The file at `path` now is another one, or shorter than what was read.
@@ -32,13 +56,17 @@ impl Tail {
             // Removed, and not yet created again: keep waiting.
             return Ok(false);
         };
-        if replaced(&now, &self.file.metadata()?) {
-            self.file = File::open(&self.path)?;
+        let Some(file) = &mut self.file else {
+            self.file = Some(File::open(&self.path)?);
+            return Ok(true);
+        };
+        if replaced(&now, &file.metadata()?) {
+            *file = File::open(&self.path)?;
             self.pos = 0;
             return Ok(true);
         }
         if now.len() < self.pos {
-            self.file.seek(SeekFrom::Start(0))?;
+            file.seek(SeekFrom::Start(0))?;
             self.pos = 0;
             return Ok(true);
         }
@@ -63,7 +91,10 @@ impl Read for Tail {
             return Ok(0);
         }
         loop {
-            let n = self.file.read(buf)?;
+            let n = match &mut self.file {
+                Some(f) => f.read(buf)?,
+                None => 0,
+            };
             if n > 0 {
                 self.pos += n as u64;
                 return Ok(n);
@@ -107,5 +138,39 @@ mod tests {
         writer.join().unwrap();
         std::fs::write(&path, b"3\n").unwrap();
         assert_eq!(next(&mut t), b"3\n");
+    }
+
+    #[test]
+    fn a_file_not_there_yet_is_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("later.log");
+        let mut r = follow(path.clone()).unwrap();
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            std::fs::write(&path, b"first\n").unwrap();
+        });
+        let mut buf = [0u8; 16];
+        let n = r.read(&mut buf).unwrap();
+        assert_eq!(&buf[..n], b"first\n");
+        writer.join().unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_read_as_a_stream_and_its_end_ends_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("note: no mkfifo here; skipped");
+            return;
+        }
+        let p = path.clone();
+        let writer = std::thread::spawn(move || std::fs::write(&p, b"a\nb\n").unwrap());
+        let mut r = follow(path).unwrap();
+        let mut all = Vec::new();
+        r.read_to_end(&mut all).unwrap();
+        assert_eq!(all, b"a\nb\n");
+        writer.join().unwrap();
     }
 }

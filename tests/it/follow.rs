@@ -1,12 +1,13 @@
-//! `--follow`: the streaming path gives the batch path's report, byte for
-//! byte, on every fixture, however the lines arrive and however often the
-//! live view is taken; and the live view moves before the stream ends.
+//! `--follow`: one engine for batch and live. The snapshot after any step
+//! is the batch triage of exactly the lines fed so far, whatever order the
+//! inputs' lines arrive in; the final report is the batch report, byte for
+//! byte, on every fixture; and the live view moves before the stream ends.
 
 use crate::util::*;
-use kp_triage::analyze;
+use kp_triage::analyze::{self, ReadInput};
 use kp_triage::classify::Classifier;
 use kp_triage::config::Config;
-use kp_triage::follow::{Change, Follow};
+use kp_triage::engine::{Change, Changes, Engine};
 use kp_triage::redact::Redactor;
 use kp_triage::report::{self, OutputFormat};
 use kp_triage::scan::Scanner;
@@ -39,8 +40,18 @@ fn rendered(t: &analyze::Triage) -> String {
     String::from_utf8(out).unwrap()
 }
 
+fn json_of(t: &analyze::Triage) -> String {
+    let mut out = Vec::new();
+    report::render(t, OutputFormat::Json, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// One input as the stream would deliver it: its name, whether gzipped,
+/// and its lines.
+type Lines = (String, bool, Vec<Vec<u8>>);
+
 /// Every line of every input, as the stream would deliver them.
-fn lines_of(cfg: &Config) -> Vec<(String, bool, Vec<Vec<u8>>)> {
+fn lines_of(cfg: &Config) -> Vec<Lines> {
     cfg.inputs
         .iter()
         .map(|spec| {
@@ -67,49 +78,90 @@ impl Lcg {
     }
 }
 
-/// Feeds the inputs' lines interleaved in runs of random length, taking the
-/// live view at random points, and returns the final report and every
-/// change seen on the way.
-fn streamed(cfg: &Config, seed: u64) -> (String, Vec<Change>) {
-    let (t, changes) = streamed_triage(cfg, seed);
-    (rendered(&t), changes)
+/// The scanner the tests share, built from `cfg`'s pack.
+struct Tools {
+    classifier: Classifier,
+    redactor: Redactor,
 }
 
-/// `streamed`, with the final triage itself.
+impl Tools {
+    fn new(cfg: &Config) -> Tools {
+        Tools {
+            classifier: Classifier::new(analyze::load_pack(cfg).unwrap()),
+            redactor: Redactor::new(Vec::new()),
+        }
+    }
+
+    fn scanner<'a>(&'a self, cfg: &'a Config) -> Scanner<'a> {
+        Scanner {
+            app: cfg.app.as_deref(),
+            ..Scanner::new(&self.classifier, &self.redactor)
+        }
+    }
+}
+
+/// The batch triage of the first `fed[i]` lines of each input: the lines
+/// written to a buffer, each ended by a newline, and scanned as a file is.
+fn batch_triage(
+    cfg: &Config,
+    scanner: &Scanner<'_>,
+    inputs: &[Lines],
+    fed: &[usize],
+) -> analyze::Triage {
+    let read = inputs
+        .iter()
+        .zip(fed)
+        .enumerate()
+        .map(|(i, ((name, gzip, lines), &n))| {
+            let mut bytes = Vec::new();
+            for l in &lines[..n] {
+                bytes.extend_from_slice(l);
+                bytes.push(b'\n');
+            }
+            let (scanned, error) = scanner.scan(i as u32, name, *gzip, &bytes[..]);
+            ReadInput::new(name.clone(), *gzip, scanned, error)
+        })
+        .collect();
+    analyze::conclude(cfg, &scanner.classifier.pack, read).unwrap()
+}
+
+/// Feeds the inputs' lines interleaved in runs of random length, taking a
+/// snapshot at random points, and returns the final triage and every change
+/// seen on the way.
 fn streamed_triage(cfg: &Config, seed: u64) -> (analyze::Triage, Vec<Change>) {
-    let classifier = Classifier::new(analyze::load_pack(cfg).unwrap());
-    let redactor = Redactor::new(Vec::new());
-    let scanner = Scanner {
-        app: cfg.app.as_deref(),
-        ..Scanner::new(&classifier, &redactor)
-    };
+    let tools = Tools::new(cfg);
+    let scanner = tools.scanner(cfg);
     let inputs = lines_of(cfg);
-    let names = inputs.iter().map(|(n, g, _)| (n.clone(), *g)).collect();
-    let mut f = Follow::new(cfg, &scanner, names);
+    let mut e = Engine::new(cfg, &scanner);
+    for (name, gzip, _) in &inputs {
+        let i = e.add(name.clone());
+        e.gzipped(i, *gzip);
+    }
     let mut rng = Lcg(seed);
     let mut at = vec![0usize; inputs.len()];
-    let mut changes = Vec::new();
+    let (mut seen, mut changes) = (Changes::default(), Vec::new());
     while at.iter().zip(&inputs).any(|(a, i)| *a < i.2.len()) {
         let which = rng.below(inputs.len() as u64) as usize;
         let run = 1 + rng.below(40) as usize;
         let lines = &inputs[which].2;
         for l in &lines[at[which]..(at[which] + run).min(lines.len())] {
-            f.line(which, l, false);
+            e.feed(which, l, false);
         }
         at[which] = (at[which] + run).min(lines.len());
         if at[which] == lines.len() {
-            f.end(which, None);
+            e.end(which, None);
         }
         if rng.below(3) == 0 {
-            if let Some((_, c)) = f.update() {
-                changes.extend(c);
-            }
+            changes.extend(seen.of(&e.snapshot().unwrap()));
         }
     }
-    if let Some((_, c)) = f.update() {
-        changes.extend(c);
-    }
-    (f.finish().unwrap(), changes)
+    changes.extend(seen.of(&e.snapshot().unwrap()));
+    (e.finish().unwrap(), changes)
+}
+
+fn streamed(cfg: &Config, seed: u64) -> (String, Vec<Change>) {
+    let (t, changes) = streamed_triage(cfg, seed);
+    (rendered(&t), changes)
 }
 
 #[test]
@@ -132,6 +184,106 @@ fn every_fixture_streams_to_the_batch_report_byte_for_byte() {
         let (stream, _) = streamed(&cfg, 2000 + n as u64);
         assert_eq!(stream, batch, "{case:?} with --evidence");
     }
+}
+
+/// The cases of the property: several pods, a pod's log before its restart
+/// beside the current one, and a newest-first export.
+fn property_cases(dir: &std::path::Path) -> Vec<Vec<String>> {
+    let day = generated_day(&mut Lcg(0x5eed), 12);
+    let lines: Vec<&str> = day.lines().collect();
+    let (before, after) = lines.split_at(lines.len() / 2);
+    let write = |name: &str, lines: &[&str]| {
+        let p = dir.join(name);
+        std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let previous = write("pod-a-previous.log", before);
+    let current = write("pod-a.log", after);
+    vec![
+        vec![previous, current],
+        vec![
+            "fixtures/scenarios/restart/pod-a.log".into(),
+            "fixtures/scenarios/restart/pod-b.log".into(),
+        ],
+        vec![
+            "fixtures/logdna/restart-v1.jsonl".into(),
+            "fixtures/scenarios/etcd-hold.log".into(),
+        ],
+        vec!["fixtures/incident/kubectl-ts.log".into()],
+        vec![
+            "fixtures/incident/stern-multi-pod.log".into(),
+            "fixtures/scenarios/kube-client-two.log".into(),
+        ],
+    ]
+}
+
+/// The invariant of the live view: for random splits and arrival orders of
+/// the same inputs (one of them, chosen at random, arriving only once the
+/// others are in, as a `--previous` log that answers late does), the
+/// snapshot after every step is the batch triage of the lines fed so far,
+/// and the final report is the batch report of all of them.
+#[test]
+fn every_snapshot_is_the_batch_triage_of_the_lines_so_far() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = property_cases(dir.path());
+    let configs: Vec<Config> = cases.iter().map(|c| config(c)).collect();
+    let tools = Tools::new(&configs[0]);
+    let read: Vec<Vec<Lines>> = configs.iter().map(lines_of).collect();
+    let mut checked = 0;
+    for round in 0..1000u64 {
+        let at = round as usize % cases.len();
+        let (case, cfg, inputs) = (&cases[at], &configs[at], &read[at]);
+        let scanner = tools.scanner(cfg);
+        let mut rng = Lcg(0xfeed ^ round);
+        let late = rng.below(inputs.len() as u64 + 1) as usize;
+        let mut e = Engine::new(cfg, &scanner);
+        for (name, gzip, _) in inputs {
+            let i = e.add(name.clone());
+            e.gzipped(i, *gzip);
+        }
+        let mut fed = vec![0usize; inputs.len()];
+        let left = |fed: &[usize], i: usize| fed[i] < inputs[i].2.len();
+        let mut steps = 0;
+        while (0..inputs.len()).any(|i| left(&fed, i)) {
+            let others = (0..inputs.len()).any(|i| i != late && left(&fed, i));
+            let open: Vec<usize> = (0..inputs.len())
+                .filter(|&i| left(&fed, i) && (i != late || !others))
+                .collect();
+            let which = open[rng.below(open.len() as u64) as usize];
+            let run = 1 + rng.below(25) as usize;
+            let end = (fed[which] + run).min(inputs[which].2.len());
+            for l in &inputs[which].2[fed[which]..end] {
+                e.feed(which, l, false);
+            }
+            fed[which] = end;
+            steps += 1;
+            // Every step in a few rounds, a random one in the rest: the
+            // rounds stay many without each costing a triage per line.
+            if round % 100 == 0 || rng.below(6) == 0 {
+                let snap = e.snapshot().unwrap();
+                let batch = batch_triage(cfg, &scanner, inputs, &fed);
+                assert_eq!(
+                    json_of(&snap.triage),
+                    json_of(&batch),
+                    "{case:?} round {round} step {steps} fed {fed:?}"
+                );
+                checked += 1;
+            }
+        }
+        let all: Vec<usize> = inputs.iter().map(|i| i.2.len()).collect();
+        let batch = batch_triage(cfg, &scanner, inputs, &all);
+        let (stream, batch) = (e.finish().unwrap(), batch);
+        if round % 100 == 0 {
+            assert_eq!(
+                rendered(&stream),
+                rendered(&batch),
+                "{case:?} round {round}"
+            );
+        } else {
+            assert_eq!(json_of(&stream), json_of(&batch), "{case:?} round {round}");
+        }
+    }
+    assert!(checked > 1000, "{checked} snapshots checked");
 }
 
 /// The failure events the final report kept for cluster `id`, and how many
@@ -256,22 +408,26 @@ fn generated_day(rng: &mut Lcg, n: usize) -> String {
 }
 
 #[test]
-fn the_live_view_ends_where_the_final_report_does() {
-    // What the tracker shows once every line is in agrees with the batch
-    // report on each cluster's status: the live path is not a guess.
+fn the_changes_end_where_the_final_report_does() {
+    // The last change of each cluster is its status in the batch report,
+    // newest-first exports included: the live path is not a guess.
     for case in fixture_cases() {
         let cfg = config(&case);
         let (_, changes) = streamed(&cfg, 7);
         let t = analyze::analyze(&cfg, &Redactor::new(Vec::new())).unwrap();
         let mut last = std::collections::HashMap::new();
         for c in &changes {
-            if let Change::Cluster { cluster, to, .. } = c {
+            if let Change::Cluster {
+                cluster, from, to, ..
+            } = c
+            {
+                assert_ne!(
+                    from.as_ref(),
+                    Some(to),
+                    "{case:?}: a change that changes nothing"
+                );
                 last.insert(cluster.clone(), *to);
             }
-        }
-        if t.acct.newest_first {
-            // Applied out of order; the view says so (see below).
-            continue;
         }
         for c in &t.clusters {
             assert_eq!(last.get(&*c.id), Some(&c.status), "{case:?}: {}", c.id);
@@ -285,8 +441,10 @@ fn the_live_view_ends_where_the_final_report_does() {
 struct Running {
     child: std::process::Child,
     stdin: Option<std::process::ChildStdin>,
-    lines: std::sync::mpsc::Receiver<String>,
+    /// Each line as it comes, and whether it came on stdout.
+    lines: std::sync::mpsc::Receiver<(bool, String)>,
     seen: Vec<String>,
+    stdout: Vec<String>,
 }
 
 impl Running {
@@ -303,21 +461,33 @@ impl Running {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let stdout = child.stdout.take().unwrap();
         let (tx, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for l in std::io::BufReader::new(stdout).lines() {
-                if tx.send(l.unwrap()).is_err() {
-                    return;
+        let stdout: Box<dyn std::io::Read + Send> = Box::new(child.stdout.take().unwrap());
+        let stderr: Box<dyn std::io::Read + Send> = Box::new(child.stderr.take().unwrap());
+        for (out, r) in [(true, stdout), (false, stderr)] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for l in std::io::BufReader::new(r).lines() {
+                    if tx.send((out, l.unwrap())).is_err() {
+                        return;
+                    }
                 }
-            }
-        });
+            });
+        }
         Running {
             stdin: child.stdin.take(),
             child,
             lines,
             seen: Vec::new(),
+            stdout: Vec::new(),
         }
+    }
+
+    fn keep(&mut self, (out, line): (bool, String)) {
+        if out {
+            self.stdout.push(line.clone());
+        }
+        self.seen.push(line);
     }
 
     /// Writes `lines` a few milliseconds apart, as a live stream does.
@@ -345,18 +515,21 @@ impl Running {
             }
             let left = until.saturating_duration_since(std::time::Instant::now());
             match self.lines.recv_timeout(left) {
-                Ok(l) => self.seen.push(l),
+                Ok(l) => self.keep(l),
                 Err(_) => return false,
             }
         }
     }
 
-    /// Everything printed, once the process has ended, and its status.
+    /// Everything printed on stdout, once the process has ended, and its
+    /// status.
     fn end(mut self) -> (String, i32) {
         drop(self.stdin.take());
         let status = self.child.wait().unwrap();
-        self.seen.extend(self.lines.iter());
-        let mut text = self.seen.join("\n");
+        while let Ok(l) = self.lines.recv() {
+            self.keep(l);
+        }
+        let mut text = self.stdout.join("\n");
         text.push('\n');
         (text, status.code().unwrap_or(-1))
     }
@@ -406,8 +579,8 @@ fn a_slow_pipe_shows_each_change_before_the_stream_ends_then_the_batch_report() 
         "no change while the stream is open: {:?}",
         run.seen
     );
-    // The summary line is the pod's last for now: only the idle close can
-    // show it, the stream still open.
+    // The summary line is the pod's last for now: the snapshot closes its
+    // record as a batch reading would, the stream still open.
     run.trickle(&refs[12..EXHAUSTED_LINE]);
     assert!(
         run.wait_for(&["c23h5icd0sr2mu96rcig", "retrying -> exhausted"]),
@@ -422,10 +595,8 @@ fn a_slow_pipe_shows_each_change_before_the_stream_ends_then_the_batch_report() 
     run.trickle(&refs[EXHAUSTED_LINE..]);
     let (out, code) = run.end();
     let (batch, batch_code) = batch_of(&(lines.join("\n") + "\n"), &[]);
-    assert!(
-        out.ends_with(&format!("\n\n{batch}")),
-        "the final report is not the batch one:\n{out}\n---\n{batch}"
-    );
+    // The change lines went to stderr: stdout holds the report alone.
+    assert_eq!(out, batch, "the final report is not the batch one");
     assert_eq!(code, batch_code);
     assert_eq!(code, 1);
 }
@@ -440,7 +611,7 @@ fn ctrl_c_prints_the_report_of_what_was_read_and_exits_with_its_verdict() {
     run.signal("INT");
     let (out, code) = run.end();
     let (batch, batch_code) = batch_of(&(refs[..EXHAUSTED_LINE].join("\n") + "\n"), &[]);
-    assert!(out.ends_with(&batch), "{out}\n---\n{batch}");
+    assert_eq!(out, batch);
     assert!(batch.contains("RECOMMENDED"));
     assert_eq!((code, batch_code), (1, 1));
 }
@@ -534,35 +705,44 @@ fn a_growing_file_is_followed_until_sigterm() {
     assert_eq!(code, 1);
 }
 
+/// A record still open (its stack may yet come) is in every snapshot as
+/// the batch reading would close it; the stack line that comes later still
+/// joins it, so the final report equals the batch report.
 #[test]
-fn a_record_left_open_is_closed_when_the_stream_idles_and_a_late_continuation_is_counted() {
+fn an_open_record_shows_in_the_snapshot_and_a_later_continuation_still_joins_it() {
     let cfg = config(&[FIXTURE.to_string()]);
-    let classifier = Classifier::new(analyze::load_pack(&cfg).unwrap());
-    let redactor = Redactor::new(Vec::new());
-    let scanner = Scanner::new(&classifier, &redactor);
-    let mut f = Follow::new(&cfg, &scanner, vec![("live".into(), false)]);
+    let tools = Tools::new(&cfg);
+    let scanner = tools.scanner(&cfg);
+    let mut e = Engine::new(&cfg, &scanner);
+    e.add("live".into());
     let lines = fixture_lines();
-    for l in &lines[..EXHAUSTED_LINE] {
-        f.line(0, l.as_bytes(), false);
+    for l in &lines[..EXHAUSTED_LINE - 1] {
+        e.feed(0, l.as_bytes(), false);
     }
-    let status = |f: &mut Follow<'_, '_>| {
-        f.update();
-        f.view()
+    let status = |e: &mut Engine<'_, '_>| {
+        let s = e.snapshot().unwrap();
+        let c = s
+            .triage
             .clusters
             .iter()
-            .find(|c| c.id == "c23h5icd0sr2mu96rcig")
-            .map(|c| c.status)
+            .find(|c| *c.id == *"c23h5icd0sr2mu96rcig");
+        c.map(|c| c.status)
     };
     use kp_triage::attempts::Status;
-    assert_eq!(status(&mut f), Some(Status::Retrying), "the summary waits");
-    f.idle();
-    assert_eq!(status(&mut f), Some(Status::Exhausted));
-    // A stack line after the idle close: counted, and said to be late.
-    f.line(0, b"2026-11-20T03:01:02.9Z \tat rotation.go:118", false);
-    let t = f.finish().unwrap();
-    assert_eq!(t.acct.late_continuations, 1);
-    assert!(t.warnings.iter().any(|w| w.code == "late_continuations"));
-    assert_eq!(t.acct.continuations, 1);
+    assert_eq!(
+        status(&mut e),
+        Some(Status::Retrying),
+        "the summary not yet read"
+    );
+    e.feed(0, lines[EXHAUSTED_LINE - 1].as_bytes(), false);
+    assert_eq!(
+        status(&mut e),
+        Some(Status::Exhausted),
+        "its record still open"
+    );
+    e.feed(0, b"2026-11-20T03:01:02.9Z \tat rotation.go:118", false);
+    let t = e.finish().unwrap();
+    assert_eq!((t.acct.late_continuations, t.acct.continuations), (0, 1));
     assert!(t.acct.balanced());
 }
 
@@ -712,13 +892,21 @@ fn follow_memory_stays_flat_as_noise_grows() {
 
 #[test]
 fn many_inputs_that_cannot_be_opened_end_with_an_error_not_a_hang() {
-    let missing: Vec<String> = (0..12).map(|i| format!("no/such/file-{i}.log")).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let dirs: Vec<String> = (0..12)
+        .map(|i| {
+            let d = dir.path().join(format!("dir-{i}"));
+            std::fs::create_dir(&d).unwrap();
+            d.to_str().unwrap().to_string()
+        })
+        .collect();
     let out = kp()
         .args(["analyze", "--follow"])
-        .args(&missing)
+        .args(&dirs)
         .timeout(std::time::Duration::from_secs(20))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read no/such/file-0.log"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("dir-0: is a directory"), "{stderr}");
 }
