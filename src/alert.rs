@@ -114,7 +114,7 @@ pub fn parse(text: &str) -> Result<Alert, AlertError> {
     let Some(name) = name.or_else(|| crn.as_ref().map(|_| String::new())) else {
         return Err(AlertError::NotAnAlert);
     };
-    let cluster = crn.as_deref().and_then(crate::config::cluster_of_crn);
+    let cluster = crn.as_deref().and_then(crate::crn::cluster_of_crn);
     let at = pairs
         .iter()
         .filter(|(k, _)| TIME_KEYS.contains(&k.as_str()))

@@ -1,6 +1,7 @@
 //! The plain, validated configuration the engine runs on. The binary builds
 //! it from the command line; the engine never sees clap.
 
+pub use crate::crn::cluster_of_crn;
 use crate::error::{Error, Result};
 use crate::source::InputSpec;
 use crate::time::{self, Ts};
@@ -153,18 +154,6 @@ pub fn focus_cluster(arg: &str) -> Result<String> {
         ));
     }
     Ok(arg.to_ascii_lowercase())
-}
-
-/// The cluster id a containers-kubernetes CRN names.
-pub fn cluster_of_crn(crn: &str) -> Option<String> {
-    let parts: Vec<&str> = crn.split(':').collect();
-    // crn:v1:CNAME:CTYPE:SERVICE:LOCATION:SCOPE:SERVICE-INSTANCE:RESOURCE-TYPE:RESOURCE
-    if parts.len() < 8 || parts[0] != "crn" || parts[4] != "containers-kubernetes" {
-        return None;
-    }
-    let id = parts[7];
-    (!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()))
-        .then(|| id.to_ascii_lowercase())
 }
 
 #[cfg(test)]

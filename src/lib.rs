@@ -13,6 +13,7 @@ pub mod analyze;
 pub mod attempts;
 pub mod classify;
 pub mod config;
+pub mod crn;
 pub mod decode;
 pub mod engine;
 pub mod envelope;

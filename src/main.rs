@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // An error may quote a log line, a pack sample or a server's
             // reply: redacted and neutralised like everything on stderr.
-            kp_triage::term::eprint_error(&format!("{e:#}"));
+            eprint_error(&format!("{e:#}"));
             // A fetch ended by SIGINT or SIGTERM exits 130 or 143, as a shell expects.
             if let Some(code) = kp_triage::fetch::signal_exit(&e) {
                 return ExitCode::from(code);
@@ -69,6 +69,12 @@ fn run(inv: Invocation) -> anyhow::Result<Exit> {
         Command::Completions { shell } => cmd::generate::completions(*shell),
         Command::Man { command } => cmd::generate::man(command),
     }
+}
+
+/// Prints `kp-triage: error: MSG`, redacted and neutralised like every
+/// stderr line.
+pub fn eprint_error(msg: &str) {
+    eprintln!("kp-triage: error: {}", kp_triage::term::stderr_line(msg));
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

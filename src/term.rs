@@ -57,11 +57,6 @@ pub fn stderr_line(msg: &str) -> String {
     safe(&redactor.redact(msg)).into_owned()
 }
 
-/// Prints `kp-triage: error: MSG` through `stderr_line`.
-pub fn eprint_error(msg: &str) {
-    eprintln!("kp-triage: error: {}", stderr_line(msg));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@ mod alert;
 mod coverage;
 mod facts;
 mod next_step;
+mod overlap;
 
 pub use alert::AlertFacts;
 pub use facts::ClusterFacts;
@@ -11,17 +12,16 @@ pub use next_step::{NextStep, PodSeen};
 
 use crate::attempts::{self, Budget, Cluster};
 use crate::classify::pack::Category;
-use crate::classify::{Classifier, Pack};
+use crate::classify::Pack;
 use crate::config::Config;
 use crate::envelope::Note;
 use crate::error::{Error, Result};
 use crate::event::{Accounting, Event};
 use crate::orphans::Orphans;
-use crate::redact::Redactor;
-use crate::scan::{Scanned, Scanner};
-use crate::source::{self, InputSpec};
+use crate::scan::Scanned;
 use crate::time::Ts;
 use crate::verdict::{self, Verdict};
+use overlap::Overlap;
 
 /// One input as read.
 #[derive(Clone, Debug)]
@@ -137,31 +137,6 @@ pub fn load_pack(cfg: &Config) -> Result<Pack> {
         })
         .collect::<Result<Vec<_>>>()?;
     Pack::load(&user, cfg.replace_default_patterns)
-}
-
-pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
-    let pack = load_pack(cfg)?;
-    let classifier = Classifier::new(pack);
-    let scanner = Scanner {
-        classifier: &classifier,
-        redactor,
-        app: cfg.app.as_deref(),
-        threads: cfg.threads(),
-    };
-    let specs = if cfg.inputs.is_empty() {
-        vec![InputSpec::Stdin]
-    } else {
-        cfg.inputs.clone()
-    };
-    let mut engine = crate::engine::Engine::batch(cfg, &scanner);
-    for spec in &specs {
-        let i = engine.add(spec.name());
-        match source::open(spec) {
-            Ok(opened) => engine.read(i, opened),
-            Err(e) => engine.end(i, Some(e)),
-        }
-    }
-    engine.finish()
 }
 
 /// One input as scanned: its summary, its events and their keys, and the
@@ -364,75 +339,4 @@ pub fn source_of<S: AsRef<str>>(names: &[S], e: &Event) -> String {
 pub fn within(ts: Option<Ts>, from: Option<Ts>, to: Option<Ts>) -> bool {
     let Some(ts) = ts else { return true };
     from.is_none_or(|f| ts >= f) && to.is_none_or(|t| ts <= t)
-}
-
-/// Rotation records already read from an earlier input: the same file given
-/// twice, or kubectl's logs beside an export of the same hour. Keyed on time
-/// and text; the pod must agree when both inputs name one.
-/// An input that had a record, and the record's pod.
-type Seen = (u32, Option<std::sync::Arc<str>>);
-
-#[derive(Default)]
-struct Overlap {
-    seen: std::collections::HashMap<u64, Vec<Seen>>,
-}
-
-impl Overlap {
-    /// Adds input `input`'s events to `out`, leaving out those an earlier
-    /// input had. Returns how many were left out.
-    fn merge(
-        &mut self,
-        input: u32,
-        events: Vec<Event>,
-        keys: Vec<u64>,
-        out: &mut Vec<Event>,
-    ) -> u64 {
-        let mut merged = 0;
-        let mut mine = Vec::new();
-        for (e, key) in events.into_iter().zip(keys) {
-            let earlier = self.seen.get(&key).is_some_and(|v| {
-                v.iter().any(|(i, pod)| {
-                    *i != input && (pod.is_none() || e.pod.is_none() || *pod == e.pod)
-                })
-            });
-            if earlier {
-                merged += 1;
-                continue;
-            }
-            mine.push((key, e.pod.clone()));
-            out.push(e);
-        }
-        for (key, pod) in mine {
-            self.seen.entry(key).or_default().push((input, pod));
-        }
-        merged
-    }
-
-    /// `merge` for an input's orphans.
-    fn merge_orphans(&mut self, input: u32, orphans: &Orphans, out: &mut Orphans) -> u64 {
-        let mut merged = 0;
-        let mut mine = Vec::new();
-        let kept: crate::orphans::Occurrences = orphans
-            .occurrences
-            .iter()
-            .filter(|o| {
-                let pod = &orphans.record(o).pod;
-                let earlier = self.seen.get(&o.key).is_some_and(|v| {
-                    v.iter()
-                        .any(|(i, p)| *i != input && (p.is_none() || pod.is_none() || p == pod))
-                });
-                if earlier {
-                    merged += 1;
-                } else {
-                    mine.push((o.key, pod.clone()));
-                }
-                !earlier
-            })
-            .collect();
-        out.append(orphans, kept.iter());
-        for (key, pod) in mine {
-            self.seen.entry(key).or_default().push((input, pod));
-        }
-        merged
-    }
 }

@@ -37,14 +37,14 @@ pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
     if args.follow {
         return super::follow::run(&cfg, &redactor, args.output_format());
     }
-    let triage = analyze::analyze(&cfg, &redactor)?;
+    let triage = kp_triage::engine::analyze(&cfg, &redactor)?;
     match write_report(&triage, args.output_format()) {
         // The reader stopped early (`| head`): the verdict stands all the same.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         written => written.context("writing the report")?,
     }
     for e in triage.input_errors() {
-        kp_triage::term::eprint_error(e);
+        crate::eprint_error(e);
     }
     Ok(Exit::of(&triage))
 }

@@ -52,7 +52,7 @@ pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::R
         out.finish(&triage)?;
     }
     for e in triage.input_errors() {
-        kp_triage::term::eprint_error(e);
+        crate::eprint_error(e);
     }
     Ok(Exit::of(&triage))
 }

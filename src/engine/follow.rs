@@ -118,10 +118,12 @@ impl<'s, 'a> Follow<'s, 'a> {
         i
     }
 
-    /// Takes what the readers send for up to `wait`. Returns whether lines
-    /// arrived.
+    /// Takes what the readers send for up to `wait`. Returns whether the
+    /// triage may have changed: lines arrived, an input ended, a source
+    /// went down or came back, or the backlogs are in.
     pub fn pump(&mut self, wait: Duration) -> bool {
         let deadline = Instant::now() + wait;
+        let before = (self.engine.provisional(), self.outages.len());
         let mut lines = false;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -135,7 +137,7 @@ impl<'s, 'a> Follow<'s, 'a> {
         }
         self.settle_backlogs();
         self.restart_due();
-        lines
+        lines || before != (self.engine.provisional(), self.outages.len())
     }
 
     /// One message into the engine; true when it brought lines.
@@ -151,7 +153,10 @@ impl<'s, 'a> Follow<'s, 'a> {
                 return true;
             }
             Msg::Pending { input, bytes } => self.engine.pending(input, &bytes),
-            Msg::End { input, error } => self.input_ended(input, error),
+            Msg::End { input, error } => {
+                self.input_ended(input, error);
+                return true;
+            }
             Msg::Pods(pods) => self.new_logs(&pods),
         }
         false
@@ -201,9 +206,9 @@ impl<'s, 'a> Follow<'s, 'a> {
             return;
         };
         let (shown, watching) = (s.shown, self.watch.is_some());
-        let (stream, error) = match (&s.spec, error) {
-            (InputSpec::Kubectl(st), Some(e)) if st.follow && watching => (st.clone(), e),
-            (_, error) => return self.engine.end(input, error),
+        let stream = match &s.spec {
+            InputSpec::Kubectl(st) if st.follow && watching => st.clone(),
+            _ => return self.engine.end(input, error),
         };
         let last = self.engine.last_ts(input);
         self.engine.end(input, None);
@@ -213,6 +218,17 @@ impl<'s, 'a> Follow<'s, 'a> {
             .find(|o| o.shown == shown)
             .map_or(0, |o| o.tries);
         self.outages.retain(|o| o.shown != shown);
+        if error.as_ref().is_some_and(gone) {
+            // The pod was deleted (the usual remedy): its log has ended.
+            return self.engine.down(shown, None);
+        }
+        // A kubelet keeps a followed log open while its container runs: an
+        // end, even a clean one, is a lost connection until a retry says
+        // the pod is gone.
+        let error = error.unwrap_or_else(|| {
+            let why = std::io::Error::other("kubectl's followed log ended while the pod ran");
+            Error::read(self.engine.name(input), why)
+        });
         self.engine.down(shown, Some(error.to_string()));
         let since = last.map(Since::Time).or(stream.since);
         self.outages.push(Outage {
@@ -306,6 +322,12 @@ impl<'s, 'a> Follow<'s, 'a> {
         }
         self.engine.finish()
     }
+}
+
+/// kubectl says the pod or its container no longer exists.
+fn gone(e: &Error) -> bool {
+    let text = e.to_string();
+    text.contains("(NotFound)") || text.contains("not found")
 }
 
 fn backoff(tries: u32) -> Duration {

@@ -8,7 +8,7 @@
 use crate::analyze::Triage;
 use crate::attempts::Outcome;
 use crate::event::Event;
-use crate::scan::{Collected, Sink};
+use crate::scan::{Collected, Settlement, Sink};
 use crate::time::Ts;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -98,5 +98,9 @@ impl Sink for Keep<'_> {
 
     fn orphan(&mut self, event: Event, key: u64) {
         self.collected.orphan(event, key);
+    }
+
+    fn settle(&mut self, end: &Settlement) {
+        self.collected.settle(end);
     }
 }

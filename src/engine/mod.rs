@@ -19,9 +19,12 @@ mod readers;
 pub mod view;
 
 use crate::analyze::{self, ReadInput, Triage};
+use crate::classify::Classifier;
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::redact::Redactor;
 use crate::scan::{Collected, Ending, Feed, Scanner};
+use crate::source::{self, InputSpec};
 use keep::Kept;
 
 pub use follow::Follow;
@@ -49,6 +52,32 @@ struct Input<'s, 'a> {
     pending: Vec<u8>,
     /// Why the source stopped delivering, while it is down.
     down: Option<String>,
+}
+
+/// The batch triage of every input of `cfg`, read whole.
+pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
+    let pack = analyze::load_pack(cfg)?;
+    let classifier = Classifier::new(pack);
+    let scanner = Scanner {
+        classifier: &classifier,
+        redactor,
+        app: cfg.app.as_deref(),
+        threads: cfg.threads(),
+    };
+    let specs = if cfg.inputs.is_empty() {
+        vec![InputSpec::Stdin]
+    } else {
+        cfg.inputs.clone()
+    };
+    let mut engine = Engine::batch(cfg, &scanner);
+    for spec in &specs {
+        let i = engine.add(spec.name());
+        match source::open(spec) {
+            Ok(opened) => engine.read(i, opened),
+            Err(e) => engine.end(i, Some(e)),
+        }
+    }
+    engine.finish()
 }
 
 impl<'s, 'a> Engine<'s, 'a> {

@@ -70,6 +70,9 @@ pub enum Change {
         at: Option<Ts>,
         provisional: bool,
     },
+    /// Every input has delivered its backlog: the verdict, unchanged, is
+    /// no longer provisional.
+    Settled { verdict: Decision, at: Option<Ts> },
     /// A source stopped delivering (`down`), or delivers again.
     Source {
         input: String,
@@ -81,7 +84,9 @@ pub enum Change {
 impl Change {
     fn at(&self) -> Option<Ts> {
         match self {
-            Change::Cluster { at, .. } | Change::Verdict { at, .. } => *at,
+            Change::Cluster { at, .. }
+            | Change::Verdict { at, .. }
+            | Change::Settled { at, .. } => *at,
             Change::Source { .. } => None,
         }
     }
@@ -91,6 +96,7 @@ impl Change {
 pub struct Changes {
     status: HashMap<Arc<str>, Status>,
     decision: Decision,
+    provisional: bool,
     down: BTreeSet<String>,
 }
 
@@ -99,6 +105,7 @@ impl Default for Changes {
         Changes {
             status: HashMap::new(),
             decision: Decision::NoEvidence,
+            provisional: true,
             down: BTreeSet::new(),
         }
     }
@@ -140,8 +147,13 @@ impl Changes {
                 at: last_event(t),
                 provisional,
             });
-            self.decision = now;
+        } else if self.provisional && !provisional {
+            out.push(Change::Settled {
+                verdict: now,
+                at: last_event(t),
+            });
         }
+        (self.decision, self.provisional) = (now, provisional);
         out
     }
 

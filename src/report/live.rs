@@ -226,6 +226,11 @@ pub fn change_line(c: &Change) -> String {
             to.name(),
             mark(*provisional)
         ),
+        Change::Settled { verdict, at } => format!(
+            "{} verdict: {} (every input has delivered what was already written)",
+            ts(*at),
+            verdict.name()
+        ),
         Change::Source { input, down, why } => match (down, why) {
             (true, Some(why)) => format!(
                 "source {} stopped: {} (trying again)",

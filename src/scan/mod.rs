@@ -41,71 +41,12 @@ mod order;
 mod pipeline;
 mod pre;
 mod records;
+mod sink;
 mod text;
 
 use order::{Order, Years};
 use records::Group;
-
-/// Where a scan hands each event, as soon as its record is complete. The
-/// key is the record's identity for merging overlapping inputs.
-pub trait Sink {
-    fn event(&mut self, event: Event, key: u64);
-
-    /// An event that only a cluster id inside its text could tie to a
-    /// rotation (see `orphans`).
-    fn orphan(&mut self, event: Event, key: u64) {
-        self.event(event, key)
-    }
-}
-
-/// A sink that keeps every event, for the analysis at the end.
-#[derive(Default)]
-pub struct Collected {
-    pub events: Vec<Event>,
-    pub keys: Vec<u64>,
-    pub orphans: Orphans,
-    texts: intern::Interner,
-}
-
-/// A copy of what was kept, for a snapshot: its texts are shared with the
-/// original, and the few events still to come need no sharing of their own.
-impl Clone for Collected {
-    fn clone(&self) -> Collected {
-        Collected {
-            events: self.events.clone(),
-            keys: self.keys.clone(),
-            orphans: self.orphans.clone(),
-            texts: intern::Interner::default(),
-        }
-    }
-}
-
-impl Collected {
-    /// Lets go of the kept texts no event holds any more.
-    pub fn purge_texts(&mut self) {
-        self.texts.purge();
-    }
-}
-
-impl Sink for Collected {
-    fn event(&mut self, mut event: Event, key: u64) {
-        let texts = &mut self.texts;
-        for shared in [event.who.cluster.as_mut(), event.pod.as_mut()]
-            .into_iter()
-            .flatten()
-        {
-            texts.share(shared);
-        }
-        event.template();
-        texts.share(&mut event.message);
-        self.events.push(event);
-        self.keys.push(key);
-    }
-
-    fn orphan(&mut self, event: Event, key: u64) {
-        self.orphans.push(event, key);
-    }
-}
+pub use sink::{Collected, Sink};
 
 pub struct Scanner<'a> {
     pub classifier: &'a Classifier,
@@ -131,38 +72,45 @@ pub struct Scanned {
     pub orphans: Orphans,
 }
 
-/// What only the end of an input settles about the events already handed
-/// on: the year of times that had none, and which way time ran.
+/// What the end of an input leaves besides its events: the accounting and
+/// what the source said of its own result.
 #[derive(Clone, Default)]
 pub struct Ending {
     pub acct: Accounting,
     pub notes: Vec<Note>,
-    years: Years,
 }
 
 impl Ending {
-    /// Settles the events a `Collected` sink kept into the input's result.
+    /// The input's result: its accounting, with the events a `Collected`
+    /// sink kept (already settled, see `Sink::settle`).
     pub fn settle(self, collected: Collected) -> Scanned {
-        let Collected {
-            mut events,
-            keys,
-            mut orphans,
-            texts: _,
-        } = collected;
-        let mut acct = self.acct;
-        self.years.settle(&mut events, &mut acct);
-        if acct.newest_first {
-            for e in &mut events {
-                e.seq = -e.seq;
-            }
-            orphans.occurrences.update(|o| o.seq = -o.seq);
-        }
+        let (events, keys, orphans) = collected.into_parts();
         Scanned {
             events,
             keys,
-            acct,
+            acct: self.acct,
             notes: self.notes,
             orphans,
+        }
+    }
+}
+
+/// What only the end of an input settles about the events already handed
+/// on: the year of times that had none, and which way time ran. A sink that
+/// keeps events applies it to them, counted in the order they came.
+pub struct Settlement {
+    years: Years,
+    pub newest_first: bool,
+}
+
+impl Settlement {
+    /// Settles `events`, the non-orphan events a sink received, in order.
+    pub fn apply(&self, events: &mut [Event]) {
+        self.years.apply(events);
+        if self.newest_first {
+            for e in events {
+                e.seq = -e.seq;
+            }
         }
     }
 }
@@ -303,16 +251,21 @@ impl Feed<'_, '_> {
         self.st.last_ts
     }
 
-    /// Ends the input: the records still open are closed.
+    /// Ends the input: the records still open are closed, and the sink
+    /// settles what it kept.
     pub fn finish(mut self, sink: &mut dyn Sink) -> Ending {
         self.st.finish();
         self.st.drain(sink);
         let mut acct = self.st.acct;
         acct.newest_first = self.st.order.newest_first();
+        self.st.years.see_span(&mut acct);
+        sink.settle(&Settlement {
+            years: self.st.years,
+            newest_first: acct.newest_first,
+        });
         Ending {
             acct,
             notes: self.st.notes,
-            years: self.st.years,
         }
     }
 }

@@ -134,22 +134,29 @@ impl Years {
 
     /// Gives the guessed times the year of the input's first full time, if
     /// it has one, and adds them to the input's span.
-    pub(super) fn settle(self, events: &mut [Event], acct: &mut Accounting) {
-        let complete =
-            |guess: Ts, p: PartialTs| self.hint.and_then(|h| p.complete(Some(h))).unwrap_or(guess);
+    /// Each event whose year was guessed, given the year its input shows.
+    pub(super) fn apply(&self, events: &mut [Event]) {
         for &(i, p) in &self.events {
             let e = &mut events[i];
             if let Some(guess) = e.ts {
-                let ts = complete(guess, p);
+                let ts = self.complete(guess, p);
                 if e.order_ts == e.ts {
                     e.order_ts = Some(ts);
                 }
                 e.ts = Some(ts);
             }
         }
+    }
+
+    /// The input's span, with the guessed years settled.
+    pub(super) fn see_span(&self, acct: &mut Accounting) {
         for (guess, p) in [self.first, self.last].into_iter().flatten() {
-            acct.see_ts(Some(complete(guess, p)));
+            acct.see_ts(Some(self.complete(guess, p)));
         }
+    }
+
+    fn complete(&self, guess: Ts, p: PartialTs) -> Ts {
+        self.hint.and_then(|h| p.complete(Some(h))).unwrap_or(guess)
     }
 }
 
@@ -204,7 +211,7 @@ mod tests {
         y.see_full(hint);
         y.see_full(crate::time::parse_iso("2030-01-01T00:00:00Z").unwrap());
         assert!(!y.wants_year());
-        y.settle(&mut [], &mut acct);
+        y.see_span(&mut acct);
         assert_eq!(acct.first_ts.unwrap().rfc3339(), "2024-11-20T01:00:00Z");
     }
 }

@@ -176,8 +176,14 @@ mod tests {
         assert!(matches!(b.fill(&mut rdr, 1 << 20, true), Filled::Waiting));
         assert_eq!(b.len(), 2);
         let mut rest = Batch::default();
-        assert!(matches!(rest.fill(&mut rdr, 1 << 20, true), Filled::Ended));
+        assert!(matches!(
+            rest.fill(&mut rdr, 1 << 20, true),
+            Filled::Waiting
+        ));
         assert_eq!(rest.line(0), (&b"three"[..], false));
+        let mut end = Batch::default();
+        assert!(matches!(end.fill(&mut rdr, 1 << 20, true), Filled::Ended));
+        assert!(end.is_empty());
     }
 
     #[test]

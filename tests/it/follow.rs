@@ -170,7 +170,8 @@ fn every_fixture_streams_to_the_batch_report_byte_for_byte() {
     assert!(cases.len() > 30);
     for (n, case) in cases.iter().enumerate() {
         let cfg = config(case);
-        let batch = rendered(&analyze::analyze(&cfg, &Redactor::new(Vec::new())).unwrap());
+        let batch =
+            rendered(&kp_triage::engine::analyze(&cfg, &Redactor::new(Vec::new())).unwrap());
         for seed in [n as u64, 1000 + n as u64] {
             let (stream, _) = streamed(&cfg, seed);
             assert_eq!(stream, batch, "{case:?}, seed {seed}");
@@ -180,7 +181,8 @@ fn every_fixture_streams_to_the_batch_report_byte_for_byte() {
             rotated_evidence: true,
             ..cfg
         };
-        let batch = rendered(&analyze::analyze(&cfg, &Redactor::new(Vec::new())).unwrap());
+        let batch =
+            rendered(&kp_triage::engine::analyze(&cfg, &Redactor::new(Vec::new())).unwrap());
         let (stream, _) = streamed(&cfg, 2000 + n as u64);
         assert_eq!(stream, batch, "{case:?} with --evidence");
     }
@@ -343,7 +345,7 @@ fn a_generated_day_lets_go_of_rotated_text_and_matches_the_batch() {
     let mut rng = Lcg(0x6b70);
     std::fs::write(&path, generated_day(&mut rng, 300)).unwrap();
     let cfg = config(&[path.to_str().unwrap().to_string()]);
-    let batch = analyze::analyze(&cfg, &Redactor::new(Vec::new())).unwrap();
+    let batch = kp_triage::engine::analyze(&cfg, &Redactor::new(Vec::new())).unwrap();
     let (t, _) = streamed_triage(&cfg, 11);
     assert_eq!(rendered(&t), rendered(&batch));
     let (mut rotated, mut failing) = (0, 0);
@@ -414,7 +416,7 @@ fn the_changes_end_where_the_final_report_does() {
     for case in fixture_cases() {
         let cfg = config(&case);
         let (_, changes) = streamed(&cfg, 7);
-        let t = analyze::analyze(&cfg, &Redactor::new(Vec::new())).unwrap();
+        let t = kp_triage::engine::analyze(&cfg, &Redactor::new(Vec::new())).unwrap();
         let mut last = std::collections::HashMap::new();
         for c in &changes {
             if let Change::Cluster {

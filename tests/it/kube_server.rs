@@ -51,6 +51,9 @@ pub struct Behaviour {
     /// `previous=true` answers 400 even where a container restarted, as
     /// when the kubelet no longer keeps the log.
     pub previous_gone: bool,
+    /// `previous=true` answers only after this long, as a kubelet busy
+    /// reading a rotated log file does.
+    pub previous_after: Option<std::time::Duration>,
 }
 
 struct Shared {
@@ -171,7 +174,7 @@ async fn answer(State(s): State<Arc<Shared>>, uri: Uri) -> Response {
             None => not_found(name),
         },
         ["api", "v1", "namespaces", ns, "pods", name, "log"] => match find(&s, ns, name) {
-            Some(p) => log(&p, &query, s.behaviour.previous_gone),
+            Some(p) => log(&p, &query, &s.behaviour),
             None => not_found(name),
         },
         _ => status(
@@ -261,7 +264,8 @@ fn param<'a>(query: &'a [(String, String)], k: &str) -> Option<&'a str> {
     query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
 }
 
-fn log(p: &FakePod, query: &[(String, String)], previous_gone: bool) -> Response {
+fn log(p: &FakePod, query: &[(String, String)], behaviour: &Behaviour) -> Response {
+    let previous_gone = behaviour.previous_gone;
     let q = |k: &str| param(query, k);
     let name = q("container").unwrap_or_else(|| p.containers[0].name);
     let Some(c) = p.containers.iter().find(|c| c.name == name) else {
@@ -303,7 +307,14 @@ fn log(p: &FakePod, query: &[(String, String)], previous_gone: bool) -> Response
         text.push_str(line);
         text.push('\n');
     }
-    let body = if q("follow") == Some("true") {
+    let late = behaviour.previous_after.filter(|_| previous);
+    let body = if let Some(after) = late {
+        let text = Bytes::from(text);
+        Body::from_stream(futures_util::stream::once(async move {
+            tokio::time::sleep(after).await;
+            Ok::<_, std::io::Error>(text)
+        }))
+    } else if q("follow") == Some("true") {
         // A followed log stays open after its lines, as the kubelet's does.
         let head = futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from(text))]);
         Body::from_stream(futures_util::StreamExt::chain(

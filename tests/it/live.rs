@@ -12,14 +12,14 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-struct Live {
-    server: KubeServer,
-    dir: tempfile::TempDir,
+pub(crate) struct Live {
+    pub server: KubeServer,
+    pub dir: tempfile::TempDir,
     kubectl_dir: PathBuf,
 }
 
 impl Live {
-    fn start(behaviour: Behaviour) -> Option<Live> {
+    pub fn start(behaviour: Behaviour) -> Option<Live> {
         let Some(kubectl) = tool("kubectl") else {
             skip_when_absent("kubectl");
             return None;
@@ -34,7 +34,7 @@ impl Live {
         })
     }
 
-    fn run(&self, args: &[&str], stdin: &str) -> Output {
+    pub fn run(&self, args: &[&str], stdin: &str) -> Output {
         let path = std::env::join_paths([
             self.kubectl_dir.as_path(),
             Path::new("/usr/bin"),
@@ -63,21 +63,28 @@ impl Live {
 
     /// `analyze --kubectl --follow -o json`, running, its stdout piped.
     fn follow(&self) -> std::process::Child {
-        let path =
-            std::env::join_paths([self.kubectl_dir.as_path(), Path::new("/usr/bin")]).unwrap();
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("kp-triage"))
-            .env_clear()
-            .env("PATH", path)
-            .env("KUBECONFIG", self.dir.path().join("kubeconfig"))
-            .env("HOME", self.dir.path())
-            .args(["analyze", "--kubectl", "--follow", "-o", "json"])
+        self.command(&["analyze", "--kubectl", "--follow", "-o", "json"])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap()
     }
 
-    fn log_requests(&self) -> Vec<String> {
+    /// The binary with `args`, in an environment that reaches this server
+    /// only.
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        let path =
+            std::env::join_paths([self.kubectl_dir.as_path(), Path::new("/usr/bin")]).unwrap();
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("kp-triage"));
+        c.env_clear()
+            .env("PATH", path)
+            .env("KUBECONFIG", self.dir.path().join("kubeconfig"))
+            .env("HOME", self.dir.path())
+            .args(args);
+        c
+    }
+
+    pub fn log_requests(&self) -> Vec<String> {
         self.server
             .requests()
             .into_iter()

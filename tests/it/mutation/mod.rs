@@ -8,7 +8,6 @@
 
 pub mod gen;
 
-use kp_triage::analyze;
 use kp_triage::config::Config;
 use kp_triage::redact::Redactor;
 use kp_triage::report::{self, OutputFormat};
@@ -30,7 +29,7 @@ fn triage(log: &str) -> Value {
         evidence: 1,
         ..Config::default()
     };
-    let t = analyze::analyze(&cfg, &Redactor::default()).expect("the log is analysed");
+    let t = kp_triage::engine::analyze(&cfg, &Redactor::default()).expect("the log is analysed");
     let mut out = Vec::new();
     report::render(&t, OutputFormat::Json, &mut out).unwrap();
     serde_json::from_slice(&out).unwrap()

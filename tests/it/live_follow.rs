@@ -1,0 +1,275 @@
+//! `--kubectl --follow` the way an engineer meets it: the current log kept
+//! open by the kubelet, the log before a restart answering late, Ctrl-C
+//! from a terminal (which signals the whole process group), and a kubectl
+//! that dies under the follow.
+
+use crate::kube_server::Behaviour;
+use crate::live::Live;
+use crate::live_pods::{A, FAILING};
+use crate::util::*;
+use serde_json::Value;
+use std::io::{BufRead, Read, Write};
+use std::os::unix::process::CommandExt;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// The `--previous` log answers this late: the current one is in first.
+const LATE: Duration = Duration::from_millis(1500);
+
+fn late_previous() -> Option<Live> {
+    Live::start(Behaviour {
+        previous_after: Some(LATE),
+        ..Behaviour::default()
+    })
+}
+
+/// Each JSON line the follow prints, as it comes.
+fn json_lines(child: &mut std::process::Child) -> mpsc::Receiver<Value> {
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for l in std::io::BufReader::new(out).lines() {
+            let Ok(l) = l else { return };
+            let v = serde_json::from_str(&l).unwrap_or_else(|e| panic!("{e}: {l}"));
+            if tx.send(v).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// SIGINT to the whole process group, as a terminal's Ctrl-C sends it.
+fn ctrl_c_to_group(child: &std::process::Child) {
+    let ok = std::process::Command::new("kill")
+        .args(["-INT", "--", &format!("-{}", child.id())])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -INT -- -PGID");
+}
+
+/// The verdict `analyze --kubectl` gives, reading every log to its end.
+fn batch_verdict(live: &Live) -> String {
+    let out = live.run(&["--kubectl", "-o", "json"], "");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["pod_restart"]["verdict"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_late_previous_log_takes_its_place_and_ctrl_c_to_the_group_ends_with_the_verdict() {
+    let Some(live) = late_previous() else {
+        return;
+    };
+    let batch = batch_verdict(&live);
+    assert_eq!(batch, "recommended");
+    let mut child = live
+        .command(&["analyze", "--kubectl", "--follow", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        // Its own group, as a shell gives a job: the signal goes to it all.
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let _watchdog = Watchdog::new(child.id(), 60);
+    let lines = json_lines(&mut child);
+    let mut seen = Vec::new();
+    // Every verdict the follow stands by (not provisional) is the batch's.
+    let settled = loop {
+        let v = lines
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no settled verdict: {seen:#?}"));
+        seen.push(v.clone());
+        if v["change"] == "settled" || (v["change"] == "verdict" && v["provisional"] == false) {
+            break v;
+        }
+    };
+    let verdict = if settled["change"] == "settled" {
+        &settled["verdict"]
+    } else {
+        &settled["to"]
+    };
+    assert_eq!(verdict, batch.as_str(), "{seen:#?}");
+    for v in &seen {
+        if v["change"] == "verdict" && v["provisional"] == false {
+            assert_eq!(v["to"], batch.as_str(), "{seen:#?}");
+        }
+    }
+    // The previous log had not answered when the current one was in, so
+    // the failing cluster was provisional before it was exhausted.
+    let failing: Vec<&Value> = seen
+        .iter()
+        .filter(|v| v["change"] == "cluster" && v["cluster"] == FAILING)
+        .collect();
+    assert!(
+        failing.first().is_some_and(|v| v["provisional"] == true),
+        "{failing:#?}"
+    );
+    ctrl_c_to_group(&child);
+    let rest: Vec<Value> = lines.iter().collect();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    let report = &rest.last().expect("the report")["report"];
+    assert_eq!(report["pod_restart"]["verdict"], batch.as_str());
+    let errors: Vec<&Value> = report["input"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["error"].is_null())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(!stderr.contains("cannot read"), "{stderr}");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+}
+
+/// Ctrl-C typed at a terminal: the pty turns it into SIGINT for the whole
+/// foreground group. The panel is replaced by the full report, with the
+/// verdict's status and no incomplete input.
+#[test]
+fn ctrl_c_typed_at_a_terminal_gives_the_full_report() {
+    let Some(script) = crate::cli::tool("script") else {
+        crate::cli::skip_when_absent("script");
+        return;
+    };
+    let Some(live) = late_previous() else {
+        return;
+    };
+    let bin = assert_cmd::cargo::cargo_bin("kp-triage");
+    let cmd = format!(
+        "stty rows 40 cols 120; exec {} analyze --kubectl --follow --color never",
+        bin.display()
+    );
+    let mut c = live.command(&[]);
+    c.env("TERM", "xterm");
+    let mut child = std::process::Command::new(script)
+        .envs(c.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .args(["-qfec", &cmd, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _watchdog = Watchdog::new(child.id(), 60);
+    let screen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let mut out = child.stdout.take().unwrap();
+    let shared = screen.clone();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = out.read(&mut buf) {
+            shared
+                .lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let until = Instant::now() + Duration::from_secs(40);
+    let settled = "Verdict: RECOMMENDED  (";
+    while !screen.lock().unwrap().contains(settled) {
+        assert!(Instant::now() < until, "{}", screen.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The terminal's interrupt character, typed.
+    let mut tty = child.stdin.take().unwrap();
+    tty.write_all(b"\x03").unwrap();
+    tty.flush().unwrap();
+    let status = child.wait().unwrap();
+    drop(tty);
+    reader.join().unwrap();
+    let text = screen.lock().unwrap().clone();
+    let report = &text[text.rfind("POD RESTART").unwrap_or(0)..];
+    assert!(report.starts_with("POD RESTART: RECOMMENDED"), "{text}");
+    assert!(!text.contains("INCOMPLETE"), "{text}");
+    assert!(!text.contains("cannot read"), "{text}");
+    assert_eq!(status.code(), Some(1), "{text}");
+}
+
+/// The followed kubectl processes of this test's hub: (pid, arguments).
+fn followers(live: &Live) -> Vec<(u32, String)> {
+    let kubeconfig = live.dir.path().join("kubeconfig");
+    let needle = kubeconfig.to_str().unwrap().to_string();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+            let env = std::fs::read(e.path().join("environ")).ok()?;
+            let args = std::fs::read(e.path().join("cmdline")).ok()?;
+            let args = String::from_utf8_lossy(&args).replace('\0', " ");
+            let ours = String::from_utf8_lossy(&env).contains(&needle);
+            (ours && args.contains("logs") && args.contains("--follow")).then_some((pid, args))
+        })
+        .collect()
+}
+
+/// A kubectl killed under the follow: the follow says the source stopped,
+/// starts it again from the last time it delivered, and says it delivers
+/// again; the report is whole and the status the verdict's.
+#[test]
+fn a_killed_kubectl_is_said_and_started_again_from_where_it_stopped() {
+    let Some(live) = Live::start(Behaviour::default()) else {
+        return;
+    };
+    let mut child = live
+        .command(&["analyze", "--kubectl", "--follow", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let _watchdog = Watchdog::new(child.id(), 90);
+    let lines = json_lines(&mut child);
+    let seen = std::cell::RefCell::new(Vec::new());
+    let next = |want: &dyn Fn(&Value) -> bool| loop {
+        let v = lines
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("not the change waited for: {:#?}", seen.borrow()));
+        seen.borrow_mut().push(v.clone());
+        if want(&v) {
+            return v;
+        }
+    };
+    next(&|v| v["change"] == "cluster" && v["cluster"] == FAILING);
+    let current = format!("{A} -c armada-kp-events");
+    let until = Instant::now() + Duration::from_secs(20);
+    let pid = loop {
+        let found = followers(&live)
+            .into_iter()
+            .find(|(_, a)| a.contains(&current));
+        if let Some((pid, _)) = found {
+            break pid;
+        }
+        assert!(Instant::now() < until, "no kubectl following {current}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let down = next(&|v| v["change"] == "source" && v["down"] == true);
+    assert!(down["input"].as_str().unwrap().starts_with(A), "{down}");
+    assert!(
+        down["why"].as_str().unwrap().contains("killed by a signal"),
+        "{down}"
+    );
+    next(&|v| v["change"] == "source" && v["down"] == false);
+    let again = live
+        .log_requests()
+        .into_iter()
+        .filter(|r| r.contains(&format!("/pods/{A}/log")) && r.contains("follow=true"))
+        .collect::<Vec<_>>();
+    assert!(
+        again.len() >= 2 && again.last().unwrap().contains("sinceTime="),
+        "{again:#?}"
+    );
+    ctrl_c_to_group(&child);
+    let report = lines.iter().last().expect("the report");
+    let status = child.wait().unwrap();
+    assert_eq!(report["report"]["pod_restart"]["verdict"], "recommended");
+    assert_eq!(status.code(), Some(1));
+}
