@@ -119,7 +119,11 @@ fn next(t: &Triage, w: usize) -> Vec<String> {
     if matches!(t.verdict.verdict, Decision::Hold | Decision::Recommended) {
         out.extend(wrap(&safe(&headline(t)), w).into_iter().take(3));
     }
-    let command = t.next_step.as_ref().and_then(|n| n.command.as_deref());
+    // The pod to delete, or, when the logs name none, how to find it.
+    let command = t
+        .next_step
+        .as_ref()
+        .and_then(|n| n.command.as_deref().or(n.find_pods.as_deref()));
     if let (Decision::Recommended, Some(c)) = (t.verdict.verdict, command) {
         out.push(clip_line(&format!("Next: {}", safe(c)), w));
     }

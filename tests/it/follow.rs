@@ -912,3 +912,59 @@ fn many_inputs_that_cannot_be_opened_end_with_an_error_not_a_hang() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("dir-0: is a directory"), "{stderr}");
 }
+
+/// The panel of a finished snapshot of `file`, at `width` columns.
+fn panel_of(file: &str, width: usize) -> Vec<String> {
+    let cfg = config(&[file.to_string()]);
+    let tools = Tools::new(&cfg);
+    let scanner = tools.scanner(&cfg);
+    let mut e = Engine::new(&cfg, &scanner);
+    for (name, gzip, lines) in lines_of(&cfg) {
+        let i = e.add(name);
+        e.gzipped(i, gzip);
+        for l in &lines {
+            e.feed(i, l, false);
+        }
+        e.caught_up(i);
+    }
+    let snap = e.snapshot().unwrap();
+    kp_triage::report::live::panel(
+        &snap,
+        &kp_triage::report::live::Panel {
+            source: "armada-kp-events-7d9f8c6b5-x2x9z/armada-kp-events",
+            lines_per_sec: 12.0,
+            now: kp_triage::time::parse_iso("2026-11-20T03:05:00Z"),
+            width,
+            color: false,
+            rows: 24,
+        },
+    )
+}
+
+/// At 80 columns each time keeps its time of day, the date is said once,
+/// and the panel names the next step (recommended) or the hold's cause.
+#[test]
+fn the_panel_at_80_columns_keeps_times_of_day_and_names_the_next_step_or_the_hold() {
+    let lines = panel_of(FIXTURE, 80);
+    for l in &lines {
+        assert!(l.chars().count() <= 80, "{l:?}");
+    }
+    let text = lines.join("\n");
+    assert_eq!(text.matches("2026-11-20").count(), 1, "{text}");
+    assert!(
+        text.contains("c23h5icd0sr2mu96rcig     exhausted"),
+        "{text}"
+    );
+    assert!(text.contains("03:01:02"), "{text}");
+    assert!(text.contains("Delete the armada-kp-events pod"), "{text}");
+    assert!(text.contains("Next: kubectl get pods"), "{text}");
+    insta::assert_snapshot!("panel_recommended_80", text);
+    let hold = panel_of("fixtures/scenarios/etcd-hold.log", 80).join("\n");
+    assert!(hold.contains("Verdict: HOLD  ("), "{hold}");
+    assert!(
+        hold.contains("Do not delete the armada-kp-events pod yet"),
+        "{hold}"
+    );
+    assert!(!hold.contains("Next:"), "{hold}");
+    insta::assert_snapshot!("panel_hold_80", hold);
+}
