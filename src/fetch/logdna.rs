@@ -21,7 +21,6 @@ use crate::redact::Redactor;
 use crate::time::Ts;
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Write;
 
@@ -98,23 +97,13 @@ pub fn fetch(
     };
     let ran = interrupt
         .run(s.run())
-        .map_err(|e| fail(Stop::Client(e.to_string()), Progress::default()))?;
+        .map_err(|e| fail(Stop::Runtime(e), Progress::default()))?;
     let ran = ran.unwrap_or_else(|sig| Err(Stop::Interrupted(sig)));
     let flushed = s.out.flush().map_err(Stop::Write);
     s.ts.summary(&mut *s.events);
     ran.and(flushed)
         .map(|_| s.p)
         .map_err(|stop| fail(stop, s.p))
-}
-
-/// A line with its secrets redacted; the same bytes when it holds none.
-/// The placeholders hold no quote or backslash, so JSON stays JSON.
-pub(crate) fn redacted<'b>(redactor: &Redactor, line: &'b [u8]) -> Cow<'b, [u8]> {
-    let text = String::from_utf8_lossy(line);
-    match redactor.redact(&text) {
-        Cow::Borrowed(_) => Cow::Borrowed(line),
-        Cow::Owned(t) => Cow::Owned(t.into_bytes()),
-    }
 }
 
 struct Session<'a> {
@@ -138,10 +127,56 @@ struct Page<'a> {
     lines: Vec<&'a RawValue>,
 }
 
+/// An exported line: a JSON object with `_line` or `_ts`.
 #[derive(Deserialize)]
-struct TsOnly {
+struct Exported {
+    #[serde(rename = "_line")]
+    line: Option<serde::de::IgnoredAny>,
     #[serde(rename = "_ts")]
-    ts: Option<f64>,
+    ts: Option<serde_json::Value>,
+}
+
+/// A line checked to be an exported line, with its `_ts` in milliseconds.
+type Checked<'b> = (&'b [u8], Option<f64>);
+
+/// Each line's `_ts`, once all are checked to be exported lines: nothing of
+/// an answer that is not an export is written. The first line not being
+/// one says the whole answer is something else (a login page, ...).
+fn checked<'b>(lines: Vec<&'b [u8]>, what: &str, body: &[u8]) -> Result<Vec<Checked<'b>>, Stop> {
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, line) in lines.into_iter().enumerate() {
+        let parsed = match line.trim_ascii_start().first() {
+            Some(b'{') => serde_json::from_slice::<Exported>(line).map_err(|e| e.to_string()),
+            _ => Err("not a JSON object".to_string()),
+        };
+        let cause = match parsed {
+            Ok(Exported {
+                line: None,
+                ts: None,
+            }) => "an object with neither _line nor _ts".into(),
+            Ok(e) => {
+                out.push((line, e.ts.and_then(|t| t.as_f64())));
+                continue;
+            }
+            Err(cause) => cause,
+        };
+        if i == 0 && !body.trim_ascii_start().starts_with(b"{") {
+            return Err(Stop::NotUnderstood {
+                what: what.to_string(),
+                found: super::answer::not_understood(body, "LogDNA export lines"),
+            });
+        }
+        return Err(Stop::BadPage {
+            what: what.to_string(),
+            service: "LogDNA",
+            cause: format!(
+                "line {} is not an exported line: {}",
+                i + 1,
+                clip(&neutralise(&cause), 120)
+            ),
+        });
+    }
+    Ok(out)
 }
 
 impl Session<'_> {
@@ -152,8 +187,10 @@ impl Session<'_> {
                 let body = self.get("/v1/export", None, what).await?;
                 let lines = body
                     .split(|b| *b == b'\n')
-                    .filter(|l| !l.trim_ascii().is_empty());
-                self.write_lines(lines, what)?;
+                    .filter(|l| !l.trim_ascii().is_empty())
+                    .collect();
+                let lines = checked(lines, what, &body)?;
+                self.write_lines(&lines, what)?;
                 self.p.pages = 1;
                 (self.events)(Event::Page(&self.p));
                 Ok(())
@@ -168,12 +205,9 @@ impl Session<'_> {
         loop {
             let what = format!("page {} of the export", self.p.pages + 1);
             let body = self.get("/v2/export", cursor.as_deref(), &what).await?;
-            let page: Page<'_> = serde_json::from_slice(&body).map_err(|e| Stop::BadPage {
-                what: what.clone(),
-                service: "LogDNA",
-                cause: e.to_string(),
-            })?;
-            self.write_lines(page.lines.iter().map(|r| r.get().as_bytes()), &what)?;
+            let page = parse_page(&body, &what)?;
+            let lines = page.lines.iter().map(|r| r.get().as_bytes()).collect();
+            self.write_lines(&checked(lines, &what, &body)?, &what)?;
             self.p.pages += 1;
             (self.events)(Event::Page(&self.p));
             // No cursor, or an empty page, ends the export.
@@ -195,24 +229,17 @@ impl Session<'_> {
         }
     }
 
-    fn write_lines<'b>(
-        &mut self,
-        lines: impl Iterator<Item = &'b [u8]>,
-        what: &str,
-    ) -> Result<(), Stop> {
-        for (i, line) in lines.enumerate() {
+    fn write_lines(&mut self, lines: &[Checked<'_>], what: &str) -> Result<(), Stop> {
+        for (i, &(line, ms)) in lines.iter().enumerate() {
             if self.p.lines >= self.limits.max_lines {
                 return Err(Stop::MaxLines(self.limits.max_lines));
             }
-            let line = redacted(&self.redactor, line);
+            let line = super::text::redacted(&self.redactor, line);
             self.out
                 .write_all(&line)
                 .and_then(|_| self.out.write_all(b"\n"))
                 .map_err(Stop::Write)?;
             self.p.lines += 1;
-            let ms = serde_json::from_slice::<TsOnly>(&line)
-                .ok()
-                .and_then(|t| t.ts);
             if let Some(ms) = ms {
                 let at = || format!("{what}, line {}", i + 1);
                 if let Some(warning) = self.ts.check(ms, at) {
@@ -262,6 +289,24 @@ impl Session<'_> {
             .await
             .map_err(|f| stop(f, what))
     }
+}
+
+/// A v2 page; an answer that is not JSON at all is named for what it is.
+fn parse_page<'b>(body: &'b [u8], what: &str) -> Result<Page<'b>, Stop> {
+    serde_json::from_slice(body).map_err(|e| {
+        if body.trim_ascii_start().starts_with(b"{") {
+            Stop::BadPage {
+                what: what.to_string(),
+                service: "LogDNA",
+                cause: e.to_string(),
+            }
+        } else {
+            Stop::NotUnderstood {
+                what: what.to_string(),
+                found: super::answer::not_understood(body, "a LogDNA export page"),
+            }
+        }
+    })
 }
 
 /// A request's failure in LogDNA's terms.
