@@ -265,8 +265,8 @@ pub struct AnalyzeArgs {
 
     /// Fetch the logs from IBM Cloud Logs and analyse them: --since, --from
     /// and --to then choose what to fetch (--since counted back from now).
-    /// --region, --query, --retries, --timeout and --allow-http (listed
-    /// with LogDNA's options) apply to it too.
+    /// --region, --query, --retries, --timeout, --allow-http and --cacert
+    /// (listed with LogDNA's options) apply to it too.
     #[arg(long, conflicts_with_all = ["files", "logdna", "kubectl"])]
     pub cloudlogs: bool,
 
@@ -318,6 +318,11 @@ pub struct FetchCloudlogsArgs {
     /// or token then crosses the network unencrypted).
     #[arg(long)]
     pub allow_http: bool,
+
+    /// Trust the CA certificates in this PEM file besides the public roots
+    /// (a private CA, a TLS-inspecting proxy). SSL_CERT_FILE is read too.
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
 
     #[command(flatten)]
     pub window: FetchWindowArgs,
