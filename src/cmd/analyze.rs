@@ -47,6 +47,11 @@ pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
     for e in triage.input_errors() {
         kp_triage::term::eprint_error(e);
     }
+    for (name, e) in partial_results(&triage) {
+        kp_triage::term::eprint_error(&format!(
+            "PARTIAL RESULT: {name} reports an error: {e}; the triage covers only the results before it"
+        ));
+    }
     Ok(exit_status(&triage))
 }
 
@@ -67,6 +72,17 @@ fn write_report(triage: &analyze::Triage, format: report::OutputFormat) -> io::R
     out.flush()
 }
 
+/// The inputs whose source says they are partial (a Cloud Logs `error`
+/// event), with what it said.
+fn partial_results(triage: &analyze::Triage) -> impl Iterator<Item = (&str, &str)> {
+    triage.inputs.iter().flat_map(|i| {
+        i.notes.iter().filter_map(move |n| match n {
+            kp_triage::envelope::Note::Error(e) => Some((i.name.as_str(), e.as_str())),
+            kp_triage::envelope::Note::Warning(_) => None,
+        })
+    })
+}
+
 /// The status for scripts: an unreadable input beats the verdict, because
 /// the part not read could change it (see `Exit`).
 pub(super) fn exit_status(triage: &analyze::Triage) -> Exit {
@@ -74,6 +90,8 @@ pub(super) fn exit_status(triage: &analyze::Triage) -> Exit {
     // --cluster/--crn narrowed the tables to.
     match triage.verdict.verdict {
         _ if triage.input_errors().next().is_some() => Exit::Error,
+        // A source that stopped part way was not read to its end either.
+        _ if partial_results(triage).next().is_some() => Exit::Error,
         Decision::Hold | Decision::Recommended | Decision::Wait => Exit::Failures,
         Decision::NotNeeded if !triage.unattributed.is_empty() => Exit::Failures,
         Decision::NotNeeded => Exit::Clean,
@@ -108,8 +126,9 @@ fn fetch_into(
         key: &key,
         window_given: window.since.is_some() || window.from.is_some() || window.to.is_some(),
     };
+    let net = o.net()?;
     spool(&source, cfg, |out, interrupt, events| {
-        logdna::fetch(&req, &key, &o.net(), &o.limits(), out, interrupt, events)
+        logdna::fetch(&req, &key, &net, &o.limits(), out, interrupt, events)
     })
 }
 
@@ -131,6 +150,7 @@ fn cloudlogs_into(
         retries: l.retries,
         timeout: l.timeout,
         allow_http: l.allow_http,
+        cacert: l.cacert.as_deref(),
     };
     let [since, from, to] = super::live::fetch_window(args, cfg);
     let window = FetchWindow {
@@ -146,16 +166,9 @@ fn cloudlogs_into(
         key: &key,
         window_given: true,
     };
+    let net = o.net(&sh)?;
     spool(&source, cfg, |out, interrupt, events| {
-        kp_triage::fetch::cloudlogs::fetch(
-            &req,
-            &key,
-            &o.net(&sh),
-            &o.limits(),
-            out,
-            interrupt,
-            events,
-        )
+        kp_triage::fetch::cloudlogs::fetch(&req, &key, &net, &o.limits(), out, interrupt, events)
     })
 }
 
@@ -180,17 +193,17 @@ fn spool(
         &mut dyn FnMut(kp_triage::fetch::Event<'_>),
     ) -> Result<kp_triage::fetch::Progress, kp_triage::fetch::FetchError>,
 ) -> anyhow::Result<tempfile::NamedTempFile> {
-    let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
+    let signals = super::signals::Signals::watch().context("watching for SIGINT and SIGTERM")?;
     let mut spool = tempfile::Builder::new()
         .prefix(&format!("kp-triage-{}-", src.name))
         .suffix(".jsonl")
         .tempfile()
         .context("creating a temporary file for the fetched lines")?;
-    interrupt.remove_on_exit(spool.path().to_path_buf());
+    signals.remove_on_exit(spool.path().to_path_buf());
     let (bar, mut events) = super::fetch::reporter();
     let fetched = fetch(
         &mut io::BufWriter::new(spool.as_file_mut()),
-        &interrupt,
+        &signals.interrupt,
         &mut events,
     );
     if let Some(b) = bar {
