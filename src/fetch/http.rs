@@ -321,14 +321,17 @@ fn refusal(e: &reqwest::Error) -> Option<String> {
 }
 
 /// A body that its Content-Encoding did not decode: the decoder says the
-/// data is invalid, where a dropped connection says nothing of the sort.
+/// data is invalid (a bad gzip header, or deflate data flate2 refuses),
+/// where a dropped connection says nothing of the sort.
 fn undecodable(e: &reqwest::Error) -> bool {
     let mut src = std::error::Error::source(e);
     while let Some(inner) = src {
-        if inner
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData)
-        {
+        let io = inner.downcast_ref::<std::io::Error>();
+        let invalid = io.is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData);
+        let deflate = io
+            .and_then(|io| io.get_ref())
+            .is_some_and(|w| w.is::<flate2::DecompressError>());
+        if invalid || deflate || inner.is::<flate2::DecompressError>() {
             return true;
         }
         src = inner.source();

@@ -7,6 +7,7 @@ mod accounting;
 mod alert;
 mod cli;
 mod cloudlogs;
+mod cloudlogs_answers;
 mod cloudlogs_server;
 mod decode_fixes;
 mod envelopes;
