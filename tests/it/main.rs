@@ -21,6 +21,7 @@ mod kube_server;
 mod live;
 mod live_pods;
 mod logdna;
+mod logdna_answers;
 mod logdna_hostile;
 mod logdna_server;
 mod loghub;
