@@ -11,6 +11,7 @@ mod cloudlogs_answers;
 mod cloudlogs_server;
 mod decode_fixes;
 mod envelopes;
+mod fetch_output;
 mod follow;
 mod formats;
 mod fuzz_regressions;
