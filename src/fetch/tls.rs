@@ -56,19 +56,26 @@ pub fn load_ca_file(path: &Path) -> Result<Vec<Certificate>, CaError> {
 pub(crate) fn certificate_refused(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     let mut src = Some(e);
     while let Some(inner) = src {
-        // io::Error's source skips the error it wraps: look inside.
-        let wrapped = inner
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .and_then(|w| w.downcast_ref::<rustls::Error>());
-        let tls = inner.downcast_ref::<rustls::Error>().or(wrapped);
         if let Some(
             t @ (rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented),
-        ) = tls
+        ) = tls_error(inner)
         {
             return Some(t.to_string());
         }
         src = inner.source();
+    }
+    None
+}
+
+/// The TLS error in `e`, looking inside io::Errors, whose `source` skips
+/// the error they wrap (the connector wraps one io::Error in another).
+fn tls_error<'e>(e: &'e (dyn std::error::Error + 'static)) -> Option<&'e rustls::Error> {
+    let mut cur = e;
+    for _ in 0..8 {
+        if let Some(t) = cur.downcast_ref::<rustls::Error>() {
+            return Some(t);
+        }
+        cur = cur.downcast_ref::<std::io::Error>()?.get_ref()?;
     }
     None
 }
@@ -93,6 +100,7 @@ mod tests {
     fn a_refused_certificate_is_found_inside_an_io_error() {
         let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
         let io = std::io::Error::new(std::io::ErrorKind::InvalidData, tls);
+        let io = std::io::Error::other(io);
         let said = certificate_refused(&io).unwrap();
         assert!(said.contains("invalid peer certificate"), "{said}");
         let other = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");

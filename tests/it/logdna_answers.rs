@@ -65,9 +65,12 @@ fn json(body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
+/// An answer, the extra arguments, and what the error must say.
+type Case = (fn() -> Response, &'static [&'static str], &'static str);
+
 #[test]
 fn pages_of_the_wrong_shape_are_errors_and_never_an_export() {
-    let cases: Vec<(fn() -> Response, &[&str], &str)> = vec![
+    let cases: Vec<Case> = vec![
         (html, &[], "page 1 of the export: the server answered with an HTML page (titled \"Access denied\"), not a LogDNA export page: a login or proxy page?"),
         (html, &["--api", "v1"], "the export: the server answered with an HTML page (titled \"Access denied\"), not LogDNA export lines"),
         (|| json(r#"{"pagination_id":null,"lines":[1,"two"]}"#), &[], "page 1 of the export is not a LogDNA export page: line 1 is not an exported line: not a JSON object"),
