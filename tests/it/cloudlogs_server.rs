@@ -238,6 +238,11 @@ async fn query(
         .map(|(_, r)| r)
         .take(limit)
         .collect();
+    answer(&chosen, fault)
+}
+
+/// The answer to a query that selected `chosen`, as `fault` shapes it.
+fn answer(chosen: &[&String], fault: Option<Fault>) -> Response {
     let mut sse = String::from(": keep-alive\n\ndata: {\"query_id\":{\"query_id\":\"q-1\"}}\n\n");
     for part in chosen.chunks(4) {
         let results = part
