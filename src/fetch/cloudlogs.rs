@@ -181,8 +181,10 @@ impl Session<'_> {
             let answer = self.query(from, to, &what).await?;
             self.p.pages += 1;
             if let Some(error) = answer.errors.first() {
-                // What came before the error is kept, as a partial export.
+                // What came before the error is kept, as a partial export,
+                // and the window is fetched again from its start to resume.
                 self.write_fresh(&answer, to)?;
+                self.p.done_to = Some(from);
                 let message = self.http.detail(sse::error_message(error).as_bytes());
                 return Err(Stop::QueryFailed {
                     what,

@@ -3,7 +3,7 @@
 //! export. Served by the Cloud Logs server on 127.0.0.1.
 
 use crate::cloudlogs::{endpoints, stored};
-use crate::cloudlogs_server::{Fault, Server, APIKEY};
+use crate::cloudlogs_server::{Fault, Server, APIKEY, LOGIN_PAGE};
 use crate::util::*;
 use std::path::{Path, PathBuf};
 
@@ -133,6 +133,10 @@ fn an_error_event_stops_the_fetch_and_its_results_are_kept_only_as_partial() {
         "{err}"
     );
     assert!(err.contains("results.jsonl.partial"), "{err}");
+    assert!(
+        err.contains("fetch the rest with --from 2026-11-20T02:00:00Z"),
+        "{err}"
+    );
     assert_eq!(
         read(&run.file),
         "precious\n",
@@ -162,4 +166,24 @@ fn an_error_event_stops_the_fetch_and_its_results_are_kept_only_as_partial() {
         .filter_map(|w| w["code"].as_str())
         .collect();
     assert!(codes.contains(&"source_error"), "{codes:?}");
+}
+
+#[test]
+fn a_login_page_in_place_of_an_iam_token_is_named() {
+    let proxy = crate::hostile_server::Hostile::start(|_, _| {
+        crate::hostile_server::status(200, &[("content-type", "text/html")], LOGIN_PAGE)
+    });
+    let out = kp()
+        .env("IBMCLOUD_API_KEY", APIKEY)
+        .args(["fetch", "cloudlogs", "--retries", "0"])
+        .args(["--cloudlogs-url", &proxy.url, "--iam-url", &proxy.url])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("the IAM token request: the server answered with an HTML page (titled \"IBMid - Sign in\"), not an IAM token"),
+        "{err}"
+    );
+    assert_eq!(proxy.hits(), 1, "no query without a token");
 }

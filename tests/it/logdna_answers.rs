@@ -152,3 +152,41 @@ fn a_redirect_on_the_same_origin_is_followed() {
         2
     );
 }
+
+#[test]
+fn a_gzip_page_is_decompressed_and_its_decompressed_size_is_capped() {
+    use std::io::Write;
+    let gz = |body: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(body).unwrap();
+        e.finish().unwrap()
+    };
+    let small = gz(
+        serde_json::json!({"pagination_id": null, "lines": [one(0)]})
+            .to_string()
+            .as_bytes(),
+    );
+    // 3 MiB of JSON whitespace, a few KiB on the wire.
+    let big = gz(&[b' '; 3 << 20]);
+    assert!(big.len() < 64 << 10);
+    let encoded = |body: Vec<u8>| {
+        move |_, _: &str| {
+            let headers = [(header::CONTENT_ENCODING, "gzip")];
+            (headers, body.clone()).into_response()
+        }
+    };
+    let server = Hostile::start(encoded(small));
+    let run = fetch(&server.url, &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let text = std::fs::read_to_string(run.out()).unwrap();
+    assert!(text.starts_with("{\"_ts\":"), "{text}");
+    let bomb = Hostile::start(encoded(big));
+    let run = fetch(&bomb.url, &["--max-page-mib", "1"]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("larger than the --max-page-mib limit of 1 MiB"),
+        "{}",
+        run.stderr
+    );
+}
