@@ -109,3 +109,60 @@ fn a_cacert_that_cannot_be_read_or_holds_no_certificate_is_an_error() {
     );
     assert_eq!(server.connections(), 0, "nothing is fetched");
 }
+
+#[test]
+fn analyze_and_cloudlogs_take_cacert_too() {
+    let server = TlsServer::start(FROM);
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &server.ca_pem).unwrap();
+    let window = [
+        "--from",
+        &FROM.to_string(),
+        "--to",
+        &(FROM + 7200).to_string(),
+    ]
+    .map(String::from);
+    let out = kp()
+        .env("LOGDNA_SERVICE_KEY", KEY)
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "--logdna",
+            "--logdna-url",
+            &server.url,
+        ])
+        .args(&window)
+        .args(["--retries", "0", "--cacert", ca.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(doc["input"]["files"][0]["lines"], 2, "{doc}");
+    assert_eq!(server.requests(), 1);
+
+    // The test server speaks LogDNA, so IAM's answer is not understood: an
+    // error about the answer, not the certificate, shows TLS was trusted.
+    let cloudlogs = |extra: &[&str]| {
+        let out = kp()
+            .env("IBMCLOUD_API_KEY", "k")
+            .args(["fetch", "cloudlogs", "--retries", "0"])
+            .args(["--cloudlogs-url", &server.url, "--iam-url", &server.url])
+            .args(&window)
+            .args(extra)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let trusted = cloudlogs(&["--cacert", ca.to_str().unwrap()]);
+    assert!(
+        trusted.contains("the IAM token request: the answer is plain JSON, not an IAM token"),
+        "{trusted}"
+    );
+    let untrusted = cloudlogs(&[]);
+    assert!(
+        untrusted.contains("TLS certificate is not trusted"),
+        "{untrusted}"
+    );
+}
