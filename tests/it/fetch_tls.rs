@@ -146,7 +146,7 @@ fn analyze_and_cloudlogs_take_cacert_too() {
     // error about the answer, not the certificate, shows TLS was trusted.
     let cloudlogs = |extra: &[&str]| {
         let out = kp()
-            .env("IBMCLOUD_API_KEY", "k")
+            .env("IBMCLOUD_API_KEY", crate::cloudlogs_server::APIKEY)
             .args(["fetch", "cloudlogs", "--retries", "0"])
             .args(["--cloudlogs-url", &server.url, "--iam-url", &server.url])
             .args(&window)
