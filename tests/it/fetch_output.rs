@@ -199,3 +199,36 @@ fn a_temporary_file_left_by_a_killed_run_is_removed_by_the_next() {
     assert_eq!(names(dir.path()), ["export.jsonl"]);
     assert_eq!(std::fs::read_to_string(&target).unwrap().lines().count(), 2);
 }
+
+#[test]
+fn dev_stdout_redirected_to_a_file_appends_to_that_file_in_place() {
+    use std::os::unix::fs::MetadataExt;
+    let server = two_lines();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("session.log");
+    std::fs::write(&log, "kept\n").unwrap();
+    let inode = std::fs::metadata(&log).unwrap().ino();
+    // As `kp-triage fetch ... -o /dev/stdout >> session.log` opens it.
+    let appending = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let mut args = window(&server.url);
+    args.push("/dev/stdout".to_string());
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("kp-triage"))
+        .env_clear()
+        .env("LOGDNA_SERVICE_KEY", KEY)
+        .current_dir(dir.path())
+        .args(&args)
+        .stdout(appending)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.starts_with("kept\n{\"_ts\":"), "{text}");
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert_eq!(
+        std::fs::metadata(&log).unwrap().ino(),
+        inode,
+        "not replaced"
+    );
+    assert_eq!(names(dir.path()), ["session.log"]);
+}
