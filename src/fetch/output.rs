@@ -10,9 +10,9 @@
 //!   renaming over `/dev/null` would put a regular file in its place;
 //! - a folder is refused.
 //!
-//! The temporary file's name carries the process id, so one left by a run
-//! that was killed (SIGKILL leaves no chance to remove it) is recognised and
-//! removed by a later run once that process is gone.
+//! The temporary file's name carries the machine's name and the process id,
+//! so one left by a run that was killed (SIGKILL leaves no chance to remove
+//! it) is recognised and removed by a later run once that process is gone.
 
 mod stale;
 

@@ -183,9 +183,7 @@ fn a_temporary_file_left_by_a_killed_run_is_removed_by_the_next() {
     );
     let pid = child.id().to_string();
     assert!(
-        left[0]
-            .to_string_lossy()
-            .contains(&format!("kp-triage-{pid}.")),
+        left[0].to_string_lossy().contains(&format!("-{pid}.")),
         "{left:?}"
     );
 

@@ -48,10 +48,12 @@ fn a_temporary_file_of_a_process_that_is_gone_is_removed() {
     let dir = tempfile::tempdir().unwrap();
     let mut gone = std::process::Command::new("true").spawn().unwrap();
     gone.wait().unwrap();
-    let stale = format!(".export.jsonl.kp-triage-{}.Zx81Qa.tmp", gone.id());
+    let stale = stale::name_of("export.jsonl", gone.id(), "Zx81Qa");
     // Process 1 runs as long as the machine does.
-    let live = ".export.jsonl.kp-triage-1.Qw12Er.tmp";
-    for n in [stale.as_str(), live, ".notes.tmp"] {
+    let live = stale::name_of("export.jsonl", 1, "Qw12Er");
+    // Another machine's, in a shared folder: its pid says nothing here.
+    let remote = format!(".export.jsonl.kp-triage-elsewhere-{}.Rt56Yu.tmp", gone.id());
+    for n in [&stale, &live, &remote, ".notes.tmp"] {
         std::fs::write(dir.path().join(n), "x").unwrap();
     }
     let f = AtomicFile::create(&dir.path().join("export.jsonl")).unwrap();
@@ -63,11 +65,18 @@ fn a_temporary_file_of_a_process_that_is_gone_is_removed() {
         .to_string_lossy()
         .into_owned();
     assert!(
-        own.starts_with(&format!(".export.jsonl.kp-triage-{}.", std::process::id())),
+        own.ends_with(".tmp") && own.contains(&format!("-{}.", std::process::id())),
         "{own}"
     );
     f.commit().unwrap();
-    assert_eq!(names(dir.path()), [live, ".notes.tmp", "export.jsonl"]);
+    let mut want = vec![
+        live,
+        remote,
+        ".notes.tmp".to_string(),
+        "export.jsonl".to_string(),
+    ];
+    want.sort();
+    assert_eq!(names(dir.path()), want);
 }
 
 #[test]
