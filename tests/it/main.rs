@@ -26,6 +26,7 @@ mod logdna;
 mod logdna_answers;
 mod logdna_hostile;
 mod logdna_server;
+mod logdna_signals;
 mod loghub;
 mod mutation;
 mod next_step;
