@@ -135,6 +135,8 @@ pub enum Stop {
     GaveUp {
         what: String,
         attempts: u32,
+        /// The last failure as text, not as its error: reqwest's names the
+        /// URL with its query, and a server's words must be neutralised.
         cause: String,
     },
     #[error("{what} is larger than the --max-page-mib limit of {} MiB; refused", .max >> 20)]
