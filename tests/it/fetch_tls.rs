@@ -166,3 +166,28 @@ fn analyze_and_cloudlogs_take_cacert_too() {
         "{untrusted}"
     );
 }
+
+#[test]
+fn a_redirect_from_https_to_plain_http_is_refused_and_the_key_stays_encrypted() {
+    let plain = crate::hostile_server::Hostile::start(|_, _| {
+        crate::hostile_server::page(vec![crate::hostile_server::line(FROM * 1000, "x")], None)
+    });
+    let target = format!("{}/v2/export", plain.url);
+    let server = TlsServer::answering(move || {
+        crate::hostile_server::status(302, &[("location", &target)], "")
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &server.ca_pem).unwrap();
+    let (code, err) = fetch(
+        &server,
+        dir.path(),
+        &["--cacert", ca.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    let said = format!("to another origin, {}/v2/export", plain.url);
+    assert!(err.contains(&said), "{said}\n{err}");
+    assert_eq!(server.requests(), 1, "not retried");
+    assert_eq!(plain.hits(), 0, "nothing went over plain http");
+}

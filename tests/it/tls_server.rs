@@ -76,6 +76,17 @@ fn certificates() -> (String, rustls::ServerConfig) {
 impl TlsServer {
     /// Answers every request with one export page of two lines.
     pub fn start(from_secs: i64) -> TlsServer {
+        TlsServer::answering(move || {
+            let lines = vec![
+                line((from_secs + 60) * 1000, "over tls a"),
+                line((from_secs + 30) * 1000, "over tls b"),
+            ];
+            page(lines, None)
+        })
+    }
+
+    /// Answers every request with what `answer` makes.
+    pub fn answering(answer: impl Fn() -> Response + Clone + Send + Sync + 'static) -> TlsServer {
         let (ca_pem, config) = certificates();
         let connections = Arc::new(AtomicUsize::new(0));
         let requests = Arc::new(AtomicUsize::new(0));
@@ -84,15 +95,10 @@ impl TlsServer {
         let url = format!("https://{}", std_listener.local_addr().unwrap());
         let counted = requests.clone();
         let app = Router::new().fallback(move || {
-            let counted = counted.clone();
+            let (counted, answer) = (counted.clone(), answer.clone());
             async move {
                 counted.fetch_add(1, Ordering::SeqCst);
-                let lines = vec![
-                    line((from_secs + 60) * 1000, "over tls a"),
-                    line((from_secs + 30) * 1000, "over tls b"),
-                ];
-                let r: Response = page(lines, None);
-                r
+                answer()
             }
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
