@@ -20,9 +20,9 @@ fn main() -> ExitCode {
         Err(e) => {
             // An error may quote a log line, a pack sample or a server's
             // reply: redacted and neutralised like everything on stderr.
-            eprint_error(&format!("{e:#}"));
+            eprint_error(&message(&e));
             // A fetch ended by SIGINT or SIGTERM exits 130 or 143, as a shell expects.
-            if let Some(code) = kp_triage::fetch::signal_exit(&e) {
+            if let Some(code) = cmd::signal_exit(&e) {
                 return ExitCode::from(code);
             }
             Exit::Error
@@ -75,6 +75,23 @@ fn run(inv: Invocation) -> anyhow::Result<Exit> {
 /// stderr line.
 pub fn eprint_error(msg: &str) {
     eprintln!("kp-triage: error: {}", kp_triage::term::stderr_line(msg));
+}
+
+/// The error and its causes, each said once: a library error that wraps
+/// another often says it already, and `{:#}` would repeat it.
+fn message(e: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if msg.contains(&text) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&text);
+    }
+    msg
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -104,6 +104,17 @@ impl Triage {
         self.inputs.iter().filter_map(|i| i.error.as_deref())
     }
 
+    /// The inputs whose source says they are partial (a Cloud Logs `error`
+    /// event), with what it said.
+    pub fn partial_results(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.inputs.iter().flat_map(|i| {
+            i.notes.iter().filter_map(move |n| match n {
+                Note::Error(e) => Some((i.name.as_str(), e.as_str())),
+                Note::Warning(_) => None,
+            })
+        })
+    }
+
     /// The clusters reported, each with its facts.
     pub fn clusters_with_facts(&self) -> impl Iterator<Item = (&Cluster, &ClusterFacts)> {
         self.clusters.iter().zip(&self.facts)

@@ -67,6 +67,7 @@ pub struct Shared<'a> {
     pub retries: u32,
     pub timeout: u64,
     pub allow_http: bool,
+    pub cacert: Option<&'a std::path::Path>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -121,13 +122,14 @@ impl CloudlogsArgs {
         })
     }
 
-    pub fn net(&self, sh: &Shared<'_>) -> Net {
-        Net {
+    pub fn net(&self, sh: &Shared<'_>) -> anyhow::Result<Net> {
+        Ok(Net {
             timeout: Duration::from_secs(sh.timeout.max(1)),
             retries: sh.retries,
             max_body: self.max_answer_mib.max(1).saturating_mul(1 << 20),
+            roots: super::logdna::roots(sh.cacert)?,
             ..Net::default()
-        }
+        })
     }
 
     pub fn limits(&self) -> Limits {

@@ -12,7 +12,9 @@ pub enum Exit {
     /// Failures found: read the verdict.
     Failures = 1,
     /// A usage or input error. Also when some inputs could not be read (or
-    /// not to their end) even though failures were found in the rest.
+    /// not to their end) even though failures were found in the rest, and
+    /// when a fetch failed: an answer not understood (a login page), a query
+    /// the service stopped part way, a certificate not trusted.
     Error = 2,
     /// The `no_evidence` verdict: the input shows no rotation outcome to
     /// judge by (empty, the wrong pod, nothing recognised).
@@ -34,6 +36,8 @@ impl Exit {
         // --cluster/--crn narrowed the tables to.
         match triage.verdict.verdict {
             _ if triage.input_errors().next().is_some() => Exit::Error,
+            // A source that stopped part way was not read to its end either.
+            _ if triage.partial_results().next().is_some() => Exit::Error,
             Decision::Hold | Decision::Recommended | Decision::Wait => Exit::Failures,
             Decision::NotNeeded if !triage.unattributed.is_empty() => Exit::Failures,
             Decision::NotNeeded => Exit::Clean,
@@ -47,7 +51,7 @@ impl Exit {
             Exit::Clean => "nothing failing (verdict not_needed); or another command succeeded",
             Exit::Failures => "failures found (verdict hold, recommended or wait)",
             Exit::Error => {
-                "usage or input error; also when an input could not be read, whatever the rest shows"
+                "usage, input or fetch error; also an input not read to its end, whatever the rest shows"
             }
             Exit::NoEvidence => "no rotation outcome to judge by (verdict no_evidence): never a green light",
         }

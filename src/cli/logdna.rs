@@ -4,9 +4,10 @@ use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 use kp_triage::fetch::http::{check_base_url, Net};
 use kp_triage::fetch::logdna::{self, Api, Request};
+use kp_triage::fetch::tls::load_ca_file;
 use kp_triage::fetch::{Limits, ServiceKey};
 use kp_triage::time::{self, Ts};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub const KEY_ENV: &str = "LOGDNA_SERVICE_KEY";
@@ -60,6 +61,11 @@ pub struct LogdnaArgs {
     /// (the key then crosses the network unencrypted).
     #[arg(long)]
     pub allow_http: bool,
+
+    /// Trust the CA certificates in this PEM file besides the public roots
+    /// (a private CA, a TLS-inspecting proxy). SSL_CERT_FILE is read too.
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -107,13 +113,14 @@ impl LogdnaArgs {
         })
     }
 
-    pub fn net(&self) -> Net {
-        Net {
+    pub fn net(&self) -> anyhow::Result<Net> {
+        Ok(Net {
             timeout: Duration::from_secs(self.timeout.max(1)),
             retries: self.retries,
             max_body: self.max_page_mib.max(1).saturating_mul(1 << 20),
+            roots: roots(self.cacert.as_deref())?,
             ..Net::default()
-        }
+        })
     }
 
     pub fn limits(&self) -> Limits {
@@ -143,6 +150,23 @@ impl LogdnaArgs {
         Ok(key)
     }
 }
+
+/// The CA certificates to trust besides the public roots: `--cacert FILE`
+/// and the file `SSL_CERT_FILE` names, as curl and OpenSSL read it.
+pub fn roots(cacert: Option<&Path>) -> anyhow::Result<Vec<reqwest::Certificate>> {
+    let env = std::env::var_os(SSL_CERT_FILE).filter(|v| !v.is_empty());
+    let mut roots = Vec::new();
+    if let Some(file) = env {
+        let certs = load_ca_file(Path::new(&file)).context(SSL_CERT_FILE)?;
+        roots.extend(certs);
+    }
+    if let Some(file) = cacert {
+        roots.extend(load_ca_file(file).context("--cacert")?);
+    }
+    Ok(roots)
+}
+
+const SSL_CERT_FILE: &str = "SSL_CERT_FILE";
 
 pub fn window(w: &FetchWindow<'_>) -> anyhow::Result<(Ts, Ts)> {
     let point = |opt: &str, v: &str| {

@@ -6,6 +6,7 @@ pub mod cloudlogs;
 pub mod color;
 pub mod defaults;
 pub mod exit;
+mod fetch;
 pub mod help;
 pub mod logdna;
 
@@ -16,6 +17,8 @@ use kp_triage::live::kubectl;
 use kp_triage::report::OutputFormat;
 use kp_triage::source::InputSpec;
 use logdna::LogdnaArgs;
+
+pub use fetch::{FetchCloudlogsArgs, FetchCommand, FetchLogdnaArgs};
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -265,8 +268,8 @@ pub struct AnalyzeArgs {
 
     /// Fetch the logs from IBM Cloud Logs and analyse them: --since, --from
     /// and --to then choose what to fetch (--since counted back from now).
-    /// --region, --query, --retries, --timeout and --allow-http (listed
-    /// with LogDNA's options) apply to it too.
+    /// --region, --query, --retries, --timeout, --allow-http and --cacert
+    /// (listed with LogDNA's options) apply to it too.
     #[arg(long, conflicts_with_all = ["files", "logdna", "kubectl"])]
     pub cloudlogs: bool,
 
@@ -275,103 +278,6 @@ pub struct AnalyzeArgs {
 
     #[command(flatten, next_help_heading = "IBM Cloud Logs (with --cloudlogs)")]
     pub cloudlogs_opts: CloudlogsArgs,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum FetchCommand {
-    /// Fetch a LogDNA (IBM Log Analysis, Mezmo) export as JSON Lines.
-    ///
-    /// The service key comes from LOGDNA_SERVICE_KEY or --logdna-key-file and is
-    /// sent as the basic-auth user; it never appears in output or errors.
-    Logdna(FetchLogdnaArgs),
-    /// Fetch IBM Cloud Logs query results as JSON Lines.
-    ///
-    /// The API key comes from IBMCLOUD_API_KEY or --apikey-file and is exchanged
-    /// at IAM for a token; neither appears in output or errors.
-    Cloudlogs(FetchCloudlogsArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct FetchCloudlogsArgs {
-    #[command(flatten)]
-    pub cloudlogs: CloudlogsArgs,
-
-    /// The instance's region (us-south, eu-de, ...), with --instance.
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-
-    /// The query (`--syntax`); the default selects the app's container in
-    /// namespace armada.
-    #[arg(long, value_name = "QUERY")]
-    pub query: Option<String>,
-
-    /// Retries per request on HTTP 429, 5xx and dropped connections.
-    #[arg(long, value_name = "N", default_value_t = 5)]
-    pub retries: u32,
-
-    /// Seconds for each request, from connecting to the last byte of its
-    /// answer; also the longest wait a server's Retry-After gets.
-    #[arg(long, value_name = "SECS", default_value_t = 120)]
-    pub timeout: u64,
-
-    /// Allow a plain http:// URL to a host other than this machine (the key
-    /// or token then crosses the network unencrypted).
-    #[arg(long)]
-    pub allow_http: bool,
-
-    #[command(flatten)]
-    pub window: FetchWindowArgs,
-
-    /// The container the default query selects.
-    #[arg(long, value_name = "NAME", default_value = config::DEFAULT_APP)]
-    pub app: String,
-
-    /// Write the results here instead of to stdout.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-/// The window a `fetch` command asks for.
-#[derive(Debug, Args)]
-pub struct FetchWindowArgs {
-    /// Fetch the last SPAN (`2h`), counted back from now. The default is 1h.
-    #[arg(long, value_name = "SPAN")]
-    pub since: Option<String>,
-
-    /// Start: RFC 3339 or epoch seconds/milliseconds.
-    #[arg(long, value_name = "TIME")]
-    pub from: Option<String>,
-
-    /// End: RFC 3339 or epoch seconds/milliseconds. The default is now.
-    #[arg(long, value_name = "TIME")]
-    pub to: Option<String>,
-}
-
-impl FetchWindowArgs {
-    pub fn window(&self) -> logdna::FetchWindow<'_> {
-        logdna::FetchWindow {
-            since: self.since.as_deref(),
-            from: self.from.as_deref(),
-            to: self.to.as_deref(),
-        }
-    }
-}
-
-#[derive(Debug, Args)]
-pub struct FetchLogdnaArgs {
-    #[command(flatten)]
-    pub logdna: LogdnaArgs,
-
-    #[command(flatten)]
-    pub window: FetchWindowArgs,
-
-    /// The app to fetch (LogDNA's `apps` filter).
-    #[arg(long, value_name = "NAME", default_value = config::DEFAULT_APP)]
-    pub app: String,
-
-    /// Write the export here instead of to stdout.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

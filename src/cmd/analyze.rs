@@ -46,6 +46,7 @@ pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
     for e in triage.input_errors() {
         crate::eprint_error(e);
     }
+    super::print_partial(&triage);
     Ok(Exit::of(&triage))
 }
 
@@ -93,8 +94,9 @@ fn fetch_into(
         key: &key,
         window_given: window.since.is_some() || window.from.is_some() || window.to.is_some(),
     };
+    let net = o.net()?;
     spool(&source, cfg, |out, interrupt, events| {
-        logdna::fetch(&req, &key, &o.net(), &o.limits(), out, interrupt, events)
+        logdna::fetch(&req, &key, &net, &o.limits(), out, interrupt, events)
     })
 }
 
@@ -116,6 +118,7 @@ fn cloudlogs_into(
         retries: l.retries,
         timeout: l.timeout,
         allow_http: l.allow_http,
+        cacert: l.cacert.as_deref(),
     };
     let [since, from, to] = super::live::fetch_window(args, cfg);
     let window = FetchWindow {
@@ -131,16 +134,9 @@ fn cloudlogs_into(
         key: &key,
         window_given: true,
     };
+    let net = o.net(&sh)?;
     spool(&source, cfg, |out, interrupt, events| {
-        kp_triage::fetch::cloudlogs::fetch(
-            &req,
-            &key,
-            &o.net(&sh),
-            &o.limits(),
-            out,
-            interrupt,
-            events,
-        )
+        kp_triage::fetch::cloudlogs::fetch(&req, &key, &net, &o.limits(), out, interrupt, events)
     })
 }
 
@@ -165,17 +161,17 @@ fn spool(
         &mut dyn FnMut(kp_triage::fetch::Event<'_>),
     ) -> Result<kp_triage::fetch::Progress, kp_triage::fetch::FetchError>,
 ) -> anyhow::Result<tempfile::NamedTempFile> {
-    let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
+    let signals = super::signals::Signals::watch().context("watching for SIGINT and SIGTERM")?;
     let mut spool = tempfile::Builder::new()
         .prefix(&format!("kp-triage-{}-", src.name))
         .suffix(".jsonl")
         .tempfile()
         .context("creating a temporary file for the fetched lines")?;
-    interrupt.remove_on_exit(spool.path().to_path_buf());
+    signals.remove_on_exit(spool.path().to_path_buf());
     let (bar, mut events) = super::fetch::reporter();
     let fetched = fetch(
         &mut io::BufWriter::new(spool.as_file_mut()),
-        &interrupt,
+        &signals.interrupt,
         &mut events,
     );
     if let Some(b) = bar {

@@ -1,13 +1,14 @@
 //! `kp-triage fetch logdna|cloudlogs`: the raw export or query results as
 //! JSON Lines, to share or analyse later.
 
+use super::signals::Signals;
 use crate::cli::{FetchCloudlogsArgs, FetchCommand, FetchLogdnaArgs};
 use crate::Exit;
 use anyhow::Context;
 use indicatif::ProgressBar;
 use kp_triage::fetch::interrupt::Interrupt;
-use kp_triage::fetch::output::AtomicFile;
-use kp_triage::fetch::{cloudlogs, logdna, neutralise, plural, Event, FetchError, Progress};
+use kp_triage::fetch::output::Output;
+use kp_triage::fetch::{cloudlogs, logdna, neutralise, plural, Event, FetchError, Progress, Stop};
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
@@ -26,6 +27,7 @@ pub fn shared(args: &FetchCloudlogsArgs) -> crate::cli::cloudlogs::Shared<'_> {
         retries: args.retries,
         timeout: args.timeout,
         allow_http: args.allow_http,
+        cacert: args.cacert.as_deref(),
     }
 }
 
@@ -35,7 +37,7 @@ fn cloudlogs_results(args: &FetchCloudlogsArgs) -> anyhow::Result<Exit> {
     let sh = shared(args);
     let window = args.window.window();
     let req = o.request(&sh, &window, Some(&args.app))?;
-    let (net, limits) = (o.net(&sh), o.limits());
+    let (net, limits) = (o.net(&sh)?, o.limits());
     export(
         args.output.as_deref(),
         &key,
@@ -51,7 +53,7 @@ fn logdna_export(args: &FetchLogdnaArgs) -> anyhow::Result<Exit> {
     let key = o.key()?;
     let window = args.window.window();
     let req = o.request(&window, Some(args.app.clone()))?;
-    let (net, limits) = (o.net(), o.limits());
+    let (net, limits) = (o.net()?, o.limits());
     export(
         args.output.as_deref(),
         &key,
@@ -60,9 +62,9 @@ fn logdna_export(args: &FetchLogdnaArgs) -> anyhow::Result<Exit> {
     )
 }
 
-/// A fetch to `-o FILE` (atomically) or to stdout, with progress on a
-/// terminal; `units` name what it counts (lines and pages, or results and
-/// queries).
+/// A fetch to `-o` ([`Output`]: atomically to a file, directly to a device,
+/// a FIFO or stdout) or to stdout, with progress on a terminal; `units` name
+/// what it counts (lines and pages, or results and queries).
 fn export(
     output: Option<&Path>,
     key: &kp_triage::fetch::ServiceKey,
@@ -73,25 +75,28 @@ fn export(
         &mut dyn FnMut(Event<'_>),
     ) -> Result<Progress, FetchError>,
 ) -> anyhow::Result<Exit> {
-    let interrupt = Interrupt::on_signals().context("watching for SIGINT and SIGTERM")?;
+    // A folder or an unwritable place is refused before anything is fetched.
+    let out = match output {
+        Some(p) => Output::open(p)?,
+        None => Output::Stdout(BufWriter::new(io::stdout())),
+    };
+    let signals = Signals::watch().context("watching for SIGINT and SIGTERM")?;
     let (bar, mut events) = reporter();
-    let mut fetch = Some(fetch);
-    let mut once = |out: &mut dyn Write| {
-        let f = fetch.take().expect("a fetch runs once");
-        f(out, &interrupt, &mut events)
-    };
-    let fetched = match output {
-        Some(path) => to_file(path, &interrupt, &mut once),
-        None => {
-            let mut out = BufWriter::new(io::stdout().lock());
-            once(&mut out).map_err(|e| e.kept("they were written to stdout"))
+    if let Output::File(f) = &out {
+        signals.remove_on_exit(f.temp_path().to_path_buf());
+        for p in &f.removed {
+            let p = neutralise(&p.display().to_string()).into_owned();
+            events(Event::Notice(&format!(
+                "removed {p}, the temporary file of an earlier run that was killed"
+            )));
         }
-    };
+    }
+    let fetched = to_output(out, output, |w| fetch(w, &signals.interrupt, &mut events));
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     let p = fetched.map_err(|e| super::without_key(e, key.expose()))?;
-    if output.is_some() {
+    if output.is_some_and(|p| p.as_os_str() != "-") {
         eprintln!(
             "kp-triage: fetched {} in {} ({})",
             plural(p.lines, units[0], units[1]),
@@ -102,35 +107,47 @@ fn export(
     Ok(Exit::Clean)
 }
 
-/// Fetches into a temporary file beside `path` and renames it over `path`
-/// on success. On failure `path` is untouched, and the lines fetched, if
-/// any, are kept in `path.partial`; the error says which.
-fn to_file(
-    path: &Path,
-    interrupt: &Interrupt,
-    fetch: &mut dyn FnMut(&mut dyn Write) -> Result<Progress, FetchError>,
+/// Runs the fetch into `out`. On success a file is renamed over its target;
+/// on failure the target is untouched, and the lines fetched, if any, are
+/// kept in `FILE.partial` (or were written where `-o` points when that is
+/// not a file); the error says which.
+fn to_output(
+    mut out: Output,
+    path: Option<&Path>,
+    fetch: impl FnOnce(&mut dyn Write) -> Result<Progress, FetchError>,
 ) -> Result<Progress, FetchError> {
     let shown = |p: &Path| neutralise(&p.display().to_string()).into_owned();
-    let unchanged = |p: &Path| format!("Nothing was fetched, and {} is unchanged.", shown(p));
-    let mut out = match AtomicFile::create(path) {
-        Ok(out) => out,
-        Err(e) => return Err(FetchError::write(e).kept(unchanged(path))),
-    };
-    interrupt.remove_on_exit(out.temp_path().to_path_buf());
-    let e = match fetch(&mut out) {
+    let fetched = fetch(out.writer());
+    let e = match fetched {
         Ok(p) => {
-            return match out.commit() {
-                Ok(()) => Ok(p),
-                Err(e) => Err(FetchError::new(kp_triage::fetch::Stop::Write(e), p)
-                    .kept(format!("they could not be moved onto {}", shown(path)))),
-            }
+            return out.commit().map(|()| p).map_err(|e| {
+                let into = path.map_or_else(|| "stdout".to_string(), shown);
+                FetchError::new(Stop::Write(e), p)
+                    .kept(format!("they could not be written to {into}"))
+            })
         }
         Err(e) => e,
     };
+    let shown_path = path.filter(|p| p.as_os_str() != "-");
+    let f = match out {
+        Output::File(f) => f,
+        // Written in place already: nothing to keep or leave unchanged.
+        direct => {
+            let _ = direct.commit();
+            if e.progress.lines == 0 {
+                return Err(e);
+            }
+            let into = shown_path.map_or_else(|| "stdout".to_string(), shown);
+            return Err(e.kept(format!("they were written to {into}")));
+        }
+    };
     if e.progress.lines == 0 {
-        return Err(e.kept(unchanged(path)));
+        let unchanged = shown_path.map_or_else(String::new, |p| {
+            format!("Nothing was fetched, and {} is unchanged.", shown(p))
+        });
+        return Err(e.kept(unchanged));
     }
-    let note = match out.keep_partial() {
+    let note = match f.keep_partial() {
         Ok(partial) => format!("they are kept in {}", shown(&partial)),
         Err(io) => format!("they could not be kept ({io})"),
     };

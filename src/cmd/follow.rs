@@ -54,6 +54,7 @@ pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::R
     for e in triage.input_errors() {
         crate::eprint_error(e);
     }
+    super::print_partial(&triage);
     Ok(Exit::of(&triage))
 }
 

@@ -7,6 +7,7 @@ pub mod follow;
 pub mod generate;
 pub mod live;
 pub mod patterns;
+pub mod signals;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use kp_triage::fetch::logdna::Progress;
@@ -20,6 +21,14 @@ pub fn without_key(e: kp_triage::fetch::logdna::FetchError, key: &str) -> anyhow
         return anyhow::Error::new(e);
     }
     anyhow::Error::msg(msg.replace(key, "<redacted:key>"))
+}
+
+/// The exit status of a process ended by an interrupted fetch (130, 143).
+pub fn signal_exit(e: &anyhow::Error) -> Option<u8> {
+    e.chain()
+        .find_map(|c| c.downcast_ref::<kp_triage::fetch::FetchError>())
+        .and_then(kp_triage::fetch::FetchError::signal)
+        .map(|s| (128 + s).clamp(0, 255) as u8)
 }
 
 /// A spinner on stderr for long fetches; nothing when stderr is not a terminal.
@@ -43,4 +52,13 @@ pub fn fetch_progress() -> (Option<ProgressBar>, impl FnMut(&Progress)) {
         }
     };
     (bar, update)
+}
+
+/// What the sources said of their own result being partial.
+pub fn print_partial(triage: &kp_triage::analyze::Triage) {
+    for (name, e) in triage.partial_results() {
+        crate::eprint_error(&format!(
+            "PARTIAL RESULT: {name} reports an error: {e}; the triage covers only the results before it"
+        ));
+    }
 }

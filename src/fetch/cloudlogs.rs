@@ -8,7 +8,10 @@
 //! - **Queries.** One query per window, Lucene or DataPrime, on the
 //!   frequent-search or archive tier. The answer is Server-Sent Events;
 //!   each result is written as one JSON line, and `warning`/`error` events
-//!   as their own lines (`{"warning": ...}`), so `analyze` shows them.
+//!   as their own lines (`{"warning": ...}`), so `analyze` shows them. An
+//!   `error` event means the query stopped part way: the fetch stops with an
+//!   error, and what came before it is kept as partial, never as complete.
+//!   An answer with no event in it is an error too ([`super::sse`]).
 //! - **The result limit.** A query returns at most 12,000 results (frequent
 //!   search) or 50,000 (archive). A window whose answer reaches the limit
 //!   may have been cut, so its results are dropped and it is split in two,
@@ -21,11 +24,13 @@
 use super::http::{Failure, Http, Net};
 use super::iam::Iam;
 use super::interrupt::Interrupt;
+use super::sse::{self, result_time, Answer};
 use super::{Event, FetchError, Limits, Progress, ServiceKey, Stop};
 use crate::time::Ts;
-use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::io::Write;
+
+pub use super::sse::fuzz_answer;
 
 pub const DEFAULT_IAM_URL: &str = "https://iam.cloud.ibm.com";
 
@@ -138,7 +143,7 @@ pub fn fetch(
     };
     let ran = interrupt
         .run(s.run())
-        .map_err(|e| fail(Stop::Client(e.to_string()), Progress::default()))?;
+        .map_err(|e| fail(Stop::Runtime(e), Progress::default()))?;
     let ran = ran.unwrap_or_else(|sig| Err(Stop::Interrupted(sig)));
     let flushed = s.out.flush().map_err(Stop::Write);
     ran.and(flushed)
@@ -161,31 +166,6 @@ struct Session<'a> {
     events: &'a mut dyn FnMut(Event<'_>),
 }
 
-/// One SSE event, its parts left raw to be written as they came.
-#[derive(Deserialize)]
-struct SseEvent<'a> {
-    #[serde(borrow)]
-    result: Option<ResultsRaw<'a>>,
-    #[serde(borrow)]
-    warning: Option<&'a RawValue>,
-    #[serde(borrow)]
-    error: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct ResultsRaw<'a> {
-    #[serde(borrow, default)]
-    results: Vec<&'a RawValue>,
-}
-
-/// What one query answered.
-#[derive(Default)]
-struct Answer {
-    results: Vec<Box<RawValue>>,
-    warnings: Vec<Box<RawValue>>,
-    errors: Vec<Box<RawValue>>,
-}
-
 impl Session<'_> {
     async fn run(&mut self) -> Result<(), Stop> {
         // Windows still to query, the oldest last (a stack).
@@ -200,6 +180,17 @@ impl Session<'_> {
             let what = format!("the query for {from} to {to}");
             let answer = self.query(from, to, &what).await?;
             self.p.pages += 1;
+            if let Some(error) = answer.errors.first() {
+                // What came before the error is kept, as a partial export,
+                // and the window is fetched again from its start to resume.
+                self.write_fresh(&answer, to)?;
+                self.p.done_to = Some(from);
+                let message = self.http.detail(sse::error_message(error).as_bytes());
+                return Err(Stop::QueryFailed {
+                    what,
+                    message: message.trim_start_matches(": ").to_string(),
+                });
+            }
             if answer.results.len() as u64 >= self.req.limit {
                 let span = to.nanos_since(from);
                 if span < 2_000_000 {
@@ -218,28 +209,34 @@ impl Session<'_> {
                 todo.push((from, mid));
                 continue;
             }
-            let edge = std::mem::take(&mut self.edge);
-            let fresh: Vec<&RawValue> = answer
-                .results
-                .iter()
-                .map(|r| &**r)
-                .filter(|r| !edge.contains(r.get()))
-                .collect();
-            self.write(&fresh, &answer)?;
-            // A service that counts both ends of a window in it would send a
-            // result at the split point twice: remember the last instant's.
-            self.edge = answer
-                .results
-                .iter()
-                .filter(|r| {
-                    result_time(r.get())
-                        .is_some_and(|t| t.nanos() >= to.nanos().saturating_sub(1_000_000))
-                })
-                .map(|r| r.get().to_string())
-                .collect();
+            self.write_fresh(&answer, to)?;
             self.p.done_to = Some(to);
             (self.events)(Event::Page(&self.p));
         }
+        Ok(())
+    }
+
+    /// Writes the results not written already, and the window's events.
+    fn write_fresh(&mut self, answer: &Answer, to: Ts) -> Result<(), Stop> {
+        let edge = std::mem::take(&mut self.edge);
+        let fresh: Vec<&RawValue> = answer
+            .results
+            .iter()
+            .map(|r| &**r)
+            .filter(|r| !edge.contains(r.get()))
+            .collect();
+        self.write(&fresh, answer)?;
+        // A service that counts both ends of a window in it would send a
+        // result at the split point twice: remember the last instant's.
+        self.edge = answer
+            .results
+            .iter()
+            .filter(|r| {
+                result_time(r.get())
+                    .is_some_and(|t| t.nanos() >= to.nanos().saturating_sub(1_000_000))
+            })
+            .map(|r| r.get().to_string())
+            .collect();
         Ok(())
     }
 
@@ -254,26 +251,27 @@ impl Session<'_> {
             self.line(r.get().as_bytes())?;
             self.p.lines += 1;
         }
-        for (kind, list) in [("warning", &a.warnings), ("error", &a.errors)] {
-            for v in list {
-                let line = format!("{{\"{kind}\":{}}}", v.get());
-                self.line(line.as_bytes())?;
-                let said = format!(
-                    "{}: Cloud Logs sent an {kind} event: {}",
-                    if kind == "error" { "error" } else { "warning" },
-                    self.http
-                        .detail(v.get().as_bytes())
-                        .trim_start_matches(": ")
-                );
-                (self.events)(Event::Notice(&said));
-            }
+        for v in &a.warnings {
+            self.line(format!("{{\"warning\":{}}}", v.get()).as_bytes())?;
+            let said = format!(
+                "warning: Cloud Logs sent a warning event: {}",
+                self.http
+                    .detail(v.get().as_bytes())
+                    .trim_start_matches(": ")
+            );
+            (self.events)(Event::Notice(&said));
+        }
+        // The error itself is the fetch's error; its line lets `analyze`
+        // of the partial export say PARTIAL RESULT.
+        for v in &a.errors {
+            self.line(format!("{{\"error\":{}}}", v.get()).as_bytes())?;
         }
         self.out.flush().map_err(Stop::Write)
     }
 
     /// One line of the output, with the key and the token taken out.
     fn line(&mut self, line: &[u8]) -> Result<(), Stop> {
-        let line = super::logdna::redacted(&self.redactor, line);
+        let line = super::text::redacted(&self.redactor, line);
         let mut text = String::from_utf8_lossy(&line).into_owned();
         let token = self.iam.current();
         for secret in [Some(self.key.expose()), token].into_iter().flatten() {
@@ -308,7 +306,7 @@ impl Session<'_> {
                     renewed = true;
                 }
                 Err(f) => return Err(stop(f, what)),
-                Ok(body) => return parse_sse(&body, what),
+                Ok(body) => return sse::parse(&body, what),
             }
         }
     }
@@ -348,62 +346,8 @@ impl Session<'_> {
     }
 }
 
-/// The events of an SSE answer: `data:` lines, comments and blank lines
-/// between them. A `data:` line that is not an event is an error.
-fn parse_sse(body: &[u8], what: &str) -> Result<Answer, Stop> {
-    let mut a = Answer::default();
-    let bad = |cause: String| Stop::BadPage {
-        what: what.to_string(),
-        service: "Cloud Logs",
-        cause,
-    };
-    for line in body.split(|b| *b == b'\n') {
-        let line = line.trim_ascii();
-        let Some(data) = line.strip_prefix(b"data:") else {
-            continue;
-        };
-        let ev: SseEvent<'_> =
-            serde_json::from_slice(data.trim_ascii()).map_err(|e| bad(e.to_string()))?;
-        if let Some(r) = ev.result {
-            a.results
-                .extend(r.results.into_iter().map(RawValue::to_owned));
-        }
-        a.warnings.extend(ev.warning.map(RawValue::to_owned));
-        a.errors.extend(ev.error.map(RawValue::to_owned));
-    }
-    Ok(a)
-}
-
-/// The query answer's parsing, for the fuzz target: the SSE events, then
-/// each result's time.
-#[doc(hidden)]
-pub fn fuzz_answer(body: &[u8]) {
-    if let Ok(a) = parse_sse(body, "fuzz") {
-        for r in &a.results {
-            result_time(r.get());
-        }
-    }
-}
-
-/// A result's `timestamp` metadata (no zone: UTC).
-fn result_time(raw: &str) -> Option<Ts> {
-    #[derive(Deserialize)]
-    struct Kv {
-        key: String,
-        value: serde_json::Value,
-    }
-    #[derive(Deserialize)]
-    struct Meta {
-        #[serde(default)]
-        metadata: Vec<Kv>,
-    }
-    let m: Meta = serde_json::from_str(raw).ok()?;
-    let kv = m.metadata.into_iter().find(|kv| kv.key == "timestamp")?;
-    crate::time::parse_iso(kv.value.as_str()?)
-}
-
 /// A request's failure in Cloud Logs' terms.
-pub(super) fn stop(f: Failure, what: &str) -> Stop {
+fn stop(f: Failure, what: &str) -> Stop {
     super::stop_of(
         f,
         what,
@@ -434,14 +378,5 @@ mod tests {
             .contains("kubernetes.container_name:\"armada-kp-events\""));
         assert!(default_query(Syntax::Dataprime, Some("x")).starts_with("source logs"));
         assert!(!default_query(Syntax::Lucene, None).contains("container_name"));
-    }
-
-    #[test]
-    fn an_sse_answer_gives_results_warnings_and_errors() {
-        let body = b": hi\n\ndata: {\"query_id\":{\"query_id\":\"q\"}}\n\ndata: {\"result\":{\"results\":[{\"a\":1},{\"b\":2}]}}\n\ndata: {\"warning\":{\"x\":1}}\n\ndata: {\"error\":{\"message\":\"m\"}}\n";
-        let a = parse_sse(body, "q").unwrap();
-        assert_eq!(a.results.len(), 2);
-        assert_eq!((a.warnings.len(), a.errors.len()), (1, 1));
-        assert!(parse_sse(b"data: {oops\n", "q").is_err());
     }
 }

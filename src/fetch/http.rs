@@ -7,13 +7,20 @@
 //! - retries with exponential backoff and jitter on 429, 5xx, timeouts and
 //!   dropped connections, each announced on stderr with what it waits for;
 //! - Retry-After in seconds or as an HTTP date, capped at `--timeout`;
-//! - no redirect to another host, nor from https to http;
+//! - redirects followed only on the same origin ([`super::origin`]);
+//! - a certificate the client does not trust is not retried, and a private
+//!   CA can be trusted ([`super::tls`]);
+//! - answers compressed with `Content-Encoding: gzip` decompressed, and one
+//!   that does not decompress refused, not retried;
 //! - error bodies redacted, then neutralised, and only then cut.
 
+use super::origin::redirect_refusal;
 use super::text::{clip, neutralise};
 use crate::redact::Redactor;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::{RequestBuilder, Response, Url};
+use reqwest::{RequestBuilder, Response};
+
+pub use super::origin::check_base_url;
 use std::time::{Duration, SystemTime};
 
 #[derive(Clone, Debug)]
@@ -25,8 +32,10 @@ pub struct Net {
     pub retries: u32,
     pub backoff: Duration,
     pub max_backoff: Duration,
-    /// The largest body accepted (one page).
+    /// The largest body accepted (one page), decompressed.
     pub max_body: u64,
+    /// CA certificates trusted besides the public roots.
+    pub roots: Vec<reqwest::Certificate>,
 }
 
 impl Default for Net {
@@ -37,6 +46,7 @@ impl Default for Net {
             backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
             max_body: 256 << 20,
+            roots: Vec::new(),
         }
     }
 }
@@ -50,8 +60,12 @@ pub enum Failure {
     GaveUp { attempts: u32, cause: String },
     /// The body is larger than `Net::max_body`.
     TooLarge { max: u64 },
-    /// A redirect off the host, or from https to http.
+    /// A redirect to another origin.
     Redirect(String),
+    /// The server's TLS certificate is not trusted.
+    Certificate(String),
+    /// A body that its Content-Encoding does not decode.
+    Corrupt(String),
 }
 
 /// One try's failure: retry it or not.
@@ -91,8 +105,12 @@ pub struct Http {
 
 impl Http {
     /// `secrets`: every form of the credential, redacted from error bodies.
-    pub fn new(net: Net, secrets: Vec<String>) -> Result<Http, String> {
-        let client = reqwest::Client::builder()
+    pub fn new(net: Net, secrets: Vec<String>) -> Result<Http, reqwest::Error> {
+        let mut builder = reqwest::Client::builder();
+        for root in &net.roots {
+            builder = builder.add_root_certificate(root.clone());
+        }
+        let client = builder
             .connect_timeout(net.timeout.min(Duration::from_secs(30)))
             .read_timeout(net.timeout)
             .redirect(reqwest::redirect::Policy::custom(|attempt| {
@@ -106,8 +124,7 @@ impl Http {
                 }
             }))
             .user_agent(concat!("kp-triage/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| e.to_string())?;
+            .build()?;
         Ok(Http {
             client,
             net,
@@ -186,12 +203,17 @@ impl Http {
     }
 
     async fn exchange(&self, req: RequestBuilder) -> Result<Vec<u8>, Try> {
-        let mut resp = req.send().await.map_err(|e| match refusal(&e) {
-            Some(why) => Try::Final(Failure::Redirect(why)),
-            None => Try::Again {
-                cause: describe(&e),
-                retry_after: None,
-            },
+        let mut resp = req.send().await.map_err(|e| {
+            if let Some(why) = refusal(&e) {
+                return Try::Final(Failure::Redirect(why));
+            }
+            match super::tls::certificate_refused(&e) {
+                Some(why) => Try::Final(Failure::Certificate(why)),
+                None => Try::Again {
+                    cause: describe(&e),
+                    retry_after: None,
+                },
+            }
         })?;
         let status = resp.status().as_u16();
         if resp.status().is_success() {
@@ -251,6 +273,9 @@ async fn read_capped(resp: &mut Response, max: u64) -> Result<Vec<u8>, Try> {
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => return Ok(body),
+            Err(e) if undecodable(&e) => {
+                return Err(Try::Final(Failure::Corrupt(describe(&e))));
+            }
             Err(e) => {
                 return Err(Try::Again {
                     cause: format!(
@@ -283,73 +308,6 @@ fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<RetryAfter> {
     })
 }
 
-/// Why a redirect from `from` to `to` is refused, if it is.
-pub fn redirect_refusal(from: &Url, to: &Url) -> Option<String> {
-    let host = |u: &Url| u.host_str().unwrap_or("").to_ascii_lowercase();
-    if host(from) != host(to) {
-        return Some(format!(
-            "refused a redirect from {} to another host, {}",
-            host(from),
-            clip(&neutralise(&host(to)), 80)
-        ));
-    }
-    if from.scheme() == "https" && to.scheme() != "https" {
-        return Some(format!(
-            "refused a redirect from https to {} on {}",
-            clip(&neutralise(to.scheme()), 10),
-            host(from)
-        ));
-    }
-    None
-}
-
-/// The base URL, checked: http or https, plain http only to this machine
-/// unless `allow_http`, and without a user part, which is returned apart so
-/// it can be redacted and never printed or sent.
-pub fn check_base_url(raw: &str, allow_http: bool) -> Result<(Url, Option<String>), String> {
-    let mut url = Url::parse(raw.trim())
-        .map_err(|e| format!("the URL is not valid ({e}); give it as https://HOST"))?;
-    let userinfo = (!url.username().is_empty() || url.password().is_some()).then(|| {
-        let user = url.username().to_string();
-        match url.password() {
-            Some(p) => format!("{user}:{p}"),
-            None => user,
-        }
-    });
-    // Neither setter fails on an http(s) URL with a host.
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    match url.scheme() {
-        "https" => {}
-        "http" if allow_http || is_loopback(&url) => {}
-        "http" => {
-            return Err(format!(
-                "plain http to {} would send the key unencrypted: use https, or give --allow-http",
-                url.host_str().unwrap_or("")
-            ))
-        }
-        other => {
-            return Err(format!(
-                "the scheme {:?} is not http or https",
-                clip(&neutralise(other), 20)
-            ))
-        }
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err("the URL has no host".to_string());
-    }
-    Ok((url, userinfo))
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
-
 /// The refusal our redirect policy raised, if that is what `e` is.
 fn refusal(e: &reqwest::Error) -> Option<String> {
     let mut src = std::error::Error::source(e);
@@ -360,6 +318,25 @@ fn refusal(e: &reqwest::Error) -> Option<String> {
         src = inner.source();
     }
     None
+}
+
+/// A body that its Content-Encoding did not decode: the decoder says the
+/// data is invalid (a bad gzip header, or deflate data flate2 refuses),
+/// where a dropped connection says nothing of the sort.
+fn undecodable(e: &reqwest::Error) -> bool {
+    let mut src = std::error::Error::source(e);
+    while let Some(inner) = src {
+        let io = inner.downcast_ref::<std::io::Error>();
+        let invalid = io.is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData);
+        let deflate = io
+            .and_then(|io| io.get_ref())
+            .is_some_and(|w| w.is::<flate2::DecompressError>());
+        if invalid || deflate || inner.is::<flate2::DecompressError>() {
+            return true;
+        }
+        src = inner.source();
+    }
+    false
 }
 
 /// reqwest's own message is terse; its sources say what really happened.
@@ -385,56 +362,6 @@ fn describe(e: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn url(s: &str) -> Url {
-        Url::parse(s).unwrap()
-    }
-
-    #[test]
-    fn redirects_stay_on_the_host_and_on_https() {
-        let from = url("https://api.eu-de.logging.cloud.ibm.com/v2/export");
-        assert_eq!(
-            redirect_refusal(&from, &url("https://api.eu-de.logging.cloud.ibm.com/x")),
-            None
-        );
-        let other = redirect_refusal(&from, &url("https://evil.example/v2/export")).unwrap();
-        assert!(other.contains("another host, evil.example"), "{other}");
-        let down =
-            redirect_refusal(&from, &url("http://api.eu-de.logging.cloud.ibm.com/")).unwrap();
-        assert!(down.contains("from https to http"), "{down}");
-        // Upgrading is fine.
-        assert_eq!(
-            redirect_refusal(&url("http://127.0.0.1:9/"), &url("https://127.0.0.1/")),
-            None
-        );
-    }
-
-    #[test]
-    fn plain_http_only_to_this_machine_unless_allowed() {
-        for ok in [
-            "https://api.mezmo.com",
-            "http://127.0.0.1:8080",
-            "http://localhost/",
-            "http://[::1]:80",
-        ] {
-            assert!(check_base_url(ok, false).is_ok(), "{ok}");
-        }
-        let err = check_base_url("http://logs.example.com", false).unwrap_err();
-        assert!(err.contains("--allow-http"), "{err}");
-        assert!(check_base_url("http://logs.example.com", true).is_ok());
-        assert!(check_base_url("ftp://logs.example.com", true).is_err());
-    }
-
-    #[test]
-    fn the_user_part_is_taken_out_of_the_url() {
-        let (u, info) = check_base_url("https://tok3n:s3cret@api.mezmo.com/", false).unwrap();
-        assert_eq!(u.as_str(), "https://api.mezmo.com/");
-        assert_eq!(info.as_deref(), Some("tok3n:s3cret"));
-        let (_, info) = check_base_url("https://:pw@api.mezmo.com/", false).unwrap();
-        assert_eq!(info.as_deref(), Some(":pw"));
-        let err = check_base_url("https://user:pw@/", false).unwrap_err();
-        assert!(!err.contains("pw"), "{err}");
-    }
 
     #[test]
     fn retry_after_in_seconds_and_as_a_date() {

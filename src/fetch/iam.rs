@@ -71,12 +71,17 @@ impl Iam {
             } => Stop::Refused(format!(
                 "IAM refused the API key (HTTP {status}): check IBMCLOUD_API_KEY or --apikey-file{detail}"
             )),
-            f => super::cloudlogs::stop(f, what),
+            f => super::stop_of(
+                f,
+                what,
+                "IAM",
+                |status, detail| format!("IAM refused the request (HTTP {status}){detail}"),
+                |detail| format!("IAM rejected the request (HTTP 400){detail}"),
+            ),
         })?;
-        let answer: Answer = serde_json::from_slice(&body).map_err(|e| Stop::BadPage {
+        let answer: Answer = serde_json::from_slice(&body).map_err(|_| Stop::NotUnderstood {
             what: what.to_string(),
-            service: "IAM",
-            cause: e.to_string(),
+            found: super::answer::not_understood(&body, "an IAM token"),
         })?;
         crate::redact::remember(&answer.access_token);
         http.add_secret(&answer.access_token);

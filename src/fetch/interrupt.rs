@@ -1,21 +1,18 @@
 //! SIGINT and SIGTERM during a fetch.
 //!
-//! While a fetch runs, a signal ends it like any other stop: the request in
-//! flight is dropped, what was written is flushed and kept (or its temporary
-//! file removed), the progress is printed, and the process exits 130 or 143.
-//! Outside a fetch (while the fetched export is analysed), a signal removes
-//! the temporary files registered here and exits at once with the same code.
-//!
-//! A thread of `signal-hook` receives the signals, so no work is done in a
-//! signal handler.
+//! The library never installs a handler, prints or exits: whoever owns the
+//! process (the binary) watches the signals and calls [`Interrupt::raise`].
+//! While a fetch runs, a raised signal ends it like any other stop: the
+//! request in flight is dropped, what was written is flushed, and the fetch
+//! returns [`super::Stop::Interrupted`]. Outside a fetch `raise` says no
+//! fetch took the signal, and the caller decides what to do with it.
 
 use signal_hook::consts::{SIGINT, SIGTERM};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::sync::Notify;
 
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Interrupt {
     inner: Arc<Inner>,
 }
@@ -26,52 +23,24 @@ struct Inner {
     got: AtomicI32,
     wake: Notify,
     fetching: AtomicBool,
-    remove_on_exit: Mutex<Vec<PathBuf>>,
 }
 
 impl Interrupt {
-    /// One that never fires: for library callers that handle signals
-    /// themselves, and for tests.
+    /// One that fires only when `raise` is called: the binary's signal
+    /// watcher calls it; library callers and tests may never do.
     pub fn never() -> Interrupt {
-        Interrupt {
-            inner: Arc::default(),
-        }
+        Interrupt::default()
     }
 
-    /// Takes SIGINT and SIGTERM over for the rest of the process.
-    pub fn on_signals() -> std::io::Result<Interrupt> {
-        let me = Interrupt::never();
-        let inner = me.inner.clone();
-        let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
-        std::thread::Builder::new()
-            .name("signals".into())
-            .spawn(move || {
-                for sig in signals.forever() {
-                    inner.got.store(sig, Ordering::SeqCst);
-                    if inner.fetching.load(Ordering::SeqCst) {
-                        inner.wake.notify_one();
-                        continue;
-                    }
-                    for p in inner
-                        .remove_on_exit
-                        .lock()
-                        .map(|v| v.clone())
-                        .unwrap_or_default()
-                    {
-                        let _ = std::fs::remove_file(p);
-                    }
-                    eprintln!("kp-triage: interrupted by {}", name(sig));
-                    std::process::exit(128 + sig);
-                }
-            })?;
-        Ok(me)
-    }
-
-    /// A temporary file to remove if a signal ends the process outside a fetch.
-    pub fn remove_on_exit(&self, path: PathBuf) {
-        if let Ok(mut v) = self.inner.remove_on_exit.lock() {
-            v.push(path);
+    /// Records `sig` and wakes the fetch running, if one is. Returns whether
+    /// a fetch was running to stop; if not, stopping is the caller's.
+    pub fn raise(&self, sig: i32) -> bool {
+        self.inner.got.store(sig, Ordering::SeqCst);
+        let fetching = self.inner.fetching.load(Ordering::SeqCst);
+        if fetching {
+            self.inner.wake.notify_one();
         }
+        fetching
     }
 
     /// The signal received so far, if any.
@@ -116,10 +85,41 @@ impl Interrupt {
     }
 }
 
+/// SIGINT, SIGTERM, or `signal N`.
 pub fn name(sig: i32) -> String {
     match sig {
         SIGINT => "SIGINT".to_string(),
         SIGTERM => "SIGTERM".to_string(),
         s => format!("signal {s}"),
+    }
+}
+
+/// The signals a fetch stops on.
+pub const SIGNALS: [i32; 2] = [SIGINT, SIGTERM];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signal_outside_a_fetch_is_left_to_the_caller() {
+        let i = Interrupt::never();
+        assert_eq!(i.received(), None);
+        assert!(!i.raise(SIGTERM));
+        assert_eq!(i.received(), Some(SIGTERM));
+    }
+
+    #[test]
+    fn a_signal_during_a_fetch_stops_it_with_the_signal() {
+        let i = Interrupt::never();
+        let raiser = i.clone();
+        let ran = i
+            .run(async move {
+                // Raised from inside the fetch, as the watcher thread would.
+                assert!(raiser.raise(SIGINT));
+                std::future::pending::<()>().await
+            })
+            .unwrap();
+        assert_eq!(ran, Err(SIGINT));
     }
 }

@@ -19,11 +19,11 @@ use super::{plural, Event, Limits, ServiceKey, Stop};
 pub use super::{FetchError, Progress};
 use crate::redact::Redactor;
 use crate::time::Ts;
-use serde::Deserialize;
-use serde_json::value::RawValue;
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Write;
+
+mod page;
+use page::{checked, parse_page, Checked};
 
 /// IBM Log Analysis regions (FORMATS.md section 3).
 pub const REGIONS: &[&str] = &[
@@ -98,23 +98,13 @@ pub fn fetch(
     };
     let ran = interrupt
         .run(s.run())
-        .map_err(|e| fail(Stop::Client(e.to_string()), Progress::default()))?;
+        .map_err(|e| fail(Stop::Runtime(e), Progress::default()))?;
     let ran = ran.unwrap_or_else(|sig| Err(Stop::Interrupted(sig)));
     let flushed = s.out.flush().map_err(Stop::Write);
     s.ts.summary(&mut *s.events);
     ran.and(flushed)
         .map(|_| s.p)
         .map_err(|stop| fail(stop, s.p))
-}
-
-/// A line with its secrets redacted; the same bytes when it holds none.
-/// The placeholders hold no quote or backslash, so JSON stays JSON.
-pub(crate) fn redacted<'b>(redactor: &Redactor, line: &'b [u8]) -> Cow<'b, [u8]> {
-    let text = String::from_utf8_lossy(line);
-    match redactor.redact(&text) {
-        Cow::Borrowed(_) => Cow::Borrowed(line),
-        Cow::Owned(t) => Cow::Owned(t.into_bytes()),
-    }
 }
 
 struct Session<'a> {
@@ -131,19 +121,6 @@ struct Session<'a> {
     events: &'a mut dyn FnMut(Event<'_>),
 }
 
-#[derive(Deserialize)]
-struct Page<'a> {
-    pagination_id: Option<String>,
-    #[serde(borrow)]
-    lines: Vec<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct TsOnly {
-    #[serde(rename = "_ts")]
-    ts: Option<f64>,
-}
-
 impl Session<'_> {
     async fn run(&mut self) -> Result<(), Stop> {
         match self.req.api {
@@ -152,8 +129,10 @@ impl Session<'_> {
                 let body = self.get("/v1/export", None, what).await?;
                 let lines = body
                     .split(|b| *b == b'\n')
-                    .filter(|l| !l.trim_ascii().is_empty());
-                self.write_lines(lines, what)?;
+                    .filter(|l| !l.trim_ascii().is_empty())
+                    .collect();
+                let lines = checked(lines, what, &body)?;
+                self.write_lines(&lines, what)?;
                 self.p.pages = 1;
                 (self.events)(Event::Page(&self.p));
                 Ok(())
@@ -168,12 +147,9 @@ impl Session<'_> {
         loop {
             let what = format!("page {} of the export", self.p.pages + 1);
             let body = self.get("/v2/export", cursor.as_deref(), &what).await?;
-            let page: Page<'_> = serde_json::from_slice(&body).map_err(|e| Stop::BadPage {
-                what: what.clone(),
-                service: "LogDNA",
-                cause: e.to_string(),
-            })?;
-            self.write_lines(page.lines.iter().map(|r| r.get().as_bytes()), &what)?;
+            let page = parse_page(&body, &what)?;
+            let lines = page.lines.iter().map(|r| r.get().as_bytes()).collect();
+            self.write_lines(&checked(lines, &what, &body)?, &what)?;
             self.p.pages += 1;
             (self.events)(Event::Page(&self.p));
             // No cursor, or an empty page, ends the export.
@@ -195,24 +171,17 @@ impl Session<'_> {
         }
     }
 
-    fn write_lines<'b>(
-        &mut self,
-        lines: impl Iterator<Item = &'b [u8]>,
-        what: &str,
-    ) -> Result<(), Stop> {
-        for (i, line) in lines.enumerate() {
+    fn write_lines(&mut self, lines: &[Checked<'_>], what: &str) -> Result<(), Stop> {
+        for (i, &(line, ms)) in lines.iter().enumerate() {
             if self.p.lines >= self.limits.max_lines {
                 return Err(Stop::MaxLines(self.limits.max_lines));
             }
-            let line = redacted(&self.redactor, line);
+            let line = super::text::redacted(&self.redactor, line);
             self.out
                 .write_all(&line)
                 .and_then(|_| self.out.write_all(b"\n"))
                 .map_err(Stop::Write)?;
             self.p.lines += 1;
-            let ms = serde_json::from_slice::<TsOnly>(&line)
-                .ok()
-                .and_then(|t| t.ts);
             if let Some(ms) = ms {
                 let at = || format!("{what}, line {}", i + 1);
                 if let Some(warning) = self.ts.check(ms, at) {

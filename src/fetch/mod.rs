@@ -6,19 +6,29 @@
 //! The pieces every service shares live here, so a second one (IBM Cloud
 //! Logs) only adds its request and page format:
 //! - [`http`]: one request with a deadline over the whole body, a size cap,
-//!   retries with backoff, a capped Retry-After, and no redirect off the host;
+//!   retries with backoff, a capped Retry-After, redirects only on the same
+//!   origin ([`origin`]), and a private CA ([`tls`]);
+//! - [`answer`]: an answer that is not the one asked for (a login page, plain
+//!   JSON, a body that does not decompress) named in an error, never taken
+//!   for an empty export;
 //! - [`output`]: `-o FILE` written beside the target and renamed over it only
-//!   on success, kept as `FILE.partial` on failure;
-//! - [`interrupt`]: SIGINT and SIGTERM end a fetch cleanly;
+//!   on success, kept as `FILE.partial` on failure; `-`, devices and FIFOs
+//!   written to directly;
+//! - [`interrupt`]: SIGINT and SIGTERM, raised by the caller, end a fetch
+//!   cleanly; the library itself never prints and never exits;
 //! - [`FetchError`]: every error says what was fetched and how to resume.
 
+mod answer;
 pub mod cloudlogs;
 pub mod http;
 pub mod iam;
 pub mod interrupt;
 pub mod logdna;
+pub mod origin;
 pub mod output;
+mod sse;
 mod text;
+pub mod tls;
 
 pub use text::neutralise;
 
@@ -125,12 +135,22 @@ pub enum Stop {
     GaveUp {
         what: String,
         attempts: u32,
+        /// The last failure as text, not as its error: reqwest's names the
+        /// URL with its query, and a server's words must be neutralised.
         cause: String,
     },
     #[error("{what} is larger than the --max-page-mib limit of {} MiB; refused", .max >> 20)]
     TooLarge { what: String, max: u64 },
     #[error("{what}: {why}")]
     Redirect { what: String, why: String },
+    #[error("{what}: the server's TLS certificate is not trusted ({why}); if a private CA signed it, give the CA with --cacert FILE or SSL_CERT_FILE")]
+    Certificate { what: String, why: String },
+    /// A 200 whose body is not the service's answer (a login page, ...).
+    #[error("{what}: {found}")]
+    NotUnderstood { what: String, found: String },
+    /// The service said, inside its answer, that it stopped part way.
+    #[error("Cloud Logs stopped {what} part way with an error event: {message}")]
+    QueryFailed { what: String, message: String },
     #[error("{what} is not a {service} export page: {cause}")]
     BadPage {
         what: String,
@@ -150,7 +170,9 @@ pub enum Stop {
     #[error("writing the export: {0}")]
     Write(#[source] std::io::Error),
     #[error("cannot start the HTTP client: {0}")]
-    Client(String),
+    Client(#[source] reqwest::Error),
+    #[error("cannot start the fetch's runtime: {0}")]
+    Runtime(#[source] std::io::Error),
 }
 
 /// A fetch that stopped: why, how far it came, and (set by the caller, who
@@ -216,14 +238,6 @@ impl std::error::Error for FetchError {
     }
 }
 
-/// The exit status of a process ended by an interrupted fetch (130, 143).
-pub fn signal_exit(e: &anyhow::Error) -> Option<u8> {
-    e.chain()
-        .find_map(|c| c.downcast_ref::<FetchError>())
-        .and_then(FetchError::signal)
-        .map(|s| (128 + s).clamp(0, 255) as u8)
-}
-
 /// What a fetch tells its caller while it runs.
 #[derive(Debug)]
 pub enum Event<'a> {
@@ -263,6 +277,11 @@ pub(crate) fn stop_of(
         },
         Failure::TooLarge { max } => Stop::TooLarge { what, max },
         Failure::Redirect(why) => Stop::Redirect { what, why },
+        Failure::Certificate(why) => Stop::Certificate { what, why },
+        Failure::Corrupt(cause) => Stop::NotUnderstood {
+            what,
+            found: format!("the answer's Content-Encoding did not decode ({cause})"),
+        },
     }
 }
 

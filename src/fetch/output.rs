@@ -1,16 +1,116 @@
-//! `-o FILE` that loses nothing: the export is written to a temporary file
-//! in FILE's folder and renamed over FILE only once the fetch has succeeded,
-//! so an existing FILE is never emptied by a fetch that fails. A fetch that
-//! stops after some lines keeps them as `FILE.partial`. A temporary file that
-//! is neither is removed when dropped.
+//! Where `-o` writes, decided before anything is fetched:
+//! - `-` is stdout;
+//! - a regular file (or a name not taken yet) loses nothing: the export is
+//!   written to a temporary file in its folder and renamed over it only once
+//!   the fetch has succeeded, so a fetch that fails never empties it. One
+//!   that stops after some lines keeps them as `FILE.partial`. A symbolic
+//!   link to a file stays a link: the file it points to is the one replaced;
+//! - a character device, a FIFO, a socket, or a path through a descriptor
+//!   (`/dev/stdout`, `/dev/fd/N`) is written to directly, never replaced:
+//!   renaming over `/dev/null` would put a regular file in its place;
+//! - a folder is refused.
+//!
+//! The temporary file's name carries the machine's name and the process id,
+//! so one left by a run that was killed (SIGKILL leaves no chance to remove
+//! it) is recognised and removed by a later run once that process is gone.
 
+mod stale;
+
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
+pub use stale::remove_stale;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("-o {0}: is a folder; give a file name")]
+    Folder(String),
+    #[error("-o {path}: cannot write there")]
+    Open {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// An opened `-o`.
+pub enum Output {
+    Stdout(BufWriter<io::Stdout>),
+    /// Written in place: a device, a FIFO, a descriptor.
+    Direct(BufWriter<File>),
+    File(AtomicFile),
+}
+
+impl Output {
+    /// Opens `path` as the module doc says; nothing is fetched yet.
+    pub fn open(path: &Path) -> Result<Output, OutputError> {
+        let shown = || super::neutralise(&path.display().to_string()).into_owned();
+        let err = |source| OutputError::Open {
+            path: shown(),
+            source,
+        };
+        if path.as_os_str() == "-" {
+            return Ok(Output::Stdout(BufWriter::new(io::stdout())));
+        }
+        let target = match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => return Err(OutputError::Folder(shown())),
+            Ok(m) if !m.is_file() || through_descriptor(path) => {
+                // Appending keeps what a `>>` redirection already holds.
+                let file = OpenOptions::new().append(true).open(path).map_err(err)?;
+                return Ok(Output::Direct(BufWriter::new(file)));
+            }
+            Ok(_) if path.is_symlink() => std::fs::canonicalize(path).map_err(err)?,
+            _ => path.to_path_buf(),
+        };
+        AtomicFile::create(&target).map(Output::File).map_err(err)
+    }
+
+    pub fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Output::Stdout(w) => w,
+            Output::Direct(w) => w,
+            Output::File(f) => f,
+        }
+    }
+
+    /// The fetch succeeded: flushed, and a file renamed over its target.
+    pub fn commit(self) -> io::Result<()> {
+        match self {
+            Output::Stdout(mut w) => w.flush(),
+            Output::Direct(mut w) => w.flush(),
+            Output::File(f) => f.commit(),
+        }
+    }
+}
+
+/// Whether `path` reaches a file through a file descriptor (`/dev/stdout`,
+/// `/dev/fd/1`, `/proc/self/fd/1`): that file is the caller's, opened by a
+/// shell redirection, and is written as it is.
+fn through_descriptor(path: &Path) -> bool {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        let s = p.to_string_lossy();
+        let fd_dir = s.starts_with("/dev/fd/")
+            || (s.starts_with("/proc/") && s.split('/').nth(3) == Some("fd"));
+        if fd_dir || ["/dev/stdout", "/dev/stderr"].contains(&s.as_ref()) {
+            return true;
+        }
+        match std::fs::read_link(&p) {
+            Ok(t) if t.is_absolute() => p = t,
+            Ok(t) => p = p.parent().unwrap_or(Path::new("/")).join(t),
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
 pub struct AtomicFile {
     target: PathBuf,
     tmp: BufWriter<NamedTempFile>,
+    /// Temporary files of killed runs removed on the way.
+    pub removed: Vec<PathBuf>,
 }
 
 impl AtomicFile {
@@ -19,17 +119,19 @@ impl AtomicFile {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
+        let removed = remove_stale(dir);
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
+            .prefix(&stale::temp_prefix(&name))
+            .suffix(stale::SUFFIX)
             .tempfile_in(dir)?;
         Ok(AtomicFile {
             target: target.to_path_buf(),
             tmp: BufWriter::new(tmp),
+            removed,
         })
     }
 
@@ -83,40 +185,4 @@ impl Write for AtomicFile {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_target_changes_only_on_commit() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("export.jsonl");
-        std::fs::write(&target, "old\n").unwrap();
-        let mut f = AtomicFile::create(&target).unwrap();
-        f.write_all(b"new\n").unwrap();
-        f.flush().unwrap();
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old\n");
-        f.commit().unwrap();
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new\n");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn a_failure_keeps_the_partial_beside_and_the_target_untouched() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("export.jsonl");
-        std::fs::write(&target, "old\n").unwrap();
-        let mut f = AtomicFile::create(&target).unwrap();
-        f.write_all(b"half\n").unwrap();
-        let kept = f.keep_partial().unwrap();
-        assert_eq!(kept, dir.path().join("export.jsonl.partial"));
-        assert_eq!(std::fs::read_to_string(&kept).unwrap(), "half\n");
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old\n");
-        let f = AtomicFile::create(&target).unwrap();
-        drop(f);
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            2,
-            "dropped, removed"
-        );
-    }
-}
+mod tests;

@@ -23,6 +23,16 @@ pub fn clip(s: &str, max: usize) -> String {
     }
 }
 
+/// A line with its secrets redacted; the same bytes when it holds none.
+/// The placeholders hold no quote or backslash, so JSON stays JSON.
+pub(crate) fn redacted<'b>(redactor: &crate::redact::Redactor, line: &'b [u8]) -> Cow<'b, [u8]> {
+    let text = String::from_utf8_lossy(line);
+    match redactor.redact(&text) {
+        Cow::Borrowed(_) => Cow::Borrowed(line),
+        Cow::Owned(t) => Cow::Owned(t.into_bytes()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,14 @@ pub enum Fault {
     ErrorEvent,
     /// A 400 whose body quotes the token and the key back.
     BadRequestEchoing,
+    /// A 200 login page, as an SSO proxy in front of the service answers.
+    LoginPage,
+    /// The results as one plain JSON document, not events.
+    PlainJson,
+    /// The answer compressed, with `Content-Encoding: gzip`.
+    Gzip,
+    /// `Content-Encoding: gzip` on a body that is not gzip.
+    CorruptGzip,
 }
 
 #[derive(Clone, Debug)]
@@ -230,6 +238,11 @@ async fn query(
         .map(|(_, r)| r)
         .take(limit)
         .collect();
+    answer(&chosen, fault)
+}
+
+/// The answer to a query that selected `chosen`, as `fault` shapes it.
+fn answer(chosen: &[&String], fault: Option<Fault>) -> Response {
     let mut sse = String::from(": keep-alive\n\ndata: {\"query_id\":{\"query_id\":\"q-1\"}}\n\n");
     for part in chosen.chunks(4) {
         let results = part
@@ -247,5 +260,46 @@ async fn query(
             "data: {\"error\":{\"message\":\"query execution exceeded its time limit\"}}\n\n",
         );
     }
-    ([(header::CONTENT_TYPE, "text/event-stream")], sse).into_response()
+    match fault {
+        Some(Fault::LoginPage) => {
+            ([(header::CONTENT_TYPE, "text/html")], LOGIN_PAGE).into_response()
+        }
+        Some(Fault::PlainJson) => {
+            let all: Vec<serde_json::Value> = chosen
+                .iter()
+                .map(|r| serde_json::from_str(r).unwrap())
+                .collect();
+            let doc = serde_json::json!({"results": all});
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                doc.to_string(),
+            )
+                .into_response()
+        }
+        Some(Fault::Gzip) => encoded(gzip(sse.as_bytes())),
+        Some(Fault::CorruptGzip) => {
+            encoded(b"\x1f\x8b\x08\x00this is not deflate data at all".to_vec())
+        }
+        _ => ([(header::CONTENT_TYPE, "text/event-stream")], sse).into_response(),
+    }
+}
+
+pub const LOGIN_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>IBMid - Sign in</title></head>\n<body><form method=\"post\" action=\"/login\"><input name=\"user\"></form></body></html>\n";
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn encoded(body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CONTENT_ENCODING, "gzip"),
+        ],
+        body,
+    )
+        .into_response()
 }

@@ -1,54 +1,57 @@
 //! `fetch logdna` and `analyze --logdna` against a hostile server: every
-//! case ends within its bound (the binary is killed and the test fails past
-//! it), loses nothing, and keeps the terminal and the key safe.
+//! case ends (a watchdog kills the binary and fails the test if it hangs),
+//! loses nothing, and keeps the terminal and the key safe. How long a case
+//! took is not asserted beyond that: a busy machine is slow, and the
+//! messages say which deadline or cap ended it.
 
 use crate::hostile_server::*;
 use crate::logdna_server::KEY;
 use axum::body::{Body, Bytes};
 use axum::response::Response;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 /// The window fetched, in epoch seconds.
-const FROM: i64 = 1_795_000_000;
-const TO: i64 = FROM + 7200;
-const BOUND: Duration = Duration::from_secs(10);
+pub(crate) const FROM: i64 = 1_795_000_000;
+pub(crate) const TO: i64 = FROM + 7200;
+/// The watchdog: only a run that hangs gets near it.
+pub(crate) const BOUND: Duration = Duration::from_secs(120);
 
 /// The i-th line's `_ts`, newest first, inside the window.
-fn ts(i: i64) -> i64 {
+pub(crate) fn ts(i: i64) -> i64 {
     (FROM + 3600 - i) * 1000
 }
 
-struct Case {
+pub(crate) struct Case {
     dir: tempfile::TempDir,
 }
 
 impl Case {
-    fn new() -> Case {
+    pub(crate) fn new() -> Case {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("tmp")).unwrap();
         Case { dir }
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// The -o target.
-    fn out(&self) -> PathBuf {
+    pub(crate) fn out(&self) -> PathBuf {
         self.path().join("export.jsonl")
     }
 
-    fn partial(&self) -> PathBuf {
+    pub(crate) fn partial(&self) -> PathBuf {
         self.path().join("export.jsonl.partial")
     }
 
     /// TMPDIR of the run.
-    fn tmp(&self) -> PathBuf {
+    pub(crate) fn tmp(&self) -> PathBuf {
         self.path().join("tmp")
     }
 
-    fn env(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn env(&self) -> Vec<(&'static str, String)> {
         vec![
             ("LOGDNA_SERVICE_KEY", KEY.to_string()),
             ("TMPDIR", self.tmp().display().to_string()),
@@ -57,7 +60,7 @@ impl Case {
 
     /// `fetch logdna -o OUT` with a 1 s timeout and 1 retry unless `extra`
     /// says otherwise, plus `extra`.
-    fn fetch_args(&self, url: &str, extra: &[&str]) -> Vec<String> {
+    pub(crate) fn fetch_args(&self, url: &str, extra: &[&str]) -> Vec<String> {
         let mut a: Vec<String> = ["fetch", "logdna"].map(String::from).to_vec();
         a.extend(window(url));
         for (flag, default) in [("--timeout", "1"), ("--retries", "1")] {
@@ -71,23 +74,23 @@ impl Case {
         a
     }
 
-    fn run(&self, args: &[String]) -> Ended {
+    pub(crate) fn run(&self, args: &[String]) -> Ended {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let env = self.env();
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         run_bounded(self.path(), &args, &env, BOUND)
     }
 
-    fn fetch(&self, url: &str, extra: &[&str]) -> Ended {
+    pub(crate) fn fetch(&self, url: &str, extra: &[&str]) -> Ended {
         self.run(&self.fetch_args(url, extra))
     }
 
-    fn lines(p: &Path) -> usize {
+    pub(crate) fn lines(p: &Path) -> usize {
         std::fs::read_to_string(p).unwrap().lines().count()
     }
 
     /// Files left in the case's folder, but for the run's own.
-    fn leftovers(&self) -> Vec<String> {
+    pub(crate) fn leftovers(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -98,7 +101,7 @@ impl Case {
     }
 }
 
-fn window(url: &str) -> Vec<String> {
+pub(crate) fn window(url: &str) -> Vec<String> {
     [
         "--logdna-url",
         url,
@@ -185,8 +188,6 @@ fn a_body_that_drips_ends_at_the_timeout() {
         "{}",
         run.stderr
     );
-    // Two tries of 1 s and one backoff of at most 0.5 s.
-    assert!(run.took < Duration::from_secs(6), "took {:?}", run.took);
 }
 
 #[test]
@@ -208,7 +209,6 @@ fn a_huge_retry_after_is_capped_at_the_timeout_and_said() {
     assert!(err.contains("GMT, 8639"), "an HTTP date a day ahead: {err}");
     assert!(err.contains("before retry 2 of 2"), "{err}");
     assert!(run.took >= Duration::from_secs(2), "took {:?}", run.took);
-    assert!(run.took < Duration::from_secs(6), "took {:?}", run.took);
     assert_eq!(Case::lines(&c.out()), 1);
 }
 
@@ -242,15 +242,11 @@ fn a_redirect_to_another_host_is_refused() {
     let c = Case::new();
     let run = c.fetch(&redirecting.url, &[]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("refused a redirect from 127.0.0.1 to another host, 127.0.0.2"),
-        "{}",
-        run.stderr
-    );
+    let to = format!("to another origin, {}/v2/export", elsewhere.url);
+    assert!(run.stderr.contains(&to), "{to}\n{}", run.stderr);
     assert_eq!(elsewhere.hits(), 0);
-    // https -> http cannot be served here without TLS; `fetch::http`'s unit
-    // tests check that policy.
+    // https -> http is another origin too: `fetch::origin`'s unit tests
+    // check that policy.
 }
 
 #[test]
@@ -317,114 +313,6 @@ fn a_refused_key_leaves_an_existing_output_file_intact() {
     );
 }
 
-/// A server whose first page comes at once and whose second never ends.
-fn hanging() -> Hostile {
-    Hostile::start(|n, _| match n {
-        0 => page(vec![line(ts(0), "a"), line(ts(1), "b")], Some("c1")),
-        _ => drip(Duration::from_millis(200)),
-    })
-}
-
-/// Starts `args`, waits for the second request, sends `signal`.
-fn signalled(c: &Case, server: &Hostile, args: &[String], signal: &str) -> Ended {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let env = c.env();
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let started = Instant::now();
-    let child = spawn(c.path(), &args, &env);
-    while server.hits() < 2 {
-        assert!(
-            started.elapsed() < BOUND,
-            "the second page was never asked for"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    std::thread::sleep(Duration::from_millis(200));
-    let sent = std::process::Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    finish(child, c.path(), started, BOUND)
-}
-
-#[test]
-fn sigterm_mid_fetch_keeps_what_was_fetched_and_exits_143() {
-    let server = hanging();
-    let c = Case::new();
-    std::fs::write(c.out(), "precious\n").unwrap();
-    let args = c.fetch_args(&server.url, &["--timeout", "30"]);
-    let run = signalled(&c, &server, &args, "-TERM");
-    assert_eq!(run.code, Some(143), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("interrupted by SIGTERM") && run.stderr.contains("2 lines in 1 page"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("export.jsonl.partial"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(std::fs::read_to_string(c.out()).unwrap(), "precious\n");
-    assert_eq!(Case::lines(&c.partial()), 2);
-    assert_eq!(c.leftovers(), ["export.jsonl", "export.jsonl.partial"]);
-}
-
-fn analyze_args(url: &str) -> Vec<String> {
-    let mut a: Vec<String> = ["analyze", "--format", "json", "--logdna"]
-        .map(String::from)
-        .to_vec();
-    a.extend(window(url));
-    a
-}
-
-#[test]
-fn sigint_during_analyze_logdna_removes_its_temporary_export_and_exits_130() {
-    let server = hanging();
-    let c = Case::new();
-    let mut args = analyze_args(&server.url);
-    args.extend(["--timeout", "30"].map(String::from));
-    let run = signalled(&c, &server, &args, "-INT");
-    assert_eq!(run.code, Some(130), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("interrupted by SIGINT") && run.stderr.contains("2 lines in 1 page"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(
-        std::fs::read_dir(c.tmp()).unwrap().count(),
-        0,
-        "temporary files left"
-    );
-}
-
-#[test]
-fn analyze_logdna_keeps_a_partial_export_under_the_name_it_prints() {
-    let failing = Hostile::start(|n, _| match n {
-        0 => page(vec![line(ts(0), "a"), line(ts(1), "b")], Some("c1")),
-        _ => status(503, &[], "Service Unavailable"),
-    });
-    let c = Case::new();
-    let mut args = analyze_args(&failing.url);
-    args.extend(["--timeout", "1", "--retries", "1"].map(String::from));
-    let run = c.run(&args);
-    assert_eq!(run.code, Some(2), "{}", run.stderr);
-    let kept: Vec<PathBuf> = std::fs::read_dir(c.tmp())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(kept.len(), 1, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains(&format!("they are kept in {}", kept[0].display())),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(Case::lines(&kept[0]), 2);
-    assert!(!run.stderr.contains("keep both files"), "{}", run.stderr);
-}
-
 #[test]
 fn timestamps_outside_the_window_or_out_of_order_are_reported() {
     let odd = Hostile::start(|_, _| {
@@ -473,4 +361,12 @@ fn credentials_in_the_url_never_show() {
     for secret in ["tok3nUser", "s3cretPassw0rd"] {
         assert!(!all.contains(secret), "{secret} in {all}");
     }
+}
+
+pub(crate) fn analyze_args(url: &str) -> Vec<String> {
+    let mut a: Vec<String> = ["analyze", "--format", "json", "--logdna"]
+        .map(String::from)
+        .to_vec();
+    a.extend(window(url));
+    a
 }
