@@ -250,10 +250,6 @@ pub struct Accounting {
     pub newest_first: bool,
     /// Records the prefilter let through to full decoding.
     pub decoded: u64,
-    /// Continuation lines that came after `--follow` had closed their
-    /// record for being idle: counted, but their text was not read.
-    #[serde(skip_serializing_if = "is_zero")]
-    pub late_continuations: u64,
     pub first_ts: Option<Ts>,
     pub last_ts: Option<Ts>,
 }
@@ -273,7 +269,6 @@ impl Accounting {
         self.truncated_lines += o.truncated_lines;
         self.newest_first |= o.newest_first;
         self.decoded += o.decoded;
-        self.late_continuations += o.late_continuations;
         self.see_ts(o.first_ts);
         self.see_ts(o.last_ts);
     }
@@ -287,10 +282,6 @@ impl Accounting {
     pub fn balanced(&self) -> bool {
         self.lines == self.records + self.continuations + self.unparsed + self.skipped
     }
-}
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
 }
 
 #[cfg(test)]

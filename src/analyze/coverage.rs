@@ -148,15 +148,6 @@ pub(super) fn warnings(f: &Facts<'_>) -> Vec<Warning> {
             ),
         );
     }
-    if f.acct.late_continuations > 0 {
-        say(
-            "late_continuations",
-            format!(
-                "{} continuation line(s) arrived after --follow had closed their record for being idle; they were counted but not read",
-                f.acct.late_continuations
-            ),
-        );
-    }
     let nu: usize = f.not_understood.iter().map(|t| t.count).sum();
     if nu > 0 {
         say(

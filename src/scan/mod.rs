@@ -199,10 +199,10 @@ fn read_error(name: &str, gzip: bool, lines: u64, cause: std::io::Error) -> Erro
     }
 }
 
-/// A scan driven from outside, one line at a time: the live path
-/// (`--follow`), where lines arrive as they are written. The same lines give
-/// the same events as a batch scan, unless `idle` closed a record whose
-/// continuation lines came later (they are counted as late).
+/// A scan driven from outside, one line at a time, for lines that arrive
+/// as they are written. The same lines give the same events as a batch
+/// scan; a clone finished early gives what a batch scan of the lines so far
+/// would (a snapshot).
 #[derive(Clone)]
 pub struct Feed<'s, 'a> {
     st: State<'s, 'a>,
@@ -225,14 +225,6 @@ impl Feed<'_, '_> {
         if truncated {
             self.st.acct.truncated_lines += 1;
         }
-        self.st.drain(sink);
-    }
-
-    /// Nothing arrived for a while: the records still open are complete as
-    /// far as anyone can tell, and their events should not wait for the
-    /// pod's next line.
-    pub fn idle(&mut self, sink: &mut dyn Sink) {
-        self.st.close_idle();
         self.st.drain(sink);
     }
 

@@ -1,7 +1,7 @@
 //! Lines into records: each pod's record is its head line and the
 //! continuation lines under it, and CRI (`P`) or Docker pieces of one line
 //! are joined before it. A record ends when its pod's next head arrives, at
-//! the input's end, or when the stream has been idle (`--follow`).
+//! the input's end.
 
 use super::{State, MAX_CONTINUATION};
 use crate::decode::{continuation, Level};
@@ -14,9 +14,6 @@ use crate::time::{PartialTs, Ts};
 pub(super) struct Group {
     pub(super) pod: Vec<u8>,
     pub(super) active: bool,
-    /// Closed because the stream went idle: a continuation arriving now is
-    /// late, and its record's event has already gone.
-    idle_closed: bool,
     pub(super) pos: Option<SourcePos>,
     pub(super) seq: i64,
     pub(super) body: Vec<u8>,
@@ -61,18 +58,12 @@ impl State<'_, '_> {
             if self.groups[gi].active || self.reversed_export() {
                 return self.continuation(gi, w.body, candidate);
             }
-            if self.groups[gi].idle_closed {
-                self.acct.continuations += 1;
-                self.acct.late_continuations += 1;
-                return;
-            }
         }
         self.flush(gi, false);
         self.seq += 1;
         let (carry, seq, newest_first) = (self.last_ts, self.seq, self.reversed_export());
         let g = &mut self.groups[gi];
         g.active = true;
-        g.idle_closed = false;
         g.pos = Some(pos);
         g.seq = seq;
         g.body.clear();
@@ -114,17 +105,6 @@ impl State<'_, '_> {
             ..Group::default()
         });
         self.groups.len() - 1
-    }
-
-    /// Closes every open record, as the input's end would, but keeps
-    /// pieces of a line not yet ended: the rest of that line may come.
-    pub(super) fn close_idle(&mut self) {
-        for gi in 0..self.groups.len() {
-            if self.groups[gi].active && self.groups[gi].pieces.is_empty() {
-                self.flush(gi, false);
-                self.groups[gi].idle_closed = true;
-            }
-        }
     }
 
     /// A line, or a piece of one: a CRI `P` line or a Docker piece waits for
