@@ -44,9 +44,8 @@ pub(super) fn threaded(
     threads: usize,
     sink: &mut dyn Sink,
 ) -> Option<io::Error> {
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(p) => p,
-        Err(_) => return sequential(feed, rdr, sink),
+    let Some(pool) = shared_pool(threads) else {
+        return sequential(feed, rdr, sink);
     };
     let (tx, rx) = mpsc::sync_channel::<Work>(IN_FLIGHT);
     // Spent batches go back to the reader, which refills them: the same few
@@ -67,6 +66,25 @@ pub(super) fn threaded(
         }
         None
     })
+}
+
+/// One pool of workers for every input of a run: a hundred thousand small
+/// files must not build a hundred thousand pools.
+fn shared_pool(threads: usize) -> Option<std::sync::Arc<rayon::ThreadPool>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
+    let mut pools = POOLS.get_or_init(Default::default).lock().ok()?;
+    if let Some(p) = pools.get(&threads) {
+        return Some(p.clone());
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .ok()?;
+    let pool = Arc::new(pool);
+    pools.insert(threads, pool.clone());
+    Some(pool)
 }
 
 fn read_batches(
