@@ -4,7 +4,7 @@
 use super::Redactor;
 use std::sync::OnceLock;
 
-const KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+pub(super) const KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
 /// (form, what must not survive).
 const FORMS: &[(&str, &str)] = &[
