@@ -8,6 +8,7 @@ use kp_triage::classify::Classifier;
 use kp_triage::config::Config;
 use kp_triage::redact::Redactor;
 use kp_triage::scan::explain;
+use kp_triage::term::{self, safe};
 use std::io::{self, BufRead, Write};
 
 pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
@@ -34,9 +35,12 @@ pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
             let classifier = Classifier::new(analyze::load_pack(&cfg)?);
             let redactor = Redactor::default();
             let mut explain = |line: &str| -> anyhow::Result<()> {
-                let e = explain::explain(&classifier, line);
+                let e = explain::explain(&classifier, line).redacted(&redactor);
+                // Redacted again as JSON: escaping can join what the fields
+                // kept apart. Then no control, bidi or tag character reaches
+                // the terminal raw.
                 let text = serde_json::to_string(&e)?;
-                writeln!(out, "{}", redactor.redact(&text))?;
+                writeln!(out, "{}", term::json_safe(&redactor.redact(&text)))?;
                 Ok(())
             };
             if lines.is_empty() {
@@ -65,7 +69,7 @@ pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
                 writeln!(
                     out,
                     "{}: ok ({} categories, {} rules, {samples} samples checked)",
-                    f.display(),
+                    safe(&f.display().to_string()),
                     pack.categories.len(),
                     pack.rules.len()
                 )?;
@@ -76,13 +80,18 @@ pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
     Ok(Exit::Clean)
 }
 
+/// A pack's ids, titles and keywords come from files anyone may write, so
+/// each is neutralised for the terminal.
 fn list(pack: &Pack, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "Pack: {}\n", pack.origins.join(" + "))?;
+    writeln!(out, "Pack: {}\n", safe(&pack.origins.join(" + ")))?;
     for (i, c) in pack.categories.iter().enumerate() {
         writeln!(
             out,
             "{} ({:?}): {}\n  action: {}",
-            c.id, c.kind, c.title, c.action
+            safe(&c.id),
+            c.kind,
+            safe(&c.title),
+            safe(&c.action)
         )?;
         for r in pack
             .rules
@@ -92,9 +101,9 @@ fn list(pack: &Pack, out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "  rule {} [{:?}] keywords: {}",
-                r.id,
+                safe(&r.id),
                 r.strength,
-                r.keywords.join(", ")
+                safe(&r.keywords.join(", "))
             )?;
         }
     }
@@ -104,7 +113,12 @@ fn list(pack: &Pack, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .filter(|r| matches!(r.target, Target::Marker(_)))
     {
-        writeln!(out, "  rule {} keywords: {}", r.id, r.keywords.join(", "))?;
+        writeln!(
+            out,
+            "  rule {} keywords: {}",
+            safe(&r.id),
+            safe(&r.keywords.join(", "))
+        )?;
     }
     Ok(())
 }
