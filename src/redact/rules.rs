@@ -20,6 +20,9 @@ pub struct Rule {
     re: Regex,
     check: Check,
     secret: usize,
+    /// The secret follows a scheme word (`Bearer`, `Authorization:`), which
+    /// may instead be a field's name (`bearer x-api-key: ...`).
+    scheme: bool,
 }
 
 type Check = fn(&str) -> bool;
@@ -44,9 +47,7 @@ impl Rule {
             work::add(m.end() - at);
             let secret = &text[ss..se];
             work::add(secret.len());
-            if is_placeholder(secret)
-                || (self.kind != "url-credentials" && names_a_field(&text[se..]))
-            {
+            if is_placeholder(secret) || (self.scheme && names_a_field(&text[se..])) {
                 at = m.end();
                 continue;
             }
@@ -151,6 +152,7 @@ fn compile() -> Vec<Rule> {
                 re,
                 check,
                 secret,
+                scheme: matches!(kind, "authorization" | "bearer"),
             }
         })
         .collect()
