@@ -103,7 +103,7 @@ fn patterns_explain_and_list_neutralise_what_they_print() {
     let pack = dir.path().join("p.toml");
     std::fs::write(
         &pack,
-        "schema_version = 1\n[[category]]\nid = \"x\"\nkind = \"cause\"\ntitle = \"evil\u{202e}title\u{85}\"\naction = \"act\u{e0041}\"\n[[rule]]\nid = \"r\u{2066}\"\ncategory = \"x\"\nkeywords = [\"zzz\u{9b}\"]\nregex = ['zzz\u{9b}']\nsamples = [\"zzz\u{9b}\"]\n",
+        "schema_version = 1\n[[category]]\nid = \"x\"\nkind = \"cause\"\ntitle = \"evil\u{202e}title\u{85}\u{2066}\"\naction = \"act\u{e0041}\"\n[[rule]]\nid = \"r\"\ncategory = \"x\"\nkeywords = [\"zzz\u{9b}\"]\nregex = ['zzz\u{9b}']\nsamples = [\"zzz\u{9b}\"]\n",
     )
     .unwrap();
     let out = kp()
