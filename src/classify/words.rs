@@ -333,7 +333,7 @@ impl Entry {
             match &self.words[k] {
                 Word::Gap => {
                     let next = &self.words[k + 1];
-                    j = toks.gap_end(next, j, |j| in_clause(j))?;
+                    j = toks.gap_end(next, j, in_clause)?;
                     k += 1;
                 }
                 w => {

@@ -116,7 +116,7 @@ fn is_body_line(b: &[u8], start: usize, end: usize, record: (usize, usize)) -> b
         .iter()
         .any(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     let symbols = run.iter().any(|c| matches!(c, b'+' | b'='));
-    if !(upper && other) && !symbols {
+    if !(upper && other || symbols) {
         return false;
     }
     if WIDTHS.contains(&run.len()) {
