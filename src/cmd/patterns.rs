@@ -27,32 +27,7 @@ pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
             };
             list(&analyze::load_pack(&cfg)?, &mut out)?;
         }
-        PatternsCommand::Explain { lines, patterns } => {
-            let cfg = Config {
-                pattern_files: patterns.clone(),
-                ..Config::default()
-            };
-            let classifier = Classifier::new(analyze::load_pack(&cfg)?);
-            let redactor = Redactor::default();
-            let mut explain = |line: &str| -> anyhow::Result<()> {
-                let e = explain::explain(&classifier, line).redacted(&redactor);
-                // Redacted again as JSON: escaping can join what the fields
-                // kept apart. Then no control, bidi or tag character reaches
-                // the terminal raw.
-                let text = serde_json::to_string(&e)?;
-                writeln!(out, "{}", term::json_safe(&redactor.redact(&text)))?;
-                Ok(())
-            };
-            if lines.is_empty() {
-                for line in io::stdin().lock().lines() {
-                    explain(&line?)?;
-                }
-            } else {
-                for line in lines {
-                    explain(line)?;
-                }
-            }
-        }
+        PatternsCommand::Explain { lines, patterns } => explain_lines(lines, patterns, &mut out)?,
         PatternsCommand::Check { files, standalone } => {
             for f in files {
                 let cfg = Config {
@@ -78,6 +53,39 @@ pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
     }
     out.flush()?;
     Ok(Exit::Clean)
+}
+
+/// How each line is read (the arguments, or stdin's lines), as JSON.
+fn explain_lines(
+    lines: &[String],
+    patterns: &[std::path::PathBuf],
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let cfg = Config {
+        pattern_files: patterns.to_vec(),
+        ..Config::default()
+    };
+    let classifier = Classifier::new(analyze::load_pack(&cfg)?);
+    let redactor = Redactor::default();
+    let mut explain = |line: &str| -> anyhow::Result<()> {
+        let e = explain::explain(&classifier, line).redacted(&redactor);
+        // Redacted again as JSON: escaping can join what the fields kept
+        // apart. Then no control, bidi or tag character reaches the terminal
+        // raw.
+        let text = serde_json::to_string(&e)?;
+        writeln!(out, "{}", term::json_safe(&redactor.redact(&text)))?;
+        Ok(())
+    };
+    if lines.is_empty() {
+        for line in io::stdin().lock().lines() {
+            explain(&line?)?;
+        }
+    } else {
+        for line in lines {
+            explain(line)?;
+        }
+    }
+    Ok(())
 }
 
 /// A pack's ids, titles and keywords come from files anyone may write, so

@@ -91,55 +91,60 @@ pub fn rules() -> Vec<Rule> {
     RULES.get_or_init(compile).clone()
 }
 
+fn any(_: &str) -> bool {
+    true
+}
+
+/// (kind, regex with a `secret` group, check).
+const TABLE: [(&str, &str, Check); 7] = [
+    // The whole userinfo of any URL: user:password, a token alone, or an
+    // empty user with a password.
+    (
+        "url-credentials",
+        r"(?i)\b[a-z][a-z0-9+.-]*://(?P<secret>[^/\s@?#<>]+)@",
+        any,
+    ),
+    // A header, quoted or not, escaped or not, with or without a scheme,
+    // also as Go prints a header map (`"Authorization":[]string{"..."}`,
+    // `Authorization:[...]`). AWS SigV4's algorithm is a scheme too: the
+    // credential after it goes, its `Signature=` is a field.
+    (
+        "authorization",
+        r#"(?i)\bauthorization\\*["']?\s*[:=]\s*(?:\[\]string\{|\[)?\\*["']?\s*(?:(?:bearer|basic|token|apikey|digest|aws4-hmac-sha256)\s+)?(?P<secret>[A-Za-z0-9._~+/=-]{6,})"#,
+        shapes::credential_like,
+    ),
+    // Basic and Bearer credentials anywhere.
+    (
+        "bearer",
+        r#"(?i)\b(?:bearer|basic)(?:\s+|\s*[:=]\s*\\*["']?)(?P<secret>[A-Za-z0-9._~+/=-]{6,})"#,
+        shapes::credential_like,
+    ),
+    // A JWT, however short (or empty) its signature; a base64url JSON
+    // object alone (a token's payload) as well.
+    (
+        "jwt",
+        r"(?P<secret>(?:eyJ|ewogIC|ewoid)[A-Za-z0-9_-]{8,}={0,2}\.(?:eyJ|ewo)[A-Za-z0-9_-]{4,}={0,2}\.[A-Za-z0-9_-]*)",
+        any,
+    ),
+    ("jwt", r"(?P<secret>eyJ[A-Za-z0-9_-]{16,}={0,2})", any),
+    // GitHub's tokens carry their type as a prefix (ghp_ personal, gho_
+    // OAuth, ghu_/ghs_ app, ghr_ refresh; github_pat_ fine-grained).
+    (
+        "github",
+        r"\b(?P<secret>gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})",
+        any,
+    ),
+    // A user and password on a command line: etcdctl's and curl's
+    // `--user NAME:PASS` (`-u`, `--user=`). The name stays.
+    (
+        "password",
+        r#"(?:^|[\s"'])(?:--user|-u)(?:=|\s+)[^\s:"'<]+:(?P<secret>[^\s"']+)"#,
+        any,
+    ),
+];
+
 fn compile() -> Vec<Rule> {
-    let any: Check = |_| true;
-    let table: [(&str, &str, Check); 7] = [
-        // The whole userinfo of any URL: user:password, a token alone, or an
-        // empty user with a password.
-        (
-            "url-credentials",
-            r"(?i)\b[a-z][a-z0-9+.-]*://(?P<secret>[^/\s@?#<>]+)@",
-            any,
-        ),
-        // A header, quoted or not, escaped or not, with or without a scheme,
-        // also as Go prints a header map (`"Authorization":[]string{"..."}`,
-        // `Authorization:[...]`). AWS SigV4's algorithm is a scheme too: the
-        // credential after it goes, its `Signature=` is a field.
-        (
-            "authorization",
-            r#"(?i)\bauthorization\\*["']?\s*[:=]\s*(?:\[\]string\{|\[)?\\*["']?\s*(?:(?:bearer|basic|token|apikey|digest|aws4-hmac-sha256)\s+)?(?P<secret>[A-Za-z0-9._~+/=-]{6,})"#,
-            shapes::credential_like,
-        ),
-        // Basic and Bearer credentials anywhere.
-        (
-            "bearer",
-            r#"(?i)\b(?:bearer|basic)(?:\s+|\s*[:=]\s*\\*["']?)(?P<secret>[A-Za-z0-9._~+/=-]{6,})"#,
-            shapes::credential_like,
-        ),
-        // A JWT, however short (or empty) its signature; a base64url JSON
-        // object alone (a token's payload) as well.
-        (
-            "jwt",
-            r"(?P<secret>(?:eyJ|ewogIC|ewoid)[A-Za-z0-9_-]{8,}={0,2}\.(?:eyJ|ewo)[A-Za-z0-9_-]{4,}={0,2}\.[A-Za-z0-9_-]*)",
-            any,
-        ),
-        ("jwt", r"(?P<secret>eyJ[A-Za-z0-9_-]{16,}={0,2})", any),
-        // GitHub's tokens carry their type as a prefix (ghp_ personal, gho_
-        // OAuth, ghu_/ghs_ app, ghr_ refresh; github_pat_ fine-grained).
-        (
-            "github",
-            r"\b(?P<secret>gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})",
-            any,
-        ),
-        // A user and password on a command line: etcdctl's and curl's
-        // `--user NAME:PASS` (`-u`, `--user=`). The name stays.
-        (
-            "password",
-            r#"(?:^|[\s"'])(?:--user|-u)(?:=|\s+)[^\s:"'<]+:(?P<secret>[^\s"']+)"#,
-            any,
-        ),
-    ];
-    table
+    TABLE
         .into_iter()
         .map(|(kind, re, check)| {
             let re = Regex::new(re).expect("redaction regexes are constant");

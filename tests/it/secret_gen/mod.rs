@@ -9,6 +9,7 @@
 //! The seed is random per run and printed on failure; `KP_SECRET_SEED=N`
 //! replays one.
 
+mod cloud;
 mod forms;
 mod values;
 
