@@ -123,8 +123,8 @@ impl Fields {
                 i = value::skip_spaces(b, i + len);
                 i += value::list_opening(b, i);
                 let quoted_key = open && close.is_some();
-                Some(self.value_after(text, i, kind, |v| {
-                    sep == b'=' || quoted_key || shapes::colon_value_is_secret(name, v)
+                Some(self.value_after(text, i, kind, |v, prose| {
+                    sep == b'=' || quoted_key || shapes::colon_value_is_secret(name, v, prose)
                 }))
             }
             // `--token VALUE`: a flag's value follows a space.
@@ -132,7 +132,7 @@ impl Fields {
                 if b.get(i).is_none_or(|&c| c == b'-') {
                     return None;
                 }
-                Some(self.value_after(text, i, "field", |_| true))
+                Some(self.value_after(text, i, "field", |_, _| true))
             }
             None => None,
         }
@@ -145,7 +145,7 @@ impl Fields {
         text: &str,
         i: usize,
         kind: &'static str,
-        secret: impl Fn(&str) -> bool,
+        secret: impl Fn(&str, bool) -> bool,
     ) -> Field {
         let b = text.as_bytes();
         if let Some(q) = value::quote_at(b, i) {
@@ -180,7 +180,7 @@ impl Fields {
         work::add(v.len());
         let keep = v.is_empty()
             || is_only_placeholder(v)
-            || (!cookie && (value::is_scheme(v) || !secret(v)));
+            || (!cookie && (value::is_scheme(v) || !secret(v, words_follow(text, end))));
         Field {
             value: (i, end),
             verdict: if keep { Verdict::Keep } else { Verdict::Redact },
@@ -194,6 +194,19 @@ impl Fields {
         work::add(n);
         n > 0 && v[n..].starts_with([':', '=']) && self.whole.is_match(&v[..n])
     }
+}
+
+/// More words follow the value at `end`, as Go's error wrapping goes on
+/// (`iam-api-key: retries exhausted`), rather than the next field or the
+/// end of the text.
+fn words_follow(text: &str, end: usize) -> bool {
+    let b = text.as_bytes();
+    let i = value::skip_spaces(b, end);
+    if i == end {
+        return false;
+    }
+    let n = value::name_len(&text[i..]);
+    n > 0 && !matches!(b.get(i + n), Some(b':' | b'='))
 }
 
 /// A value that an earlier pass already replaced, and nothing else: a value

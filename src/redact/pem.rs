@@ -122,7 +122,12 @@ fn is_body_line(b: &[u8], start: usize, end: usize, record: (usize, usize)) -> b
     if WIDTHS.contains(&run.len()) {
         return true;
     }
-    let quoted = start > 0 && b[start - 1] == b'"' && b.get(end) == Some(&b'"');
+    // A whole JSON string, and a value: a key (`"someCamelCaseName":`) stays.
+    let key = b[(end + 1).min(b.len())..]
+        .iter()
+        .find(|c| !c.is_ascii_whitespace())
+        == Some(&b':');
+    let quoted = start > 0 && b[start - 1] == b'"' && b.get(end) == Some(&b'"') && !key;
     let whole = (start, end) == record || quoted;
     (LAST_LINE_MIN..WIDTHS[0]).contains(&run.len()) && run.len() % 4 == 0 && whole
 }

@@ -20,12 +20,13 @@ pub fn credential_like(v: &str) -> bool {
 /// Operation cannot be fulfilled`, `refresh token: context deadline
 /// exceeded`), so there a value is a secret only if it is not the next
 /// wrapped message (`secret: kp-wdek: not found`), a cluster id, a CRN or an
-/// HTTP status (`/identity/token: 400 Bad Request`), and, when it is a
-/// plain word after a word a sentence uses (`token`, `Secret`), only if the
-/// word could not be prose: mixed case (`AbCdEf`) or longer than words are.
-/// After a name no sentence uses (`Passwd`, `access_token`, `X-Auth-Token`)
-/// a word is a secret too.
-pub fn colon_value_is_secret(name: &str, v: &str) -> bool {
+/// HTTP status (`/identity/token: 400 Bad Request`). A plain word is a
+/// secret when no word of an error message looks like it (mixed case,
+/// `AbCdEf`, or longer than words are); otherwise after a word sentences
+/// use (`token`, `Secret`) it is prose, and after a name they do not
+/// (`Passwd`, `access_token`) it is a secret unless more words follow it
+/// (`prose`: `iam-api-key: retries exhausted`).
+pub fn colon_value_is_secret(name: &str, v: &str, prose: bool) -> bool {
     if v.len() < 3
         || v.ends_with(':')
         || is_cluster_id(v)
@@ -34,12 +35,12 @@ pub fn colon_value_is_secret(name: &str, v: &str) -> bool {
     {
         return false;
     }
-    if !v.bytes().all(|b| b.is_ascii_alphabetic()) || !is_prose_word(name) {
+    if !v.bytes().all(|b| b.is_ascii_alphabetic()) {
         return true;
     }
     let b = v.as_bytes();
     let mixed = b[1..].iter().any(u8::is_ascii_uppercase) && b.iter().any(u8::is_ascii_lowercase);
-    mixed || v.len() >= PROSE_WORD_MAX
+    mixed || v.len() >= PROSE_WORD_MAX || (!is_prose_word(name) && !prose)
 }
 
 /// Letters-only values this long are not words of an error message.

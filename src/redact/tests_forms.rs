@@ -91,10 +91,12 @@ fn words_as_values_after_names_no_sentence_uses() {
     gone("Token: abcdefghijklmnopqr", "abcdefghijklmnopqr");
     gone("Passwd: hunterhunter", "hunterhunter");
     gone("access_token: abcdefghij", "abcdefghij");
+    gone("access_token: abcdefghij token_type: Bearer", "abcdefghij");
     for kept in [
         "refresh token: context deadline exceeded",
         "WDEK Secret: Operation cannot be fulfilled on secrets",
         "refresh token: EOF",
+        "Failed to rotate service iam-api-key: retries exhausted",
         "POST https://iam.cloud.ibm.com/identity/token: 400 Bad Request",
     ] {
         assert_eq!(r(kept), kept);
@@ -150,6 +152,7 @@ fn a_pem_body_line_alone_goes_whole() {
         "5a0c9f2e7d1b4c3a8e6f0d2b9c7a1e4f",
         "c23h5icd0sr2mu96rcig",
         "Rotation attempt failed",
+        r#"{"someCamelCaseKeyNameHere": 1}"#,
     ] {
         assert_eq!(r(kept), kept);
     }
