@@ -39,6 +39,7 @@ fn etcd_and_kubectl_credentials_on_a_command_line() {
     let out = gone("Secret: --token Pw9xQ2zLk4", "Pw9xQ2zLk4");
     assert!(out.starts_with("Secret: --token <redacted:"), "{out}");
     assert_eq!(r("--user kp-events"), "--user kp-events");
+    gone("password: -Pw9xQ2zLk4", "Pw9xQ2zLk4");
 }
 
 #[test]

@@ -150,9 +150,10 @@ pub fn skip_spaces(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// A command-line flag (`--token`, `-p`) rather than a value.
+/// A long command-line flag (`--token`) rather than a value. Not `-x`: a
+/// password may start with a dash.
 pub fn is_flag(v: &[u8]) -> bool {
-    matches!(v, [b'-', c, ..] if c.is_ascii_alphabetic() || *c == b'-')
+    matches!(v, [b'-', b'-', c, ..] if c.is_ascii_alphabetic())
 }
 
 /// `Authorization: Bearer ...`: the credential follows the scheme word, and
