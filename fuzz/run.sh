@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(decode_line logdna_page pack times pipeline redact alert envelope cloudlogs_answer)
+[ ${#targets[@]} -gt 0 ] || targets=(decode_line logdna_page pack times pipeline redact redact_linear alert envelope cloudlogs_answer)
 
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
@@ -32,6 +32,7 @@ seed() {
     cloudlogs_answer) for f in fixtures/cloudlogs/* fixtures/incident/*sse*; do [ -f "$f" ] && head -c 8192 "$f" > "$dir/$(basename "$f")"; done ;;
     alert) printf 'Labels:\n - alertname = armada-kp-events/armada_kp_events_key_rotation_failures\nAnnotations:\n - description = "failures for resource crn:v1:bluemix:public:containers-kubernetes:us-south:a/c5c0dba4d5406e21164fb825760a7292:c23h5icd0sr2mu96rcig:: in the last 15 mins"\n' > "$dir/a" ;;
     redact) printf '\x00\x05Rotation attempt failed for cluster c23h5icd0sr2mu96rcig: "token": "' > "$dir/a" ;;
+    redact_linear) printf 'token=' > "$dir/a"; printf 'Secret: --token ' > "$dir/b"; printf '%%22apikey%%22%%3A' > "$dir/c"; printf 'Bearer ' > "$dir/d" ;;
     times) printf '2026-11-20T03:00:01.123456789Z' > "$dir/a"; printf '1795143601' > "$dir/b"; printf '1h30m' > "$dir/c"; printf '2020-09-08T10:46:12.404+0530' > "$dir/d" ;;
   esac
 }

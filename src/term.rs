@@ -26,6 +26,28 @@ pub fn safe(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// JSON for a terminal (`patterns explain`): every unsafe character as a
+/// `\uXXXX` escape (a surrogate pair above the BMP), so the text stays the
+/// same JSON to a parser and nothing reaches the terminal raw. Serde escapes
+/// C0 controls itself, but not DEL, C1, bidi or tag characters; outside
+/// strings, JSON is ASCII, so only strings are touched.
+pub fn json_safe(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// C0 and C1 controls and DEL (ESC, BEL, CR, CSI U+009B, ...), bidi
 /// controls, zero-width and invisible characters, line and paragraph
 /// separators, interlinear annotations and Unicode tag characters.
@@ -105,6 +127,21 @@ mod tests {
             assert!(out.starts_with('x') && out.ends_with('y'));
         }
         assert_eq!(safe("Ünïcödé – ok ✓"), "Ünïcödé – ok ✓");
+    }
+
+    #[test]
+    fn json_for_a_terminal_escapes_what_serde_leaves_raw() {
+        let value = "a\u{85}b\u{202e}c\u{e0041}d\u{7f}e\u{1b}f ✓";
+        let text = serde_json::to_string(&value).unwrap();
+        assert!(text.chars().any(is_unsafe), "serde leaves them: {text:?}");
+        let out = json_safe(&text);
+        assert!(!out.chars().any(is_unsafe), "{out:?}");
+        assert!(
+            out.contains("\\u0085") && out.contains("\\udb40\\udc41"),
+            "{out}"
+        );
+        let back: String = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, value, "still the same JSON");
     }
 
     #[test]

@@ -134,6 +134,12 @@ pub struct Vocabulary {
 struct Tokens {
     words: Vec<String>,
     clause: Vec<u16>,
+    /// Per gap of an entry (keyed by the address of the word after it), the
+    /// last search: where it started and the token it found, or none up to
+    /// the clause's end. A later search from inside that span has the same
+    /// answer, so a gap reads each token once per entry, not once per start
+    /// (`connect connect connect ...` would otherwise be quadratic).
+    gaps: std::cell::RefCell<std::collections::HashMap<usize, (usize, Option<usize>)>>,
 }
 
 /// A matched entry in the token stream.
@@ -211,6 +217,7 @@ impl Vocabulary {
         let mut toks = Tokens {
             words: Vec::new(),
             clause: Vec::new(),
+            gaps: Default::default(),
         };
         let mut clause = 0u16;
         tokenize(message, &mut toks, &mut clause);
@@ -221,7 +228,14 @@ impl Vocabulary {
         let present = self.present(&toks);
         let has = |c: Class| present.iter().any(|&(k, _)| k == c);
         // A topic word is the topic unless a modifier noun follows it.
-        let modified = |at: usize| present.contains(&(Class::Modifier, at + 1));
+        // `present` is in token order.
+        let modified = |at: usize| {
+            let from = present.partition_point(|&(_, i)| i < at + 1);
+            present[from..]
+                .iter()
+                .take_while(|&&(_, i)| i == at + 1)
+                .any(|&(k, _)| k == Class::Modifier)
+        };
         let topic = present
             .iter()
             .any(|&(k, at)| k == Class::Topic && !modified(at));
@@ -254,7 +268,13 @@ impl Vocabulary {
                 .starting(&toks.words[i])
                 .filter(|e| e.class.is_presence())
             {
-                if e.span_at(toks, i).is_some() && !out.contains(&(e.class, i)) {
+                // Entries are tried in token order: a duplicate is at `i`.
+                let seen = out
+                    .iter()
+                    .rev()
+                    .take_while(|&&(_, at)| at == i)
+                    .any(|&(k, _)| k == e.class);
+                if !seen && e.span_at(toks, i).is_some() {
                     out.push((e.class, i));
                 }
             }
@@ -313,9 +333,7 @@ impl Entry {
             match &self.words[k] {
                 Word::Gap => {
                     let next = &self.words[k + 1];
-                    j = (j..)
-                        .take_while(|&j| in_clause(j))
-                        .find(|&j| next.matches(&toks.words[j]))?;
+                    j = toks.gap_end(next, j, in_clause)?;
                     k += 1;
                 }
                 w => {
@@ -331,16 +349,45 @@ impl Entry {
     }
 }
 
+impl Tokens {
+    /// The first token from `j` on, inside the clause, that `next` matches.
+    fn gap_end(&self, next: &Word, j: usize, in_clause: impl Fn(usize) -> bool) -> Option<usize> {
+        if !in_clause(j) {
+            return None;
+        }
+        let key = next as *const Word as usize;
+        let mut gaps = self.gaps.borrow_mut();
+        if let Some(&(from, found)) = gaps.get(&key) {
+            // Both spans lie in one clause, which is `j`'s.
+            let within = match found {
+                Some(f) => from <= j && j <= f,
+                None => from <= j && self.clause[j] == self.clause[from],
+            };
+            if within {
+                return found;
+            }
+        }
+        let found = (j..)
+            .take_while(|&j| in_clause(j))
+            .find(|&j| next.matches(&self.words[j]));
+        gaps.insert(key, (j, found));
+        found
+    }
+}
+
 /// A change verb acts on the key in the same clause ("updated the service
 /// API key"), not in a wrapped error after it.
 fn changes_key(present: &[(Class, usize)], toks: &Tokens) -> bool {
-    let at = |c: Class| {
-        present
-            .iter()
-            .filter(move |&&(k, _)| k == c)
-            .map(|&(_, i)| toks.clause[i])
-    };
-    at(Class::Key).any(|k| at(Class::Change).any(|c| c == k))
+    let mut changed: Vec<u16> = present
+        .iter()
+        .filter(|&&(k, _)| k == Class::Change)
+        .map(|&(_, i)| toks.clause[i])
+        .collect();
+    changed.sort_unstable();
+    present
+        .iter()
+        .filter(|&&(k, _)| k == Class::Key)
+        .any(|&(_, i)| changed.binary_search(&toks.clause[i]).is_ok())
 }
 
 /// Failure words outrank success words: a message that says both reports a
@@ -477,6 +524,20 @@ mod tests {
             Some(Hint::Succeeded)
         );
         assert_eq!(hint("rotation not successful"), Some(Hint::Failed));
+    }
+
+    #[test]
+    fn a_gap_finds_the_same_word_from_every_start() {
+        let mut v = Vocabulary::default();
+        v.add(Class::Fail, "client ... unreachable").unwrap();
+        let fails = |line: &str| v.read(line, []).hint == Some(Hint::Failed);
+        // Each `client` starts a search; the later ones reuse the first's.
+        assert!(fails("client client client x unreachable"));
+        assert!(fails(&("client ".repeat(50_000) + "unreachable")));
+        // The answer of a search in one clause is not another clause's.
+        assert!(!fails("client x, client y; unreachable"));
+        assert!(fails("client x, client unreachable"));
+        assert!(!fails(&"client ".repeat(50_000)));
     }
 
     #[test]

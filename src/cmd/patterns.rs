@@ -8,6 +8,7 @@ use kp_triage::classify::Classifier;
 use kp_triage::config::Config;
 use kp_triage::redact::Redactor;
 use kp_triage::scan::explain;
+use kp_triage::term::{self, safe};
 use std::io::{self, BufRead, Write};
 
 pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
@@ -26,29 +27,7 @@ pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
             };
             list(&analyze::load_pack(&cfg)?, &mut out)?;
         }
-        PatternsCommand::Explain { lines, patterns } => {
-            let cfg = Config {
-                pattern_files: patterns.clone(),
-                ..Config::default()
-            };
-            let classifier = Classifier::new(analyze::load_pack(&cfg)?);
-            let redactor = Redactor::default();
-            let mut explain = |line: &str| -> anyhow::Result<()> {
-                let e = explain::explain(&classifier, line);
-                let text = serde_json::to_string(&e)?;
-                writeln!(out, "{}", redactor.redact(&text))?;
-                Ok(())
-            };
-            if lines.is_empty() {
-                for line in io::stdin().lock().lines() {
-                    explain(&line?)?;
-                }
-            } else {
-                for line in lines {
-                    explain(line)?;
-                }
-            }
-        }
+        PatternsCommand::Explain { lines, patterns } => explain_lines(lines, patterns, &mut out)?,
         PatternsCommand::Check { files, standalone } => {
             for f in files {
                 let cfg = Config {
@@ -65,7 +44,7 @@ pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
                 writeln!(
                     out,
                     "{}: ok ({} categories, {} rules, {samples} samples checked)",
-                    f.display(),
+                    safe(&f.display().to_string()),
                     pack.categories.len(),
                     pack.rules.len()
                 )?;
@@ -76,13 +55,51 @@ pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
     Ok(Exit::Clean)
 }
 
+/// How each line is read (the arguments, or stdin's lines), as JSON.
+fn explain_lines(
+    lines: &[String],
+    patterns: &[std::path::PathBuf],
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let cfg = Config {
+        pattern_files: patterns.to_vec(),
+        ..Config::default()
+    };
+    let classifier = Classifier::new(analyze::load_pack(&cfg)?);
+    let redactor = Redactor::default();
+    let mut explain = |line: &str| -> anyhow::Result<()> {
+        let e = explain::explain(&classifier, line).redacted(&redactor);
+        // Redacted again as JSON: escaping can join what the fields kept
+        // apart. Then no control, bidi or tag character reaches the terminal
+        // raw.
+        let text = serde_json::to_string(&e)?;
+        writeln!(out, "{}", term::json_safe(&redactor.redact(&text)))?;
+        Ok(())
+    };
+    if lines.is_empty() {
+        for line in io::stdin().lock().lines() {
+            explain(&line?)?;
+        }
+    } else {
+        for line in lines {
+            explain(line)?;
+        }
+    }
+    Ok(())
+}
+
+/// A pack's ids, titles and keywords come from files anyone may write, so
+/// each is neutralised for the terminal.
 fn list(pack: &Pack, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "Pack: {}\n", pack.origins.join(" + "))?;
+    writeln!(out, "Pack: {}\n", safe(&pack.origins.join(" + ")))?;
     for (i, c) in pack.categories.iter().enumerate() {
         writeln!(
             out,
             "{} ({:?}): {}\n  action: {}",
-            c.id, c.kind, c.title, c.action
+            safe(&c.id),
+            c.kind,
+            safe(&c.title),
+            safe(&c.action)
         )?;
         for r in pack
             .rules
@@ -92,9 +109,9 @@ fn list(pack: &Pack, out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "  rule {} [{:?}] keywords: {}",
-                r.id,
+                safe(&r.id),
                 r.strength,
-                r.keywords.join(", ")
+                safe(&r.keywords.join(", "))
             )?;
         }
     }
@@ -104,7 +121,12 @@ fn list(pack: &Pack, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .filter(|r| matches!(r.target, Target::Marker(_)))
     {
-        writeln!(out, "  rule {} keywords: {}", r.id, r.keywords.join(", "))?;
+        writeln!(
+            out,
+            "  rule {} keywords: {}",
+            safe(&r.id),
+            safe(&r.keywords.join(", "))
+        )?;
     }
     Ok(())
 }

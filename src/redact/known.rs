@@ -4,7 +4,7 @@
 //! or URL-safe), and with any of its characters `\u`-escaped or
 //! percent-encoded.
 
-use super::placeholder;
+use super::{placeholder, work};
 use regex::Regex;
 
 /// Shorter secrets would match ordinary text.
@@ -61,6 +61,7 @@ fn alternation(mut forms: Vec<String>) -> Option<Regex> {
 /// around it (the edges of a base64 form carry bits of the key too).
 fn replace(re: &Regex, text: &str, widen: bool) -> Option<String> {
     let b = text.as_bytes();
+    work::add(b.len());
     let mut out: Option<String> = None;
     let mut last = 0;
     for m in re.find_iter(text) {

@@ -6,42 +6,43 @@
 //! "the same key failed on 40 clusters" still shows.
 //!
 //! The passes run in a fixed order, most specific first: secrets known to
-//! the run (in every encoding), PEM blocks, URL userinfo, credentials after
-//! `Authorization`/`Basic`/`Bearer`, JWTs, key-like fields, bare IAM API
-//! keys, and standard-base64 key material. Each pass leaves placeholders
+//! the run (in every encoding), PEM blocks and lone PEM body lines, URL
+//! userinfo, credentials after `Authorization`/`Basic`/`Bearer`, JWTs,
+//! GitHub tokens, `--user NAME:PASS`, key-like fields (and flags), bare IAM
+//! API keys, and standard-base64 key material. Each pass leaves placeholders
 //! alone, so a later pass never redacts (or half-redacts) an earlier one's
 //! work. What triage needs is never a secret's shape: cluster ids (20
 //! lowercase characters, or 32 hex digits), CRNs and secret *names* survive.
 
 mod fields;
 mod known;
+mod linear;
+mod pem;
 mod planted;
+mod rules;
 mod shapes;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_forms;
+mod value;
+mod work;
 
 #[doc(hidden)]
+pub use linear::check_linear;
+#[doc(hidden)]
 pub use planted::check_planted;
+#[doc(hidden)]
+pub use work::{work, work_of};
 
-use regex::{Captures, Regex};
 use std::borrow::Cow;
 use std::sync::{Mutex, OnceLock};
 
 pub struct Redactor {
     known: Option<known::Known>,
-    rules: Vec<Rule>,
+    rules: Vec<rules::Rule>,
     fields: fields::Fields,
 }
-
-/// A regex whose `secret` group is replaced, when `check` accepts it.
-#[derive(Clone)]
-struct Rule {
-    kind: &'static str,
-    re: Regex,
-    check: Check,
-}
-
-type Check = fn(&str) -> bool;
 
 impl Default for Redactor {
     fn default() -> Self {
@@ -63,7 +64,7 @@ impl Redactor {
     fn with_known(known: &[String]) -> Redactor {
         Redactor {
             known: known::Known::new(known),
-            rules: rules(),
+            rules: rules::rules(),
             fields: fields::Fields::new(),
         }
     }
@@ -74,32 +75,26 @@ impl Redactor {
         Redactor::with_known(&known)
     }
 
+    /// Each pass reads the text once, front to back, so the whole costs
+    /// time linear in the text whatever it holds (`work` counts it).
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut out = Cow::Borrowed(text);
-        if let Some(k) = &self.known {
-            if let Some(s) = k.redact(&out) {
+        let mut pass = |f: &dyn Fn(&str) -> Option<String>| {
+            if let Some(s) = f(&out) {
                 out = Cow::Owned(s);
             }
+        };
+        if let Some(k) = &self.known {
+            pass(&|t| k.redact(t));
         }
-        if let Some(s) = shapes::pem(&out) {
-            out = Cow::Owned(s);
-        }
+        pass(&pem::blocks);
+        pass(&pem::lines);
         for rule in &self.rules {
-            if rule.re.is_match(&out) {
-                if let Some(s) = rule.apply(&out) {
-                    out = Cow::Owned(s);
-                }
-            }
+            pass(&|t| rule.apply(t));
         }
-        if let Some(s) = self.fields.redact(&out) {
-            out = Cow::Owned(s);
-        }
-        if let Some(s) = shapes::api_keys(&out) {
-            out = Cow::Owned(s);
-        }
-        if let Some(s) = shapes::base64_material(&out) {
-            out = Cow::Owned(s);
-        }
+        pass(&|t| self.fields.redact(t));
+        pass(&shapes::api_keys);
+        pass(&shapes::base64_material);
         out
     }
 
@@ -112,83 +107,6 @@ impl Redactor {
             None => out,
         }
     }
-}
-
-impl Rule {
-    fn apply(&self, text: &str) -> Option<String> {
-        let mut changed = false;
-        let out = self.re.replace_all(text, |c: &Captures| {
-            let whole = c.get(0).expect("group 0 always exists");
-            let secret = c.name("secret").expect("every rule has a secret group");
-            if is_placeholder(secret.as_str())
-                || !(self.check)(secret.as_str())
-                || (self.kind != "url-credentials" && names_a_field(&text[secret.end()..]))
-            {
-                return whole.as_str().to_string();
-            }
-            changed = true;
-            let head = &text[whole.start()..secret.start()];
-            let tail = &text[secret.end()..whole.end()];
-            format!("{head}{}{tail}", placeholder(self.kind, secret.as_str()))
-        });
-        changed.then(|| out.into_owned())
-    }
-}
-
-/// The rules, compiled once per process: every redactor (the run's, and the
-/// shared one for names) holds the same regexes.
-fn rules() -> Vec<Rule> {
-    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
-    RULES.get_or_init(compile_rules).clone()
-}
-
-fn compile_rules() -> Vec<Rule> {
-    let any: Check = |_| true;
-    let table: [(&str, &str, Check); 5] = [
-        // The whole userinfo of any URL: user:password, a token alone, or an
-        // empty user with a password.
-        (
-            "url-credentials",
-            r"(?i)\b[a-z][a-z0-9+.-]*://(?P<secret>[^/\s@?#<>]+)@",
-            any,
-        ),
-        // A header, quoted or not, escaped or not, with or without a scheme.
-        (
-            "authorization",
-            r#"(?i)\bauthorization\\*["']?\s*[:=]\s*\\*["']?\s*(?:(?:bearer|basic|token|apikey|digest)\s+)?(?P<secret>[A-Za-z0-9._~+/=-]{6,})"#,
-            shapes::credential_like,
-        ),
-        // Basic and Bearer credentials anywhere.
-        (
-            "bearer",
-            r#"(?i)\b(?:bearer|basic)(?:\s+|\s*[:=]\s*\\*["']?)(?P<secret>[A-Za-z0-9._~+/=-]{6,})"#,
-            shapes::credential_like,
-        ),
-        // A JWT, however short (or empty) its signature; a base64url JSON
-        // object alone (a token's payload) as well.
-        (
-            "jwt",
-            r"(?P<secret>(?:eyJ|ewogIC|ewoid)[A-Za-z0-9_-]{8,}={0,2}\.(?:eyJ|ewo)[A-Za-z0-9_-]{4,}={0,2}\.[A-Za-z0-9_-]*)",
-            any,
-        ),
-        ("jwt", r"(?P<secret>eyJ[A-Za-z0-9_-]{16,}={0,2})", any),
-    ];
-    table
-        .into_iter()
-        .map(|(kind, re, check)| Rule {
-            kind,
-            re: Regex::new(re).expect("redaction regexes are constant"),
-            check,
-        })
-        .collect()
-}
-
-/// What follows a credential's word makes it a field's name instead
-/// (`bearer x-api-key: ...`): the field rule redacts that field's value,
-/// which the scheme rule must not swallow.
-fn names_a_field(after: &str) -> bool {
-    let rest = after.trim_start_matches(['"', '\'', '\\']);
-    (rest.starts_with(':') && !rest.starts_with("://")) || rest.starts_with('=')
 }
 
 fn is_placeholder(s: &str) -> bool {

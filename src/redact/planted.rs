@@ -4,7 +4,7 @@
 use super::Redactor;
 use std::sync::OnceLock;
 
-const KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+pub(super) const KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
 /// (form, what must not survive).
 const FORMS: &[(&str, &str)] = &[
@@ -31,6 +31,19 @@ const FORMS: &[(&str, &str)] = &[
         "-----BEGIN PRIVATE KEY----- MIIEvgIBADANBgkqhkiG9w0B -----END PRIVATE KEY-----",
         "MIIEvgIBADANBgkqhkiG9w0B",
     ),
+    ("etcdctl --user=root:Pw9xQ2zLk4", "Pw9xQ2zLk4"),
+    ("kubectl --token Tk7Ld9Qw2Er4", "Tk7Ld9Qw2Er4"),
+    ("ETCD_PASS=Ev4Pq8Zr2Lm6", "Ev4Pq8Zr2Lm6"),
+    ("%22apikey%22%3A%22Pc5Nt7Xq9Zr1%22", "Pc5Nt7Xq9Zr1"),
+    (
+        "token ghp_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7d",
+        "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7d",
+    ),
+    (
+        "X-Amz-Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+        "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+    ),
+    (r#"http.Header{"X-Api-Key":[]string{"Hk7Ld9Qw2Er4"}}"#, "Hk7Ld9Qw2Er4"),
     (KEY, KEY),
     // base64("KEY:"), the basic-auth header of the key.
     (

@@ -1,9 +1,7 @@
-//! Secrets known by their shape alone: PEM blocks, IAM API keys, base64 key
-//! material; and the tests that tell a credential from prose or an id.
+//! Secrets known by their shape alone: IAM API keys, base64 key material;
+//! and the tests that tell a credential from prose or an id.
 
-use super::{is_placeholder, placeholder};
-use regex::Regex;
-use std::sync::OnceLock;
+use super::{is_placeholder, placeholder, work};
 
 const KEY_CHARS_LEN: usize = 44;
 /// Standard base64 shorter than this is too short to be key material
@@ -18,44 +16,59 @@ pub fn credential_like(v: &str) -> bool {
         || v.bytes().skip(1).any(|b| b.is_ascii_uppercase())
 }
 
-/// An unquoted `key: value` is also Go's error wrapping (`WDEK secret:
+/// An unquoted `name: value` is also Go's error wrapping (`WDEK secret:
 /// Operation cannot be fulfilled`, `refresh token: context deadline
-/// exceeded`), so there a value is a secret only if it is not a word, not
-/// the next wrapped message (`secret: kp-wdek: not found`), not a cluster id
-/// and not a CRN.
-pub fn colon_value_is_secret(v: &str) -> bool {
-    v.len() >= 3
-        && !v.bytes().all(|b| b.is_ascii_alphabetic())
-        && !v.ends_with(':')
-        && !is_cluster_id(v)
-        && !v.starts_with("crn:")
+/// exceeded`), so there a value is a secret only if it is not the next
+/// wrapped message (`secret: kp-wdek: not found`), a cluster id, a CRN or an
+/// HTTP status (`/identity/token: 400 Bad Request`). A plain word is a
+/// secret when no word of an error message looks like it (mixed case,
+/// `AbCdEf`, or longer than words are); otherwise after a word sentences
+/// use (`token`, `Secret`) it is prose, and after a name they do not
+/// (`Passwd`, `access_token`) it is a secret unless more words follow it
+/// (`prose`: `iam-api-key: retries exhausted`).
+pub fn colon_value_is_secret(name: &str, v: &str, prose: bool) -> bool {
+    if v.len() < 3
+        || v.ends_with(':')
+        || is_cluster_id(v)
+        || v.starts_with("crn:")
+        || is_http_status(v)
+    {
+        return false;
+    }
+    if !v.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return true;
+    }
+    let b = v.as_bytes();
+    let mixed = b[1..].iter().any(u8::is_ascii_uppercase) && b.iter().any(u8::is_ascii_lowercase);
+    mixed || v.len() >= PROSE_WORD_MAX || (!is_prose_word(name) && !prose)
+}
+
+/// Letters-only values this long are not words of an error message.
+const PROSE_WORD_MAX: usize = 16;
+
+/// The key-ish words that Go's error wrapping also uses as plain words.
+fn is_prose_word(name: &str) -> bool {
+    [
+        "token",
+        "secret",
+        "password",
+        "session",
+        "cookie",
+        "credential",
+        "credentials",
+        "signature",
+    ]
+    .iter()
+    .any(|w| name.eq_ignore_ascii_case(w))
+}
+
+fn is_http_status(v: &str) -> bool {
+    matches!(v.as_bytes(), [b'1'..=b'5', b'0'..=b'9', b'0'..=b'9'])
 }
 
 /// A 20-character xid (`c23h5icd0sr2mu96rcig`).
 pub fn is_cluster_id(v: &str) -> bool {
     v.len() == 20 && v.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'v'))
-}
-
-/// PEM blocks, on one line or many, with or without their END line (a cut
-/// record): everything between the armour lines goes.
-pub fn pem(text: &str) -> Option<String> {
-    if !text.contains("-----BEGIN ") {
-        return None;
-    }
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"(?s)-----BEGIN (?P<label>[A-Z0-9 ]{1,40})-----(?P<body>.*?)(?P<end>-----END [A-Z0-9 ]{1,40}-----|\z)")
-            .expect("the PEM regex is constant")
-    });
-    let out = re.replace_all(text, |c: &regex::Captures| {
-        format!(
-            "-----BEGIN {}-----{}{}",
-            &c["label"],
-            placeholder("pem", &c["body"]),
-            &c["end"]
-        )
-    });
-    Some(out.into_owned())
 }
 
 fn is_key_char(c: u8) -> bool {
@@ -127,6 +140,7 @@ fn replace_runs(
     kind_of: impl Fn(&str) -> Option<&'static str>,
 ) -> Option<String> {
     let b = text.as_bytes();
+    work::add(b.len());
     let mut out: Option<String> = None;
     let mut last = 0;
     let mut i = 0;

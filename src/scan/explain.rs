@@ -29,6 +29,31 @@ pub struct Explanation {
     pub budget: Option<u32>,
 }
 
+impl Explanation {
+    /// Every text taken from the line, redacted as a message is before it is
+    /// stored: a secret must not reach the terminal through `explain` either.
+    pub fn redacted(mut self, r: &crate::redact::Redactor) -> Explanation {
+        let red = |s: &mut String| {
+            if let std::borrow::Cow::Owned(o) = r.redact(s) {
+                *s = o;
+            }
+        };
+        red(&mut self.message);
+        for s in [
+            &mut self.pod,
+            &mut self.container,
+            &mut self.cluster,
+            &mut self.corr,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            red(s);
+        }
+        self
+    }
+}
+
 pub fn explain(classifier: &Classifier, line: &str) -> Explanation {
     let raw = ansi::strip(line.as_bytes());
     // A JSON envelope (LogDNA, Cloud Logs, Docker, stern -o json): its first entry.

@@ -24,13 +24,14 @@ type Target = (&'static str, fn(&[u8]));
 #[test]
 fn crashes_found_by_fuzzing_stay_fixed() {
     use kp_triage::fuzz;
-    let targets: [Target; 9] = [
+    let targets: [Target; 10] = [
         ("decode_line", fuzz::decode_line),
         ("logdna_page", fuzz::logdna_page),
         ("pack", fuzz::pack),
         ("times", fuzz::times),
         ("pipeline", fuzz::pipeline),
         ("redact", fuzz::redact),
+        ("redact_linear", fuzz::redact_linear),
         ("alert", fuzz::alert),
         ("envelope", fuzz::envelope),
         ("cloudlogs_answer", fuzz::cloudlogs_answer),

@@ -285,3 +285,46 @@ fn terminal_escapes_in_log_lines_cannot_reach_the_terminal() {
         "{msg:?}"
     );
 }
+
+#[test]
+fn megabyte_lines_of_one_repeated_secret_prefix_are_triaged() {
+    // Each of these used to make redaction restart per field or per match:
+    // one such line stalled the whole triage for minutes. The redactor's
+    // counted work is held to linear in src/redact/linear.rs; here the
+    // binary must get through every line and report each cluster.
+    let prefixes = [
+        "token=",
+        "apikey=",
+        "password:",
+        "Bearer ",
+        "\"x-api-key\":",
+        "--token ",
+    ];
+    let mut text = String::new();
+    for (n, p) in prefixes.iter().enumerate() {
+        text.push_str(&format!(
+            "2026-11-20T03:00:04.000000000Z Rotation attempt failed for cluster ch{n:018}: "
+        ));
+        text.push_str(&p.repeat(1_000_000 / p.len()));
+        text.push('\n');
+    }
+    let case = file("hostile-secrets.log", text.as_bytes());
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_kp-triage"))
+        .args(["analyze", "--format", "json"])
+        .arg(&case.path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A hang guard, not a time limit: it only turns a stall into a failure.
+    let _guard = Watchdog::new(child.id(), 600);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["clusters"].as_array().unwrap().len(), prefixes.len());
+}

@@ -36,6 +36,7 @@ mod readme;
 mod redaction;
 mod scenarios;
 mod secret_forms;
+mod secret_gen;
 mod snapshots;
 mod terminal;
 mod threads;

@@ -217,3 +217,41 @@ fn a_secret_across_the_message_cap_is_redacted_whole_first() {
     );
     assert!(msg.contains("<redacted:bearer#"), "{msg}");
 }
+
+#[test]
+fn etcd_credentials_in_the_failure_that_holds_never_reach_the_headline() {
+    // The HOLD headline quotes the record it rests on: here an etcdctl
+    // command line with both forms of its credentials.
+    let text = std::fs::read_to_string(root().join("fixtures/scenarios/etcd-hold.log"))
+        .unwrap()
+        .replace(
+            r#""error":"etcdserver: request timed out""#,
+            r#""error":"etcdctl --user=root:Ru7Xq2Lm9Wp4 --password Pw3Zk8Nc5Tb1 get /kp: etcdserver: request timed out""#,
+        );
+    assert!(
+        text.contains("Ru7Xq2Lm9Wp4"),
+        "the fixture carries the error"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hold.log");
+    std::fs::write(&path, text).unwrap();
+    for format in ["table", "markdown", "json"] {
+        let out = kp()
+            .args(["analyze", "-o", format])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let all = all_output(&out);
+        assert!(
+            all.contains("HOLD") || all.contains("hold"),
+            "{format}: {all}"
+        );
+        assert!(
+            all.contains("--user=root:"),
+            "{format} keeps the user: {all}"
+        );
+        for s in ["Ru7Xq2Lm9Wp4", "Pw3Zk8Nc5Tb1"] {
+            assert!(!all.contains(s), "{format} leaks {s}");
+        }
+    }
+}

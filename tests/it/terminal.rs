@@ -73,3 +73,49 @@ fn a_hostile_argument_is_neutralised_in_usage_errors() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert_neutral("--logdna-key-file", &err);
 }
+
+#[test]
+fn patterns_explain_and_list_neutralise_what_they_print() {
+    let line = format!(
+        "2026-11-20T03:00:04.000000000Z Rotation attempt failed for cluster c23h5icd0sr2mu96rcig: {HOSTILE} \u{85}\u{7f} token=Zx9Qw8Er7Ty6"
+    );
+    let out = kp()
+        .args(["patterns", "explain"])
+        .write_stdin(line)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_neutral("patterns explain", &text);
+    for c in ['\u{85}', '\u{7f}'] {
+        assert!(!text.contains(c), "{c:?} reaches the terminal: {text:?}");
+    }
+    // Escaped, not dropped: the JSON still says what the line said, and
+    // redacted.
+    let doc: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    let msg = doc["message"].as_str().unwrap();
+    assert!(
+        msg.contains('\u{202e}') && msg.contains('\u{e0041}'),
+        "{msg:?}"
+    );
+    assert!(!text.contains("Zx9Qw8Er7Ty6"), "{text}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("p.toml");
+    std::fs::write(
+        &pack,
+        "schema_version = 1\n[[category]]\nid = \"x\"\nkind = \"cause\"\ntitle = \"evil\u{202e}title\u{85}\u{2066}\"\naction = \"act\u{e0041}\"\n[[rule]]\nid = \"r\"\ncategory = \"x\"\nkeywords = [\"zzz\u{9b}\"]\nregex = ['zzz\u{9b}']\nsamples = [\"zzz\u{9b}\"]\n",
+    )
+    .unwrap();
+    let out = kp()
+        .args(["patterns", "list", "--patterns"])
+        .arg(&pack)
+        .output()
+        .unwrap();
+    let text = all_output(&out);
+    assert!(
+        text.contains("evil"),
+        "the user's category is listed: {text}"
+    );
+    assert_neutral("patterns list", &text);
+    assert!(!text.contains('\u{85}'), "{text:?}");
+}
