@@ -54,10 +54,10 @@ impl State<'_, '_> {
             self.years.see_full(ts);
         }
         let gi = self.group_for(w.pod.unwrap_or_default());
-        if continuation::is_continuation(w.body) {
-            if self.groups[gi].active || self.reversed_export() {
-                return self.continuation(gi, w.body, candidate);
-            }
+        if continuation::is_continuation(w.body)
+            && (self.groups[gi].active || self.reversed_export())
+        {
+            return self.continuation(gi, w.body, candidate);
         }
         self.flush(gi, false);
         self.seq += 1;
