@@ -30,17 +30,11 @@ pub struct Config {
     pub app: Option<String>,
     /// Threads for scanning; 0 means one per available core.
     pub threads: usize,
-    /// Colour the terminal table (verdict, statuses). The binary decides it
-    /// from --color, NO_COLOR, CLICOLOR and whether stdout is a terminal.
-    pub color: bool,
     /// The pasted alert (`--alert`): the triage leads with its cluster.
     pub alert: Option<crate::alert::Alert>,
     /// Where the service runs (`--namespace`, `--context`, `--selector`):
     /// what `--kubectl` reads, and what the next step's commands name.
     pub kube: crate::live::kubectl::Target,
-    /// The terminal table's width in columns (0: 100). The binary decides
-    /// it from --width, COLUMNS and the terminal.
-    pub width: usize,
     /// The clock, for how long ago the last activity was (None: not said).
     pub now: Option<Ts>,
 }

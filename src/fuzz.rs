@@ -98,7 +98,6 @@ pub fn pipeline(data: &[u8]) {
     }];
     let cfg = crate::config::Config {
         evidence: 5,
-        color: true, // the styled table, with escapes in its cells
         ..Default::default()
     };
     let triage = crate::analyze::assemble(
@@ -115,7 +114,12 @@ pub fn pipeline(data: &[u8]) {
         OutputFormat::Markdown,
     ] {
         let mut out = Vec::new();
-        report::render(&triage, f, &mut out).expect("writing to memory cannot fail");
+        // The styled table, with escapes in its cells.
+        let style = report::Style {
+            color: true,
+            width: 0,
+        };
+        report::render(&triage, f, style, &mut out).expect("writing to memory cannot fail");
     }
 }
 

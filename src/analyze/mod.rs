@@ -67,10 +67,6 @@ pub struct Triage {
     pub verdict: Verdict,
     pub focus: Vec<String>,
     pub evidence: usize,
-    /// Style the terminal table (`Config::color`).
-    pub color: bool,
-    /// The terminal table's width (`Config::width`).
-    pub width: usize,
     /// The clock when the triage ran, for how fresh the activity is.
     pub now: Option<Ts>,
     pub pattern_origins: Vec<String>,
@@ -311,8 +307,6 @@ pub fn assemble(
         verdict,
         focus: cfg.focus.clone(),
         evidence: cfg.evidence,
-        color: cfg.color,
-        width: cfg.width,
         now: cfg.now,
         pattern_origins: pack.origins.clone(),
         alert,

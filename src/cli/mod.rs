@@ -361,7 +361,6 @@ impl AnalyzeArgs {
             rotated_evidence: self.evidence.is_some(),
             app: (!self.all_apps).then(|| self.app.clone()),
             threads: self.threads,
-            color: false,
             alert: None,
             kube: kubectl::Target {
                 context: self.context.clone(),
@@ -369,7 +368,6 @@ impl AnalyzeArgs {
                 selector: self.selector.clone(),
                 ..kubectl::Target::default()
             },
-            width: self.width.map_or(0, usize::from),
             now: None,
         })
     }

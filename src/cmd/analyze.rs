@@ -13,32 +13,52 @@ use kp_triage::report;
 use kp_triage::source::InputSpec;
 use std::io::{self, Write};
 
-pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
+/// What the command line resolves to, once: the engine's configuration
+/// (its inputs found: the pods' logs, a fetched export), how to draw the
+/// report, and the secrets the run holds. Nothing changes it afterwards.
+struct Resolved {
+    cfg: Config,
+    style: report::Style,
+    secrets: Vec<String>,
+    /// Keeps a fetched export on disk until the analysis is done.
+    _spool: Option<tempfile::NamedTempFile>,
+}
+
+fn resolve(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Resolved> {
     let mut cfg = args.to_config()?;
-    cfg.color = color;
     super::live::apply_alert(args, &mut cfg)?;
     if args.kubectl {
         super::live::kubectl_inputs(&mut cfg, args.follow)?;
     }
-    if cfg.width == 0 {
-        cfg.width = terminal_width();
-    }
     cfg.now = Some(kp_triage::time::now());
     let mut secrets = Vec::new();
-    // Keeps the spooled export alive until the analysis is done.
-    let _spool = if args.logdna {
+    let spool = if args.logdna {
         Some(fetch_into(args, &mut cfg, &mut secrets)?)
     } else if args.cloudlogs {
         Some(cloudlogs_into(args, &mut cfg, &mut secrets)?)
     } else {
         None
     };
-    let redactor = Redactor::new(secrets);
+    let style = report::Style {
+        color,
+        width: args.width.map_or_else(terminal_width, usize::from),
+    };
+    Ok(Resolved {
+        cfg,
+        style,
+        secrets,
+        _spool: spool,
+    })
+}
+
+pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
+    let run = resolve(args, color)?;
+    let redactor = Redactor::new(run.secrets.clone());
     if args.follow {
-        return super::follow::run(&cfg, &redactor, args.output_format());
+        return super::follow::run(&run.cfg, &redactor, args.output_format(), run.style);
     }
-    let triage = kp_triage::engine::analyze(&cfg, &redactor)?;
-    match write_report(&triage, args.output_format()) {
+    let triage = kp_triage::engine::analyze(&run.cfg, &redactor)?;
+    match write_report(&triage, args.output_format(), run.style) {
         // The reader stopped early (`| head`): the verdict stands all the same.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         written => written.context("writing the report")?,
@@ -61,9 +81,13 @@ fn terminal_width() -> usize {
         .unwrap_or(report::DEFAULT_WIDTH)
 }
 
-fn write_report(triage: &analyze::Triage, format: report::OutputFormat) -> io::Result<()> {
+fn write_report(
+    triage: &analyze::Triage,
+    format: report::OutputFormat,
+    style: report::Style,
+) -> io::Result<()> {
     let mut out = io::BufWriter::new(io::stdout().lock());
-    report::render(triage, format, &mut out)?;
+    report::render(triage, format, style, &mut out)?;
     out.flush()
 }
 

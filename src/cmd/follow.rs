@@ -23,7 +23,12 @@ const TICK: Duration = Duration::from_millis(100);
 /// The panel is redrawn at most this often.
 const REDRAW: Duration = Duration::from_millis(250);
 
-pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::Result<Exit> {
+pub fn run(
+    cfg: &Config,
+    redactor: &Redactor,
+    format: OutputFormat,
+    style: report::Style,
+) -> anyhow::Result<Exit> {
     let pack = kp_triage::analyze::load_pack(cfg)?;
     let classifier = kp_triage::classify::Classifier::new(pack);
     let scanner = Scanner {
@@ -40,7 +45,7 @@ pub fn run(cfg: &Config, redactor: &Redactor, format: OutputFormat) -> anyhow::R
     let watching = specs.iter().any(|s| matches!(s, InputSpec::Kubectl(_)));
     let watch = watching.then(|| cfg.kube.clone());
     let mut follow = Follow::start(cfg, &scanner, &specs, watch);
-    let mut out = Output::new(cfg, format, &source_label(&specs));
+    let mut out = Output::new(style, format, &source_label(&specs));
     let pumped = pump(&mut follow, &signal, &mut out);
     let closed = matches!(&pumped, Err(e) if e.kind() == io::ErrorKind::BrokenPipe);
     if !closed {
@@ -157,7 +162,7 @@ fn source_label(specs: &[InputSpec]) -> String {
 struct Output {
     panel: bool,
     format: OutputFormat,
-    color: bool,
+    style: report::Style,
     label: String,
     /// Lines of the panel now on screen.
     drawn: usize,
@@ -169,11 +174,11 @@ struct Output {
 }
 
 impl Output {
-    fn new(cfg: &Config, format: OutputFormat, label: &str) -> Output {
+    fn new(style: report::Style, format: OutputFormat, label: &str) -> Output {
         Output {
             panel: io::stdout().is_terminal(),
             format,
-            color: cfg.color,
+            style,
             label: label.to_string(),
             drawn: 0,
             last_draw: None,
@@ -241,7 +246,7 @@ impl Output {
                 lines_per_sec: self.rate.per_sec(),
                 now: Some(kp_triage::time::now()),
                 width: cols.saturating_sub(1),
-                color: self.color,
+                color: self.style.color,
                 rows,
             },
         );
@@ -274,7 +279,7 @@ impl Output {
         let written = if self.json() && !self.panel {
             live::report_json(t, &mut o)
         } else {
-            report::render(t, self.format, &mut o)
+            report::render(t, self.format, self.style, &mut o)
         };
         match written.and_then(|_| o.flush()) {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),

@@ -25,9 +25,24 @@ pub enum OutputFormat {
     Markdown,
 }
 
-pub fn render(t: &Triage, format: OutputFormat, out: &mut dyn Write) -> io::Result<()> {
+/// How a report is drawn, decided by the binary from the terminal and
+/// the options; the triage knows nothing of it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Style {
+    /// Colour the table (verdict, statuses).
+    pub color: bool,
+    /// The table's width in columns (0: `DEFAULT_WIDTH`).
+    pub width: usize,
+}
+
+pub fn render(
+    t: &Triage,
+    format: OutputFormat,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        OutputFormat::Table => table::render(t, out),
+        OutputFormat::Table => table::render(t, style, out),
         OutputFormat::Json => json::render(t, out),
         OutputFormat::Markdown => markdown::render(t, out),
     }

@@ -22,11 +22,15 @@ fn config(files: &[String]) -> Config {
         evidence: 5,
         app: Some(kp_triage::config::DEFAULT_APP.to_string()),
         threads: 1,
-        width: 100,
         now: kp_triage::time::parse_iso("2026-11-29T12:00:00Z"),
         ..Config::default()
     }
 }
+
+const STYLE: report::Style = report::Style {
+    color: false,
+    width: 100,
+};
 
 fn rendered(t: &analyze::Triage) -> String {
     let mut out = Vec::new();
@@ -35,14 +39,14 @@ fn rendered(t: &analyze::Triage) -> String {
         OutputFormat::Table,
         OutputFormat::Markdown,
     ] {
-        report::render(t, f, &mut out).unwrap();
+        report::render(t, f, STYLE, &mut out).unwrap();
     }
     String::from_utf8(out).unwrap()
 }
 
 fn json_of(t: &analyze::Triage) -> String {
     let mut out = Vec::new();
-    report::render(t, OutputFormat::Json, &mut out).unwrap();
+    report::render(t, OutputFormat::Json, STYLE, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 

@@ -53,7 +53,7 @@ pub(super) fn table(t: &Triage, p: &mut Printer<'_>, cap: usize) -> io::Result<(
     } else {
         let rows: Vec<Row> = shown.iter().take(cap).map(|(c, f)| row(t, c, f)).collect();
         let layout = choose(&rows, p.w);
-        print(t, p, &rows, layout)?;
+        print(p, &rows, layout)?;
         if shown.len() > cap {
             p.para(
                 &format!(
@@ -205,9 +205,9 @@ fn choose(rows: &[Row], max: usize) -> Layout {
     })
 }
 
-fn print(t: &Triage, p: &mut Printer<'_>, rows: &[Row], l: Layout) -> io::Result<()> {
+fn print(p: &mut Printer<'_>, rows: &[Row], l: Layout) -> io::Result<()> {
     if l.stacked {
-        return stacked(t, p, rows, l);
+        return stacked(p, rows, l);
     }
     let w = widths(rows, l);
     let mut head: Vec<String> = HEADERS[..w.len()]
@@ -221,7 +221,7 @@ fn print(t: &Triage, p: &mut Printer<'_>, rows: &[Row], l: Layout) -> io::Result
     p.line(head.join("  ").trim_end())?;
     for r in rows {
         let status = r.status(l);
-        let painted = paint(t.color, r.status_name, &status);
+        let painted = paint(p.color, r.status_name, &status);
         let pad = " ".repeat(w[1] - width(&status));
         let mut cells = vec![
             format!("{:<n$}", r.id, n = w[0]),
@@ -258,10 +258,10 @@ fn print(t: &Triage, p: &mut Printer<'_>, rows: &[Row], l: Layout) -> io::Result
 }
 
 /// For a terminal too narrow for columns: the id alone, then its facts.
-fn stacked(t: &Triage, p: &mut Printer<'_>, rows: &[Row], l: Layout) -> io::Result<()> {
+fn stacked(p: &mut Printer<'_>, rows: &[Row], l: Layout) -> io::Result<()> {
     for r in rows {
         p.line(&r.id)?;
-        let status = paint(t.color, r.status_name, &r.status);
+        let status = paint(p.color, r.status_name, &r.status);
         p.line(&format!("    {status}, {} failed", r.failed))?;
         p.para(
             &format!("root cause {}, last seen {}", r.cause, r.seen(l)),

@@ -22,12 +22,16 @@ const MIN_WIDTH: usize = 40;
 /// When the log's end is this recent, the clock says how long ago it was.
 const LIVE_SECS: i64 = 86_400;
 
-pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
-    let w = match t.width {
+pub fn render(t: &Triage, style: super::Style, out: &mut dyn Write) -> io::Result<()> {
+    let w = match style.width {
         0 => super::DEFAULT_WIDTH,
         n => n.max(MIN_WIDTH),
     };
-    let mut p = Printer { out, w };
+    let mut p = Printer {
+        out,
+        w,
+        color: style.color,
+    };
     if let Some(a) = t.alert_headline() {
         p.para(&format!("ALERT: {}", safe(a)), 0, 7)?;
     }
@@ -46,6 +50,8 @@ pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
 pub(super) struct Printer<'a> {
     out: &'a mut dyn Write,
     w: usize,
+    /// Statuses and the verdict in colour.
+    color: bool,
 }
 
 impl Printer<'_> {
@@ -83,7 +89,7 @@ fn verdict(t: &Triage, p: &mut Printer<'_>) -> io::Result<()> {
     writeln!(
         p.out,
         "POD RESTART: {}{tail}",
-        paint(t.color, v.name(), &name)
+        paint(p.color, v.name(), &name)
     )?;
     if !rest.is_empty() {
         p.para(&rest, 2, 2)?;

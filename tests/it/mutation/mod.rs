@@ -31,7 +31,7 @@ fn triage(log: &str) -> Value {
     };
     let t = kp_triage::engine::analyze(&cfg, &Redactor::default()).expect("the log is analysed");
     let mut out = Vec::new();
-    report::render(&t, OutputFormat::Json, &mut out).unwrap();
+    report::render(&t, OutputFormat::Json, report::Style::default(), &mut out).unwrap();
     serde_json::from_slice(&out).unwrap()
 }
 
