@@ -119,35 +119,7 @@ pub(super) struct Facts<'a> {
 pub(super) fn warnings(f: &Facts<'_>) -> Vec<Warning> {
     let mut w = Vec::new();
     let mut say = |code: &'static str, text: String| w.push(Warning { code, text });
-    for e in f.inputs.iter().filter_map(|i| i.error.as_deref()) {
-        say(
-            "incomplete_input",
-            format!("INCOMPLETE INPUT: {e}; the triage covers only what was read"),
-        );
-    }
-    for (input, note) in f
-        .inputs
-        .iter()
-        .flat_map(|i| i.notes.iter().map(move |n| (i, n)))
-    {
-        match note {
-            Note::Error(e) => say(
-                "source_error",
-                format!("PARTIAL RESULT: {} reports an error: {e}; the triage covers only the results before it", input.name),
-            ),
-            Note::Warning(w) => say("source_warning", format!("{} warns: {w}", input.name)),
-        }
-    }
-    if f.acct.truncated_lines > 0 {
-        say(
-            "truncated_lines",
-            format!(
-                "{} line(s) longer than {} MiB were cut there and the rest of each dropped",
-                f.acct.truncated_lines,
-                crate::source::MAX_LINE >> 20
-            ),
-        );
-    }
+    inputs(f, &mut say);
     let nu: usize = f.not_understood.iter().map(|t| t.count).sum();
     if nu > 0 {
         say(
@@ -158,36 +130,7 @@ pub(super) fn warnings(f: &Facts<'_>) -> Vec<Warning> {
             ),
         );
     }
-    let unknown = f
-        .clusters
-        .iter()
-        .filter(|c| c.status == Status::Unknown)
-        .count();
-    if unknown > 0 {
-        say(
-            "unknown_clusters",
-            format!("{unknown} cluster(s) show rotation activity but no recognised outcome"),
-        );
-    }
-    let inferred: Vec<&str> = f
-        .clusters
-        .iter()
-        .filter(|c| c.inferred.is_some())
-        .map(|c| &*c.id)
-        .collect();
-    if let Some(inf) = f.clusters.iter().find_map(|c| c.inferred.as_ref()) {
-        say(
-            "exhaustion_inferred",
-            format!(
-                "no line says that {} exhausted {} retries: inferred from {} failed attempts in a row against a retry budget of {} ({})",
-                inferred.join(", "),
-                if inferred.len() == 1 { "its" } else { "their" },
-                inf.failed_in_a_row,
-                inf.budget,
-                budget_origin(&inf.from)
-            ),
-        );
-    }
+    outcomes(f, &mut say);
     unparsed_share(f.acct, &mut say);
     if let (Some(l), Some(n)) = (f.acct.last_ts, f.now) {
         if beyond(l, n) {
@@ -220,6 +163,74 @@ pub(super) fn warnings(f: &Facts<'_>) -> Vec<Warning> {
         );
     }
     w
+}
+
+/// What the inputs themselves say: read in part, the source's own notes,
+/// lines cut.
+fn inputs(f: &Facts<'_>, say: &mut impl FnMut(&'static str, String)) {
+    for e in f.inputs.iter().filter_map(|i| i.error.as_deref()) {
+        say(
+            "incomplete_input",
+            format!("INCOMPLETE INPUT: {e}; the triage covers only what was read"),
+        );
+    }
+    for (input, note) in f
+        .inputs
+        .iter()
+        .flat_map(|i| i.notes.iter().map(move |n| (i, n)))
+    {
+        match note {
+            Note::Error(e) => say(
+                "source_error",
+                format!("PARTIAL RESULT: {} reports an error: {e}; the triage covers only the results before it", input.name),
+            ),
+            Note::Warning(w) => say("source_warning", format!("{} warns: {w}", input.name)),
+        }
+    }
+    if f.acct.truncated_lines > 0 {
+        say(
+            "truncated_lines",
+            format!(
+                "{} line(s) longer than {} MiB were cut there and the rest of each dropped",
+                f.acct.truncated_lines,
+                crate::source::MAX_LINE >> 20
+            ),
+        );
+    }
+}
+
+/// Outcomes not read from a line: unknown, or inferred.
+fn outcomes(f: &Facts<'_>, say: &mut impl FnMut(&'static str, String)) {
+    let unknown = f
+        .clusters
+        .iter()
+        .filter(|c| c.status == Status::Unknown)
+        .count();
+    if unknown > 0 {
+        say(
+            "unknown_clusters",
+            format!("{unknown} cluster(s) show rotation activity but no recognised outcome"),
+        );
+    }
+    let inferred: Vec<&str> = f
+        .clusters
+        .iter()
+        .filter(|c| c.inferred.is_some())
+        .map(|c| &*c.id)
+        .collect();
+    if let Some(inf) = f.clusters.iter().find_map(|c| c.inferred.as_ref()) {
+        say(
+            "exhaustion_inferred",
+            format!(
+                "no line says that {} exhausted {} retries: inferred from {} failed attempts in a row against a retry budget of {} ({})",
+                inferred.join(", "),
+                if inferred.len() == 1 { "its" } else { "their" },
+                inf.failed_in_a_row,
+                inf.budget,
+                budget_origin(&inf.from)
+            ),
+        );
+    }
 }
 
 fn budget_origin(b: &crate::attempts::Budget) -> String {

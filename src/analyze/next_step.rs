@@ -50,17 +50,9 @@ pub(super) fn of(
         .filter(|e| is_rotation(e))
         .find_map(|e| e.pod.as_deref().filter(|p| is_pod_name(p)))
         .map(str::to_string);
-    let ctx = kube
-        .context
-        .as_deref()
-        .map(|c| format!(" --context {}", shell_word(c)))
-        .unwrap_or_default();
-    let ns = shell_word(&kube.namespace);
-    let delete = |names: &[&str]| format!("kubectl delete pod -n {ns} {}{ctx}", names.join(" "));
-    let find = format!(
-        "kubectl get pods -n {ns} -l {}{ctx}",
-        shell_word(&kube.selector)
-    );
+    let cmd = Commands::of(kube);
+    let (ns, ctx) = (&cmd.ns, &cmd.ctx);
+    let delete = |names: &[&str]| cmd.delete(names);
     let mut step = NextStep {
         command: None,
         find_pods: None,
@@ -87,7 +79,7 @@ pub(super) fn of(
             }
         }
         (None, []) => {
-            step.find_pods = Some(find);
+            step.find_pods = Some(cmd.find());
             format!(
                 "The logs name no pod: list the service's pods, then delete the one doing the rotation (`kubectl delete pod -n {ns} NAME{ctx}`):"
             )
@@ -99,6 +91,43 @@ pub(super) fn of(
         }
     };
     Some(step)
+}
+
+/// The kubectl commands of a next step, for the hub the service runs on.
+struct Commands {
+    ns: String,
+    /// ` --context NAME`, or nothing.
+    ctx: String,
+    selector: String,
+}
+
+impl Commands {
+    fn of(kube: &Target) -> Commands {
+        let ctx = kube.context.as_deref();
+        Commands {
+            ns: shell_word(&kube.namespace),
+            ctx: ctx
+                .map(|c| format!(" --context {}", shell_word(c)))
+                .unwrap_or_default(),
+            selector: shell_word(&kube.selector),
+        }
+    }
+
+    fn delete(&self, names: &[&str]) -> String {
+        format!(
+            "kubectl delete pod -n {} {}{}",
+            self.ns,
+            names.join(" "),
+            self.ctx
+        )
+    }
+
+    fn find(&self) -> String {
+        format!(
+            "kubectl get pods -n {} -l {}{}",
+            self.ns, self.selector, self.ctx
+        )
+    }
 }
 
 /// A pod that only orphan records name (`crate::orphans`), where it first

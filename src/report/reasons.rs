@@ -69,27 +69,7 @@ pub fn text(t: &Triage, r: &Reason, cap: usize) -> String {
     let all = r.clusters_in_input;
     let listed = || names(&r.clusters, cap, true);
     match r.code {
-        ReasonCode::CauseAtThreshold => {
-            let cat = r.category.as_deref().unwrap_or("");
-            format!(
-                "{} on {} ({}), at or above the hold threshold of {}{} {}",
-                title(t, cat),
-                count(r.count, "failing cluster", "failing clusters"),
-                names(&r.clusters, cap, false),
-                r.threshold.unwrap_or(1),
-                first_record(r),
-                action(t, cat)
-            )
-        }
-        ReasonCode::UnattributedCause => {
-            let cat = r.category.as_deref().unwrap_or("");
-            format!(
-                "{} tied to no cluster while clusters fail{} {}",
-                title(t, cat),
-                first_record(r),
-                action(t, cat)
-            )
-        }
+        ReasonCode::CauseAtThreshold | ReasonCode::UnattributedCause => cause(t, r, cap),
         ReasonCode::ExhaustedAfterFix => format!(
             "Once the environment is healthy, {} will need the pod deleted to retry: {}.",
             if r.count == 1 {
@@ -105,29 +85,7 @@ pub fn text(t: &Triage, r: &Reason, cap: usize) -> String {
             if r.count == 1 { "its" } else { "their" },
             listed()
         ),
-        ReasonCode::BelowHoldThresholds => {
-            let checks: Vec<String> = r
-                .checks
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{} on {} (a hold needs {})",
-                        title(t, &c.category),
-                        if c.clusters == 0 {
-                            "no cluster".to_string()
-                        } else {
-                            count(c.clusters, "cluster", "clusters")
-                        },
-                        c.threshold
-                    )
-                })
-                .collect();
-            format!(
-                "No environment problem reached its hold threshold: {}. Delete the pod only if \
-                 nothing else is wrong in the environment.",
-                checks.join("; ")
-            )
-        }
+        ReasonCode::BelowHoldThresholds => below_thresholds(t, r),
         ReasonCode::AlsoRetrying => format!("Also still retrying: {}.", listed()),
         ReasonCode::Retrying => format!(
             "{} still retrying and not exhausted: {}.",
@@ -143,34 +101,87 @@ pub fn text(t: &Triage, r: &Reason, cap: usize) -> String {
             count(t.acct.lines as usize, "line", "lines"),
             t.acct.records
         ),
-        ReasonCode::NoOutcome => format!(
-            "{} rotation activity but no recognised outcome: see the records not understood.",
-            capital(&if r.count == 1 {
-                clusters(1, all) + " shows"
-            } else {
-                clusters(r.count, all) + " show"
-            })
-        ),
+        ReasonCode::NoOutcome | ReasonCode::UnknownOutcome => outcome(r, all),
         ReasonCode::NothingFailing if r.count == 0 => {
             "No cluster is failing, and none rotated.".to_string()
         }
         ReasonCode::NothingFailing => {
             format!("No cluster is failing: {} rotated.", clusters(r.count, all))
         }
-        ReasonCode::UnknownOutcome => format!(
-            "{} no recognised outcome: read {} lines before trusting this.",
-            capital(&if r.count == 1 {
-                clusters(1, all) + " has"
-            } else {
-                clusters(r.count, all) + " have"
-            }),
-            if r.count == 1 { "its" } else { "their" }
-        ),
         ReasonCode::UnattributedFailures => format!(
             "{} tied to no cluster: see the evidence with no cluster.",
             capital(&count(r.count, "failure line is", "failure lines are"))
         ),
     }
+}
+
+/// Clusters with activity and no outcome: none recognised at all, or none
+/// in their latest round.
+fn outcome(r: &Reason, all: usize) -> String {
+    let (one, many) = if r.code == ReasonCode::NoOutcome {
+        (" shows", " show")
+    } else {
+        (" has", " have")
+    };
+    let who = clusters(r.count, all) + if r.count == 1 { one } else { many };
+    if r.code == ReasonCode::NoOutcome {
+        return format!(
+            "{} rotation activity but no recognised outcome: see the records not understood.",
+            capital(&who)
+        );
+    }
+    format!(
+        "{} no recognised outcome: read {} lines before trusting this.",
+        capital(&who),
+        if r.count == 1 { "its" } else { "their" }
+    )
+}
+
+/// A cause that holds the pod: at its threshold, or tied to no cluster.
+fn cause(t: &Triage, r: &Reason, cap: usize) -> String {
+    let cat = r.category.as_deref().unwrap_or("");
+    if r.code == ReasonCode::UnattributedCause {
+        return format!(
+            "{} tied to no cluster while clusters fail{} {}",
+            title(t, cat),
+            first_record(r),
+            action(t, cat)
+        );
+    }
+    format!(
+        "{} on {} ({}), at or above the hold threshold of {}{} {}",
+        title(t, cat),
+        count(r.count, "failing cluster", "failing clusters"),
+        names(&r.clusters, cap, false),
+        r.threshold.unwrap_or(1),
+        first_record(r),
+        action(t, cat)
+    )
+}
+
+/// Every hold check, none of which reached its threshold.
+fn below_thresholds(t: &Triage, r: &Reason) -> String {
+    let checks: Vec<String> = r
+        .checks
+        .iter()
+        .map(|c| {
+            format!(
+                "{} on {} (a hold needs {})",
+                title(t, &c.category),
+                if c.clusters == 0 {
+                    "no cluster".to_string()
+                } else {
+                    count(c.clusters, "cluster", "clusters")
+                },
+                c.threshold
+            )
+        })
+        .collect();
+    format!(
+        "No environment problem reached its hold threshold: {}. Delete the pod only if \
+         nothing else is wrong in the environment.",
+        checks.join("; ")
+    )
 }
 
 /// `n` clusters out of `all`, in words: "1 cluster", "both clusters",

@@ -100,6 +100,17 @@ impl State<'_, '_> {
         }
     }
 
+    /// The text an event shows, redacted, then capped; a blank for one
+    /// that shows none.
+    fn message(&self, shown: bool, rec: &Record<'_>, text: &str) -> std::sync::Arc<str> {
+        if !shown {
+            return crate::event::blank();
+        }
+        let summary = summary(rec, text);
+        let redacted = self.scanner.redactor.redact(&summary);
+        one_line(&redacted, MAX_MESSAGE).into()
+    }
+
     fn event(&self, rec: &Record<'_>, cont: &str, at: At, pod: &[u8]) -> Option<Event> {
         let classifier = self.scanner.classifier;
         let text::Reading {
@@ -126,15 +137,7 @@ impl State<'_, '_> {
         // Redact the whole message before capping it: a cut through a token
         // could leave half a secret that no pattern recognises.
         let shown = !class.categories.is_empty() || error || (!lifecycle && hint.is_none());
-        let message = if shown {
-            one_line(
-                &self.scanner.redactor.redact(&summary(rec, &text)),
-                MAX_MESSAGE,
-            )
-            .into()
-        } else {
-            crate::event::blank()
-        };
+        let message = self.message(shown, rec, &text);
         let (who, extra) = crate::event::split(who);
         let extra = crate::event::Extra {
             announced: classifier.announced(&rec.message),

@@ -55,22 +55,7 @@ impl Explanation {
 }
 
 pub fn explain(classifier: &Classifier, line: &str) -> Explanation {
-    let raw = ansi::strip(line.as_bytes());
-    // A JSON envelope (LogDNA, Cloud Logs, Docker, stern -o json): its first entry.
-    let opened = envelope::open(&raw).and_then(|(_, o)| o.entries.into_iter().next());
-    let (pod, container, body) = match (opened, transport::unwrap(&raw)) {
-        (Some(e), _) => (
-            Some(e.pod().to_string()).filter(|p| !p.is_empty()),
-            e.app.or(e.container).map(|c| c.trim().to_string()),
-            String::from_utf8_lossy(&ansi::strip(e.line.as_bytes())).into_owned(),
-        ),
-        (None, transport::Line::Content(w)) => (
-            w.pod.map(|p| String::from_utf8_lossy(p).into_owned()),
-            w.container.map(|c| String::from_utf8_lossy(c).into_owned()),
-            String::from_utf8_lossy(w.body).into_owned(),
-        ),
-        _ => (None, None, String::new()),
-    };
+    let (pod, container, body) = unwrapped(line);
     let candidate = classifier.is_candidate(body.as_bytes());
     let rec = decode::decode(&body);
     let super::text::Reading {
@@ -82,18 +67,7 @@ pub fn explain(classifier: &Classifier, line: &str) -> Explanation {
         ..
     } = super::text::read(classifier, &rec, "");
     let pack = &classifier.pack;
-    let rules = pack
-        .rules
-        .iter()
-        .filter(|r| r.find(&text).is_some())
-        .map(|r| {
-            let target = match r.target {
-                Target::Category(c) => pack.category(c).id.to_string(),
-                Target::Marker(m) => format!("{m:?}").to_lowercase(),
-            };
-            (r.id.clone(), target)
-        })
-        .collect();
+    let rules = rules_matching(pack, &text);
     Explanation {
         pod,
         container,
@@ -123,4 +97,39 @@ pub fn explain(classifier: &Classifier, line: &str) -> Explanation {
         attempt: who.attempt,
         budget: who.budget,
     }
+}
+
+/// The line's pod, container and application text, out of its envelope.
+fn unwrapped(line: &str) -> (Option<String>, Option<String>, String) {
+    let raw = ansi::strip(line.as_bytes());
+    // A JSON envelope (LogDNA, Cloud Logs, Docker, stern -o json): its first entry.
+    let opened = envelope::open(&raw).and_then(|(_, o)| o.entries.into_iter().next());
+    match (opened, transport::unwrap(&raw)) {
+        (Some(e), _) => (
+            Some(e.pod().to_string()).filter(|p| !p.is_empty()),
+            e.app.or(e.container).map(|c| c.trim().to_string()),
+            String::from_utf8_lossy(&ansi::strip(e.line.as_bytes())).into_owned(),
+        ),
+        (None, transport::Line::Content(w)) => (
+            w.pod.map(|p| String::from_utf8_lossy(p).into_owned()),
+            w.container.map(|c| String::from_utf8_lossy(c).into_owned()),
+            String::from_utf8_lossy(w.body).into_owned(),
+        ),
+        _ => (None, None, String::new()),
+    }
+}
+
+/// The pack's rules that match `text`, with what each names.
+fn rules_matching(pack: &crate::classify::Pack, text: &str) -> Vec<(String, String)> {
+    pack.rules
+        .iter()
+        .filter(|r| r.find(text).is_some())
+        .map(|r| {
+            let target = match r.target {
+                Target::Category(c) => pack.category(c).id.to_string(),
+                Target::Marker(m) => format!("{m:?}").to_lowercase(),
+            };
+            (r.id.clone(), target)
+        })
+        .collect()
 }

@@ -62,6 +62,12 @@ pub(super) fn section(t: &Triage, p: &mut Printer<'_>, cap: usize) -> io::Result
             4,
         )?;
     }
+    unattributed(t, p, &col)?;
+    p.line("")
+}
+
+/// The failures tied to no cluster, at most `--evidence` of them.
+fn unattributed(t: &Triage, p: &mut Printer<'_>, col: &Columns) -> io::Result<()> {
     for &i in t.unattributed.iter().take(t.evidence) {
         col.write(t, p, &t.events[i], "(no cluster)")?;
     }
@@ -75,7 +81,7 @@ pub(super) fn section(t: &Triage, p: &mut Printer<'_>, cap: usize) -> io::Result
             4,
         )?;
     }
-    p.line("")
+    Ok(())
 }
 
 /// Evidence lines, their columns aligned whatever the ids' lengths: one
