@@ -29,6 +29,7 @@ pub mod cri;
 pub mod docker;
 pub mod kubectl;
 pub mod logdna;
+mod stamp;
 pub mod stern;
 pub mod stern_json;
 pub mod text;
