@@ -200,7 +200,7 @@ pub fn decide(clusters: &[Cluster], unattributed: &[usize], cx: &Context<'_>) ->
         failing_window: window,
     };
     let total = clusters.len();
-    let real = |e: &Event, cat: CatId| real_evidence(e, window, cx.app, environment(cx.pack, cat));
+    let real = |e: &Event, _: CatId| real_evidence(e, window, cx.app);
     hold_reasons(&failing, unattributed, cx, &real, &mut v, total);
     let with = |s: Status| -> Vec<&Cluster> {
         failing.iter().copied().filter(|c| c.status == s).collect()
@@ -290,11 +290,12 @@ fn failing_window(failing: &[&Cluster], events: &[Event]) -> Option<(Ts, Ts)> {
     lo.zip(hi)
 }
 
-/// Evidence a hold can rest on: from armada-kp-events, not another pod;
-/// inside the failing window; and, for an environment category (etcd: one
-/// line holds the verdict), an error, not a warning. A cause spread over
-/// many failing clusters is their failures, whatever each line's level.
-fn real_evidence(e: &Event, window: Option<(Ts, Ts)>, app: &str, environment: bool) -> bool {
+/// Evidence a hold can rest on: from armada-kp-events, not another pod, and
+/// inside the failing window. The level does not matter: a cause in a
+/// failing streak is what the report names as the root cause, whether the
+/// service logged the attempt's failure as a warning or an error. (A line
+/// tied to no cluster must be an error to be kept at all: `attempts`.)
+fn real_evidence(e: &Event, window: Option<(Ts, Ts)>, app: &str) -> bool {
     let own = e.pod.as_deref().is_none_or(|p| p.contains(app));
     let inside = match (window, e.order_ts) {
         (Some((lo, hi)), Some(t)) => {
@@ -304,13 +305,7 @@ fn real_evidence(e: &Event, window: Option<(Ts, Ts)>, app: &str, environment: bo
         // Without times there is no window to be outside of.
         _ => true,
     };
-    (e.is_error_level() || !environment) && own && inside
-}
-
-/// A category whose single line can hold the verdict.
-fn environment(pack: &Pack, cat: CatId) -> bool {
-    let c = pack.category(cat);
-    c.hold_in_streak || c.hold_unattributed
+    own && inside
 }
 
 fn threshold(pack: &Pack, cat: CatId) -> Option<usize> {
@@ -374,7 +369,7 @@ fn hold_reasons(
             .categories
             .iter()
             .find(|&&k| pack.category(k).hold_unattributed);
-        if let Some(&cat) = held.filter(|&&k| real(e, k)) {
+        if let Some(&cat) = held.filter(|&&k| e.is_error_level() && real(e, k)) {
             let cat = pack.category(cat);
             let ev = evidence(cx, &cat.id, None, e);
             let mut r = Reason::new(ReasonCode::UnattributedCause, total);

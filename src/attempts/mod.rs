@@ -215,6 +215,16 @@ impl Resolver {
         for e in events {
             r.learn(e);
         }
+        // A correlation id seen beside an id that only a field or CRN
+        // elsewhere made certain ("on cluster <id without a digit>").
+        for e in events.iter().filter(|e| e.who.cluster.is_none()) {
+            let Some(c) = e.corr().filter(|c| !r.corr.contains_key(*c)) else {
+                continue;
+            };
+            if let Some(id) = e.ids().iter().find_map(|t| r.known.get(&**t).cloned()) {
+                r.corr.insert(c.into(), id);
+            }
+        }
         r
     }
 

@@ -480,3 +480,37 @@ fn ids_known_from_fields_are_found_even_glued_into_words() {
     assert!(r.unattributed.is_empty());
     assert_eq!(root(&p, &r.clusters[0]).as_deref(), Some("wdek_secret"));
 }
+
+#[test]
+fn a_correlation_id_beside_an_id_made_certain_elsewhere() {
+    // The id has no digit, so the text alone does not make it an id; a CRN
+    // on a later line does. The correlation id seen beside it in the text
+    // then carries an error line that names nothing else.
+    let p = pack();
+    let mut b = B::new(&p);
+    let id = "blspgjredcjtpstfqqoo";
+    b.ev(
+        None,
+        Some("ec8a5979"),
+        Some(2),
+        &[],
+        Some(Marker::Started),
+        false,
+    )
+    .with(|e| e.extra_mut().ids = thin_vec::thin_vec![id.into()]);
+    b.ev(None, Some("ec8a5979"), Some(2), &[], None, true);
+    b.ev(
+        None,
+        Some("ec8a5979"),
+        Some(2),
+        &["attempt_failed"],
+        None,
+        true,
+    )
+    .with(|e| e.extra_mut().ids = thin_vec::thin_vec![id.into()]);
+    b.ev(Some(id), None, None, &["retries_exhausted"], None, true)
+        .with(|e| e.who.source = Some(IdSource::Crn));
+    let r = b.run();
+    assert_eq!(r.clusters.len(), 1);
+    assert_eq!(root(&p, &r.clusters[0]).as_deref(), Some("unclassified"));
+}

@@ -54,7 +54,12 @@ pub const TEXT_C: &[&str] = &[
     " clusterID={id}",
 ];
 pub const TEXT_LEAD: &[&str] = &["cluster {id}: ", "[{id}] ", "{id}: "];
-pub const CRN_C: &[&str] = &[" for resource {crn}", " ({crn})"];
+pub const CRN_C: &[&str] = &[
+    " for resource {crn}",
+    " ({crn})",
+    // percent-encoded in a URL's query string
+    " (GET /api/v2/keys?crn={crn%})",
+];
 
 #[derive(Clone, Debug)]
 pub struct Dialect {
@@ -83,6 +88,8 @@ pub struct Dialect {
     pub fail_level: Level,
     pub budget: usize,
     pub backoff_ms: i64,
+    /// Outcomes said by a boolean field under a neutral message.
+    pub flags: bool,
 }
 
 pub fn slot(kind: Kind) -> usize {
@@ -251,6 +258,12 @@ pub fn choose(rng: &mut Pcg64) -> Dialect {
             "correlation_id",
             "trace_id",
             "X-Request-ID",
+            "req_id",
+            "rid",
+            "opid",
+            "reqID",
+            "trace",
+            "span_id",
         ]
         .choose(rng)
         .unwrap(),
@@ -273,6 +286,7 @@ pub fn choose(rng: &mut Pcg64) -> Dialect {
         },
         budget: rng.gen_range(3..=6),
         backoff_ms: rng.gen_range(5..60) * 1000,
+        flags: app.has_fields() && rng.gen_bool(0.12),
     };
     // With no summary line, a last failure that promises a retry would
     // contradict the budget it exhausts.
