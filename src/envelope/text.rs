@@ -62,6 +62,10 @@ pub fn unwrap_for<'l>(line: &'l [u8], app: Option<&str>) -> Line<'l> {
     if let Some((ts, rest)) = stamp::timestamp(w.body) {
         w.ts = Some(ts);
         w.body = rest;
+        if let Some(l) = w.pod.is_none().then(|| super::loki::labels(rest)).flatten() {
+            (w.pod, w.container, w.body) = (l.pod, l.container, l.rest);
+            return content_or_blank(w);
+        }
         if w.pod.is_none() {
             if let Some((partial, rest)) = super::cri::tag(rest) {
                 w.partial = partial;
@@ -72,6 +76,10 @@ pub fn unwrap_for<'l>(line: &'l [u8], app: Option<&str>) -> Line<'l> {
             }
         }
     }
+    content_or_blank(w)
+}
+
+fn content_or_blank(w: Wrapped<'_>) -> Line<'_> {
     if w.body.iter().all(u8::is_ascii_whitespace) {
         return Line::Blank;
     }
@@ -89,6 +97,17 @@ mod tests {
             Line::Content(w) => w,
             other => panic!("{line:?} gave {other:?}"),
         }
+    }
+
+    #[test]
+    fn logcli_default_output() {
+        let w = content(
+            r#"2026-11-20T03:00:04.123456789Z {app="armada-kp-events", pod="armada-kp-events-0"}  {"msg":"x"}"#,
+        );
+        assert_eq!(w.pod, Some(&b"armada-kp-events-0"[..]));
+        assert_eq!(w.container, Some(&b"armada-kp-events"[..]));
+        assert!(w.ts.is_some());
+        assert_eq!(w.body, br#"{"msg":"x"}"#);
     }
 
     #[test]
