@@ -142,7 +142,10 @@ fn pod_name(rng: &mut Pcg64) -> String {
 }
 
 fn app(rng: &mut Pcg64) -> App {
-    match rng.gen_range(0..6) {
+    match rng.gen_range(0..9) {
+        6 => App::Hclog,
+        7 => App::LogrusTty,
+        8 => App::Logfmt,
         0 => App::ZapJson {
             iso: rng.gen_bool(0.4),
         },
@@ -157,7 +160,10 @@ fn app(rng: &mut Pcg64) -> App {
 }
 
 fn transport(rng: &mut Pcg64) -> Transport {
-    match rng.gen_range(0..10) {
+    match rng.gen_range(0..12) {
+        10 | 11 => Transport::Loki {
+            jsonl: rng.gen_bool(0.5),
+        },
         0..=2 => Transport::Bare,
         3..=5 => Transport::KubectlTs,
         6 => Transport::KubectlPrefix {
