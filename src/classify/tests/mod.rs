@@ -287,3 +287,27 @@ fn two_walks_see_every_keyword_one_walk_sees() {
     }
     assert!(checked > 10_000);
 }
+
+/// A step of a rotation that failed is a cause inside the attempt (the step
+/// names it, in the text or only in its field), not a failed rotation.
+#[test]
+fn a_failed_step_is_a_cause_not_a_rotation() {
+    let c = classifier();
+    for (msg, fields) in [
+        ("rotation step update_wdek failed", vec![]),
+        ("step=update_wdek failed", vec![]),
+        ("rotation step failed", vec![("step", "update_wdek")]),
+    ] {
+        let r = c.read(msg, &fields);
+        assert_eq!(r.hint, Some(Hint::Failed), "{msg}");
+        assert!(!r.topic, "{msg}: the step, not the rotation");
+        let mut class = c.classify(msg);
+        c.combine(&mut class, r, true);
+        let cats: Vec<&str> = class
+            .categories
+            .iter()
+            .map(|&k| c.pack.category(k).id.as_ref())
+            .collect();
+        assert_eq!(cats, ["wdek_secret"], "{msg}");
+    }
+}

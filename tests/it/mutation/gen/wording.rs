@@ -161,6 +161,8 @@ pub const ETCD_WRAP: &[&str] = &[
     "could not store rotation state",
     "etcd get /armada/clusters/{id}/kms failed",
     "Error finding ETCD info for the cluster",
+    // a step of the rotation, named in its own words
+    "rotation step read_etcd_record failed",
     "",
 ];
 pub const KUBE_WRAP: &[&str] = &[
@@ -168,6 +170,7 @@ pub const KUBE_WRAP: &[&str] = &[
     "failed to build clientset",
     "could not get a client for the cluster master",
     "error creating kube client",
+    "step=build_kube_client failed",
     "",
 ];
 pub const WDEK_WRAP: &[&str] = &[
@@ -175,6 +178,7 @@ pub const WDEK_WRAP: &[&str] = &[
     "unable to write secret kube-system/{secret}",
     "error patching encryption secret",
     "could not store the new key in the cluster master",
+    "rotation step update_wdek failed",
     "",
 ];
 pub const OTHER_WRAP: &[&str] = &[
