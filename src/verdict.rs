@@ -263,7 +263,14 @@ fn quiet(clusters: &[Cluster], unattributed: &[usize], v: &mut Verdict) {
         }
         return;
     }
-    v.reasons.push(counted(ReasonCode::NothingFailing, rotated));
+    // A cluster whose last line about the rotation was not understood may
+    // be failing: "nothing fails" would be a guess.
+    let flagged = clusters.iter().any(|c| c.unknown_because.is_some());
+    if flagged {
+        v.verdict = Decision::Wait;
+    } else {
+        v.reasons.push(counted(ReasonCode::NothingFailing, rotated));
+    }
     if unknown > 0 {
         v.reasons.push(counted(ReasonCode::UnknownOutcome, unknown));
     }

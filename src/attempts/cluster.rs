@@ -125,6 +125,10 @@ pub struct Cluster {
     pub(super) pod: Option<std::sync::Arc<str>>,
     /// Error lines waiting for a failure to tell whether they were one.
     pub(super) pending: ThinVec<usize>,
+    /// A record on the rotation topic that nothing understood, after the
+    /// cluster's last understood event: its status is `unknown` then, not
+    /// the last outcome carried on, and this is the reason.
+    pub unknown_because: Option<usize>,
 }
 
 impl Cluster {
@@ -146,6 +150,7 @@ impl Cluster {
             global_round,
             pod: None,
             pending: ThinVec::new(),
+            unknown_because: None,
         }
     }
 

@@ -396,6 +396,7 @@ impl State<'_> {
             c.pod.clone_from(&e.pod);
         }
         let act = act(c, e);
+        flag_unknown(c, &act, e, i);
         let pack = self.pack;
         match act {
             Act::Detected => {
@@ -439,6 +440,17 @@ impl State<'_> {
             Act::NotUnderstood => c.not_understood.push(i),
         }
         true
+    }
+}
+
+/// A line about the rotation that is not understood, after everything that
+/// was, leaves the cluster's state unknown; the next understood event
+/// settles it again. An error waiting for its failure changes neither.
+fn flag_unknown(c: &mut Cluster, act: &Act, e: &Event, i: usize) {
+    match act {
+        Act::NotUnderstood if e.topic || e.key => c.unknown_because = Some(i),
+        Act::NotUnderstood | Act::Pending => {}
+        _ => c.unknown_because = None,
     }
 }
 
@@ -641,7 +653,10 @@ fn conclude(c: &mut Cluster, events: &[Event], pack: &Pack, unclassified: &[usiz
         // It has failed already, even if its closing line is not in the log yet.
         a.outcome = Outcome::Failed;
     }
-    c.status = c.status_of_round();
+    c.status = match c.unknown_because {
+        Some(_) => Status::Unknown,
+        None => c.status_of_round(),
+    };
     if c.status != Status::Rotated {
         c.root_cause = root_cause(c.streak(), events, pack, unclassified);
     }

@@ -514,3 +514,25 @@ fn a_correlation_id_beside_an_id_made_certain_elsewhere() {
     assert_eq!(r.clusters.len(), 1);
     assert_eq!(root(&p, &r.clusters[0]).as_deref(), Some("unclassified"));
 }
+
+#[test]
+fn a_rotation_line_not_understood_after_the_last_outcome_makes_the_status_unknown() {
+    let p = pack();
+    let mut b = B::new(&p);
+    b.start("c1", 1).fail("c1", &["attempt_failed"]);
+    // On the topic, naming the cluster, matching nothing.
+    b.ev(Some("c1"), None, None, &[], None, false)
+        .with(|e| e.topic = true);
+    let r = b.run();
+    let c = &r.clusters[0];
+    assert_eq!((c.status, c.unknown_because), (Status::Unknown, Some(2)));
+    assert_eq!(root(&p, c).as_deref(), Some("attempt_failed"));
+    // An understood event after it settles the status again.
+    let mut b = B::new(&p);
+    b.start("c1", 1).fail("c1", &["attempt_failed"]);
+    b.ev(Some("c1"), None, None, &[], None, false)
+        .with(|e| e.topic = true);
+    b.ok("c1");
+    let c = &b.run().clusters[0];
+    assert_eq!((c.status, c.unknown_because), (Status::Rotated, None));
+}

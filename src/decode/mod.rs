@@ -111,7 +111,7 @@ impl<'a> Record<'a> {
 pub fn decode(body: &str) -> Record<'_> {
     let trimmed = body.trim_start();
     let decoded = match trimmed.as_bytes().first() {
-        Some(b'{') => json::decode(trimmed),
+        Some(b'{') => json::decode_line(trimmed),
         Some(b'I' | b'W' | b'E' | b'F') => {
             klog::decode(trimmed).or_else(|| logrus::decode(trimmed))
         }
@@ -154,7 +154,7 @@ pub fn spaced_console_header(b: &[u8]) -> bool {
 pub fn looks_structured(body: &[u8]) -> bool {
     let b = body.trim_ascii_start();
     match b.first() {
-        Some(b'{') => b.trim_ascii_end().ends_with(b"}"),
+        Some(b'{') => b.trim_ascii_end().ends_with(b"}") && json::has_log_key(b),
         Some(b'I' | b'W' | b'E' | b'F') => klog::has_header(b) || logrus::has_tty_header(b),
         Some(b'0'..=b'9') => golog::has_header(b) || console::has_header(b) || hclog::has_header(b),
         Some(b'[') => hclog::has_header(b),
