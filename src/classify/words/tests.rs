@@ -148,3 +148,13 @@ fn a_limit_with_words_between_its_parts() {
     // A limit across clauses is none.
     assert!(!v.read("reached: the maximum", []).limit);
 }
+
+#[test]
+fn a_colon_inside_a_token_does_not_end_the_clause() {
+    assert_eq!(
+        hint("credential for crn:v1:bluemix:public:x:a/1:c1:: regenerated"),
+        Some(Hint::Succeeded)
+    );
+    // Go's wrapping does: the verb is the wrapped error's.
+    assert_eq!(hint("credential lookup: cache regenerated"), None);
+}

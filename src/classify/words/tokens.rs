@@ -20,7 +20,9 @@ pub(super) fn tokenize(text: &str, toks: &mut Tokens, last: &mut u16) {
         }
     };
     let mut chars = text.chars().peekable();
+    let mut prev = ' ';
     while let Some(c) = chars.next() {
+        let before = std::mem::replace(&mut prev, c);
         // ASCII first: most text is, and its lowercase needs no table.
         if c.is_ascii_alphanumeric() {
             word.push(c.to_ascii_lowercase());
@@ -40,7 +42,12 @@ pub(super) fn tokenize(text: &str, toks: &mut Tokens, last: &mut u16) {
         flush(&mut word, toks, clause);
         let opens = matches!(c, '(' | '[');
         let closes = matches!(c, ')' | ']');
-        let ends_clause = matches!(c, ':' | ';' | ',' | '!' | '?')
+        // A colon ends a clause as Go's error wrapping writes it (": "), not
+        // inside a token ("crn:v1:...", "03:00", "https://") nor as a CRN's
+        // closing "::".
+        let wraps = c == ':' && before != ':' && chars.peek().is_none_or(|n| n.is_whitespace());
+        let ends_clause = matches!(c, ';' | ',' | '!' | '?')
+            || wraps
             || (c == '.' && chars.peek().is_none_or(|n| n.is_whitespace()))
             || (c == '-' && chars.peek().is_some_and(|n| n.is_whitespace()));
         if opens && outer.is_none() {
