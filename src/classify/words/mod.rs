@@ -6,8 +6,10 @@
 //! names the lifecycle event they describe. The word lists are pack data
 //! (`[vocabulary]`); only the precedence between classes lives here.
 
+mod entry;
 mod tokens;
 
+use entry::{Entry, Word};
 use serde::Serialize;
 use tokens::tokenize;
 
@@ -80,45 +82,6 @@ impl Class {
             Class::Topic | Class::Key | Class::Change | Class::Modifier | Class::Cause(_)
         )
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Word {
-    Exact(String),
-    Prefix(String),
-    Number,
-    /// `...`: any number of words, inside the clause.
-    Gap,
-}
-
-impl Word {
-    fn parse(w: &str) -> Word {
-        if w == "..." {
-            Word::Gap
-        } else if w == "#" {
-            Word::Number
-        } else if let Some(p) = w.strip_suffix('*') {
-            Word::Prefix(p.to_string())
-        } else {
-            Word::Exact(w.to_string())
-        }
-    }
-
-    fn matches(&self, token: &str) -> bool {
-        match self {
-            Word::Exact(w) => token == w,
-            Word::Prefix(p) => token.starts_with(p.as_str()),
-            Word::Number => token.bytes().all(|b| b.is_ascii_digit()),
-            Word::Gap => true,
-        }
-    }
-}
-
-/// One vocabulary entry: a class and its words, matched as consecutive tokens.
-#[derive(Clone, Debug)]
-struct Entry {
-    class: Class,
-    words: Vec<Word>,
 }
 
 /// The compiled vocabulary.
@@ -333,36 +296,6 @@ impl Vocabulary {
         self.starting(toks.words.get(i)?)
             .filter(|e| want(e.class))
             .find_map(|e| e.span_at(toks, i).map(|n| (e, n)))
-    }
-}
-
-impl Entry {
-    /// How many tokens the entry spans when it matches at `i`, inside the
-    /// clause of `i`; a gap takes as few words as it can.
-    fn span_at(&self, toks: &Tokens, i: usize) -> Option<usize> {
-        let clause = *toks.clause.get(i)?;
-        let in_clause = |j: usize| j < toks.words.len() && toks.clause[j] == clause;
-        let mut j = i;
-        let mut k = 0;
-        while k < self.words.len() {
-            match &self.words[k] {
-                Word::Gap => {
-                    let next = &self.words[k + 1];
-                    j = (j..)
-                        .take_while(|&j| in_clause(j))
-                        .find(|&j| next.matches(&toks.words[j]))?;
-                    k += 1;
-                }
-                w => {
-                    if !in_clause(j) || !w.matches(&toks.words[j]) {
-                        return None;
-                    }
-                    j += 1;
-                    k += 1;
-                }
-            }
-        }
-        Some(j - i)
     }
 }
 
