@@ -286,3 +286,48 @@ fn a_warning_level_attempt_failure_with_an_etcd_cause_holds() {
     assert_eq!(doc["clusters"][0]["root_cause"], "etcd");
     assert_eq!(doc["pod_restart"]["verdict"], "hold");
 }
+
+/// A rotation line about a cluster, after its last understood event, that
+/// nothing understood: the cluster is unknown, the line is quoted, and the
+/// verdict waits rather than calling the input clean.
+#[test]
+fn a_last_rotation_line_not_understood_makes_the_cluster_unknown() {
+    let c = format!(",\"clusterID\":\"{C1}\"");
+    let mut s = String::new();
+    s += &zap(600, "info", "Starting rotation of the service API key", &c);
+    s += &zap(601, "error", "Rotation attempt failed", &c);
+    s += &zap(
+        605,
+        "info",
+        "rotation of service iam-api-key parked by the scheduler",
+        &c,
+    );
+    s += &zap(
+        606,
+        "info",
+        "Rotated the service API key",
+        &format!(",\"clusterID\":\"{C2}\""),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(&dir, "pod.log", &s);
+    let (doc, _) = json(&[p.to_str().unwrap()]);
+    let cl = &doc["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cluster_id"] == C1)
+        .unwrap()
+        .clone();
+    assert_eq!(cl["status"], "unknown");
+    assert_eq!(
+        cl["unknown_because"],
+        "rotation of service iam-api-key parked by the scheduler"
+    );
+    assert_eq!(doc["pod_restart"]["verdict"], "wait");
+    let out = kp().arg("analyze").arg(&p).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("last rotation line was not understood"),
+        "{text}"
+    );
+}
