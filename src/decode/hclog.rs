@@ -41,6 +41,7 @@ fn split_time(line: &str) -> Option<(Option<time::Ts>, &str)> {
 pub fn decode(line: &str) -> Option<Record<'_>> {
     let (ts, rest) = split_time(line)?;
     let (level, rest) = level_bracket(rest)?;
+    let (name, rest) = logger_name(rest);
     let mut rec = Record::new(Format::Hclog, rest);
     rec.ts = ts;
     rec.level = level;
@@ -55,7 +56,28 @@ pub fn decode(line: &str) -> Option<Record<'_>> {
         }
         at = i;
     }
+    if let Some(n) = name {
+        rec.fields.push((Cow::Borrowed("logger"), Cow::Borrowed(n)));
+    }
     Some(rec)
+}
+
+/// A named logger's `name: ` ("my-app", "kp-events.rotation"): one token
+/// with a `-`, `.` or `_` in it, so that a message that starts with a word
+/// and a colon ("etcdserver: no leader") stays whole.
+fn logger_name(rest: &str) -> (Option<&str>, &str) {
+    let Some((name, msg)) = rest.split_once(": ") else {
+        return (None, rest);
+    };
+    let token = name
+        .bytes()
+        .enumerate()
+        .all(|(i, b)| b.is_ascii_alphanumeric() || (i > 0 && matches!(b, b'-' | b'.' | b'_')));
+    if token && name.bytes().any(|b| matches!(b, b'-' | b'.' | b'_')) {
+        (Some(name), msg)
+    } else {
+        (None, rest)
+    }
 }
 
 #[cfg(test)]
@@ -69,7 +91,8 @@ mod tests {
         assert_eq!(r.format, Format::Hclog);
         assert_eq!(r.level, Level::Info);
         assert_eq!(r.ts.unwrap().rfc3339(), "2017-07-05T23:15:55.167Z");
-        assert_eq!(r.message, "my-app: Invalid input for ParseInt");
+        assert_eq!(r.message, "Invalid input for ParseInt");
+        assert_eq!(r.field("logger"), Some("my-app"));
         assert_eq!(r.field("input"), Some("5.5"));
         assert!(r.error().unwrap().starts_with("strconv.ParseInt"));
         let bare = decode(&line[29..]).unwrap();
