@@ -33,14 +33,15 @@ pub fn of(c: &Cluster, events: &[Event], cats: &[Category], cfg: &Config) -> Clu
     };
     let mut shown = evidence(pool, events, cats, max);
     // An unknown status quotes the line that made it so, before the rest.
-    if let Some(i) = c.unknown_because.filter(|_| max > 0) {
+    let unknown = c.unknown_because(events);
+    if let Some(i) = unknown.filter(|_| max > 0) {
         shown.truncate(max - 1);
         shown.push(i);
         shown.sort_unstable();
     }
     ClusterFacts {
         evidence: shown,
-        evidence_total: pool.len() + usize::from(c.unknown_because.is_some()),
+        evidence_total: pool.len() + usize::from(unknown.is_some()),
         actions: actions(c, events, cats),
     }
 }

@@ -9,11 +9,11 @@ use crate::event::Event;
 /// A line about the rotation that is not understood, after everything that
 /// was, leaves the cluster's state unknown; the next understood event
 /// settles it again. An error waiting for its failure changes neither.
-pub(super) fn flag_unknown(c: &mut Cluster, act: &Act, e: &Event, i: usize) {
+pub(super) fn flag_unknown(c: &mut Cluster, act: &Act, e: &Event) {
     match act {
-        Act::NotUnderstood if e.topic || e.key => c.unknown_because = Some(i),
+        Act::NotUnderstood if e.topic || e.key => c.unknown_tail = true,
         Act::NotUnderstood | Act::Pending => {}
-        _ => c.unknown_because = None,
+        _ => c.unknown_tail = false,
     }
 }
 

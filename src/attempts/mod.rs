@@ -263,7 +263,7 @@ impl State<'_> {
             c.pod.clone_from(&e.pod);
         }
         let act = act(c, e);
-        flag_unknown(c, &act, e, i);
+        flag_unknown(c, &act, e);
         let pack = self.pack;
         match act {
             Act::Detected => {

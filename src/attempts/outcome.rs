@@ -107,9 +107,10 @@ pub(super) fn conclude(c: &mut Cluster, events: &[Event], pack: &Pack, unclassif
         // It has failed already, even if its closing line is not in the log yet.
         a.outcome = Outcome::Failed;
     }
-    c.status = match c.unknown_because {
-        Some(_) => Status::Unknown,
-        None => c.status_of_round(),
+    c.status = if c.unknown_tail {
+        Status::Unknown
+    } else {
+        c.status_of_round()
     };
     if c.status != Status::Rotated {
         c.root_cause = root_cause(c.streak(), events, pack, unclassified);

@@ -322,7 +322,7 @@ fn cluster<'a>(t: &'a Triage, c: &'a Cluster, f: &'a ClusterFacts) -> ClusterDoc
         rounds: c.rounds,
         earlier_rounds: &c.history,
         not_understood: c.not_understood.len(),
-        unknown_because: c.unknown_because.map(|i| t.events[i].message()),
+        unknown_because: c.unknown_because(&t.events).map(|i| t.events[i].message()),
         first_seen: c.first_seen,
         last_seen: c.last_seen,
         actions: f

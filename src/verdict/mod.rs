@@ -268,7 +268,7 @@ fn quiet(clusters: &[Cluster], unattributed: &[usize], v: &mut Verdict) {
     }
     // A cluster whose last line about the rotation was not understood may
     // be failing: "nothing fails" would be a guess.
-    let flagged = clusters.iter().any(|c| c.unknown_because.is_some());
+    let flagged = clusters.iter().any(|c| c.is_unknown_tail());
     if flagged {
         v.verdict = Decision::Wait;
     } else {
