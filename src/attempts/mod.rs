@@ -285,29 +285,31 @@ impl State<'_> {
                 }
                 return false;
             }
-            Act::Failure => {
-                let mut taken = words_taken(c, &events[i]);
-                if taken == Some(Hint::Failed) && events[i].is_failure() && numbered(c, &events[i])
-                {
-                    // An unnumbered cause line's failure words do not end a
-                    // numbered attempt: its own numbered line does ("could
-                    // not store rotation state: etcdserver: ..." then
-                    // "attempt 2/5 was not successful"). Without numbers,
-                    // the line is all the structure there is.
-                    taken = None;
-                }
-                add_hint_category(&mut events[i], taken, pack);
-                for p in std::mem::take(&mut c.pending) {
-                    events[p].categories = smallvec::smallvec![pack.of_kind(Kind::Unclassified)];
-                    failure(c, p, &events[p], pack);
-                }
-                failure(c, i, &events[i], pack);
-            }
+            Act::Failure => fail(c, i, events, pack),
             Act::Pending => c.pending.push(i),
             Act::NotUnderstood => c.not_understood.push(i),
         }
         true
     }
+}
+
+/// A failure of cluster `c`: the errors that waited for one are its
+/// unclassified failures first.
+fn fail(c: &mut Cluster, i: usize, events: &mut [Event], pack: &Pack) {
+    let mut taken = words_taken(c, &events[i]);
+    if taken == Some(Hint::Failed) && events[i].is_failure() && numbered(c, &events[i]) {
+        // An unnumbered cause line's failure words do not end a numbered
+        // attempt: its own numbered line does ("could not store rotation
+        // state: etcdserver: ..." then "attempt 2/5 was not successful").
+        // Without numbers, the line is all the structure there is.
+        taken = None;
+    }
+    add_hint_category(&mut events[i], taken, pack);
+    for p in std::mem::take(&mut c.pending) {
+        events[p].categories = smallvec::smallvec![pack.of_kind(Kind::Unclassified)];
+        failure(c, p, &events[p], pack);
+    }
+    failure(c, i, &events[i], pack);
 }
 
 #[cfg(test)]
