@@ -31,9 +31,17 @@ pub fn of(c: &Cluster, events: &[Event], cats: &[Category], cfg: &Config) -> Clu
     } else {
         cfg.evidence
     };
+    let mut shown = evidence(pool, events, cats, max);
+    // An unknown status quotes the line that made it so, before the rest.
+    let unknown = c.unknown_because(events);
+    if let Some(i) = unknown.filter(|_| max > 0) {
+        shown.truncate(max - 1);
+        shown.push(i);
+        shown.sort_unstable();
+    }
     ClusterFacts {
-        evidence: evidence(pool, events, cats, max),
-        evidence_total: pool.len(),
+        evidence: shown,
+        evidence_total: pool.len() + usize::from(unknown.is_some()),
         actions: actions(c, events, cats),
     }
 }

@@ -125,6 +125,11 @@ pub struct Cluster {
     pub(super) pod: Option<std::sync::Arc<str>>,
     /// Error lines waiting for a failure to tell whether they were one.
     pub(super) pending: ThinVec<usize>,
+    /// A record on the rotation topic that nothing understood came after
+    /// the cluster's last understood event: its status is `unknown` then,
+    /// not the last outcome carried on (`unknown_because` names the record).
+    /// A flag, not the index: it fits in the padding a cluster has.
+    pub(super) unknown_tail: bool,
 }
 
 impl Cluster {
@@ -146,7 +151,27 @@ impl Cluster {
             global_round,
             pod: None,
             pending: ThinVec::new(),
+            unknown_tail: false,
         }
+    }
+
+    /// The record that left the status unknown: the latest one about the
+    /// rotation among those not understood (errors left waiting, which join
+    /// the list at the end, are never about it).
+    pub fn unknown_because(&self, events: &[Event]) -> Option<usize> {
+        if !self.unknown_tail {
+            return None;
+        }
+        self.not_understood
+            .iter()
+            .rev()
+            .find(|&&i| events[i].topic || events[i].key)
+            .copied()
+    }
+
+    /// Whether the status is unknown for a record not understood.
+    pub fn is_unknown_tail(&self) -> bool {
+        self.unknown_tail
     }
 
     pub fn failed_attempts(&self) -> usize {

@@ -41,7 +41,8 @@ pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) ->
                 who.source = Some(source);
             }
         }
-        if who.corr.is_none() && has(&spec.corr_fields) && !v.trim().is_empty() {
+        let corr = has(&spec.corr_fields) || spec.corr_names.contains(&name);
+        if who.corr.is_none() && corr && !v.trim().is_empty() {
             who.corr = Some(v.trim().into());
         }
         if who.attempt.is_none() && spec.attempt_fields.contains(&name) {
@@ -115,14 +116,49 @@ fn cluster_in_field(spec: &AttributionSpec, v: &str) -> Option<(String, IdSource
     None
 }
 
-/// The alert names a cluster by CRN; so may any field.
+/// The alert names a cluster by CRN; so may any field. A CRN in a URL's
+/// query string or path is percent-encoded (`crn%3Av1%3Abluemix...`).
 fn crn(spec: &AttributionSpec, text: &str) -> Option<String> {
-    if !text.contains("crn:") && !text.contains("CRN:") {
-        return None;
-    }
     let re = spec.crn.as_ref()?;
-    let c = re.captures(text.as_bytes())?;
-    Some(String::from_utf8_lossy(c.name("id")?.as_bytes()).to_ascii_lowercase())
+    let find = |t: &str| {
+        let c = re.captures(t.as_bytes())?;
+        Some(String::from_utf8_lossy(c.name("id")?.as_bytes()).to_ascii_lowercase())
+    };
+    if text.contains("crn:") || text.contains("CRN:") {
+        if let Some(id) = find(text) {
+            return Some(id);
+        }
+    }
+    let encoded = memchr::memmem::find(text.as_bytes(), b"%3A").is_some()
+        || memchr::memmem::find(text.as_bytes(), b"%3a").is_some();
+    if encoded {
+        return find(&url_unescape_crn(text));
+    }
+    None
+}
+
+/// The separators a CRN holds, percent-decoded (`%3A` and `%2F`, either
+/// case); the rest of the text is left as it is, so nothing else changes
+/// meaning.
+fn url_unescape_crn(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('%') {
+        out.push_str(&rest[..i]);
+        let code = rest.get(i + 1..i + 3).map(str::to_ascii_uppercase);
+        match code.as_deref() {
+            Some("3A") => out.push(':'),
+            Some("2F") => out.push('/'),
+            _ => {
+                out.push('%');
+                rest = &rest[i + 1..];
+                continue;
+            }
+        }
+        rest = &rest[i + 3..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The first plausible id any text pattern finds, trying every match.

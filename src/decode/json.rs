@@ -9,10 +9,46 @@ const MESSAGE_KEYS: &[&str] = &["msg", "message", "log"];
 const TIME_KEYS: &[&str] = &["ts", "time", "timestamp", "@timestamp"];
 const LEVEL_KEYS: &[&str] = &["level", "severity", "lvl"];
 
-pub fn decode(line: &str) -> Option<Record<'static>> {
-    // serde_json caps nesting at 128 levels, so hostile depth is an error, not a crash.
-    let obj: Map<String, Value> = serde_json::from_str(line.trim_end()).ok()?;
+/// A JSON object is a log record only when it has a message, a time or a
+/// level: any other object (an API response, an unknown envelope) parses but
+/// is not understood, and is counted so rather than read as an empty message.
+pub fn decode_line(line: &str) -> Option<Record<'static>> {
+    let obj = object(line)?;
+    let known = |keys: &[&str]| keys.iter().any(|k| obj.contains_key(*k));
+    if !(known(MESSAGE_KEYS) || known(TIME_KEYS) || known(LEVEL_KEYS)) {
+        return None;
+    }
     Some(from_object(obj))
+}
+
+/// Any JSON object, as the fields of a record (zap console's trailing
+/// fields have no message of their own).
+pub fn decode(line: &str) -> Option<Record<'static>> {
+    Some(from_object(object(line)?))
+}
+
+fn object(line: &str) -> Option<Map<String, Value>> {
+    // serde_json caps nesting at 128 levels, so hostile depth is an error, not a crash.
+    serde_json::from_str(line.trim_end()).ok()
+}
+
+/// `decode`'s test, judged on the bytes: one of the keys, quoted. The level
+/// comes first in zap's and most loggers' lines, so the first search
+/// usually settles it.
+pub fn has_log_key(b: &[u8]) -> bool {
+    const KEYS: &[&[u8]] = &[
+        b"\"level\"",
+        b"\"msg\"",
+        b"\"ts\"",
+        b"\"time\"",
+        b"\"message\"",
+        b"\"log\"",
+        b"\"severity\"",
+        b"\"lvl\"",
+        b"\"timestamp\"",
+        b"\"@timestamp\"",
+    ];
+    KEYS.iter().any(|k| memchr::memmem::find(b, k).is_some())
 }
 
 pub fn from_object(mut obj: Map<String, Value>) -> Record<'static> {
@@ -111,6 +147,15 @@ mod tests {
         let deep = "[".repeat(100_000);
         assert!(decode(&format!(r#"{{"a":{deep}}}"#)).is_none());
         assert!(decode("[1,2]").is_none());
+    }
+
+    #[test]
+    fn an_object_with_no_message_time_or_level_is_not_a_record() {
+        let other = r#"{"stream":{"app":"x"},"values":[["1","rotation failed"]]}"#;
+        assert!(decode_line(other).is_none());
+        assert!(!has_log_key(other.as_bytes()));
+        assert!(decode_line(r#"{"level":"info"}"#).is_some());
+        assert!(has_log_key(br#"{"level":"info"}"#));
     }
 
     #[test]

@@ -1,22 +1,46 @@
 //! logrus: logfmt text (`time="..." level=error msg="..." key=value`) as it
-//! writes without a TTY, and the `INFO[0000] msg  key=value` form with one.
+//! writes without a TTY, and the `INFO[0000] msg  key=value` form with one
+//! (`ERRO[2024-01-02T03:04:05Z] ...` with `FullTimestamp`). Other Go loggers
+//! write logfmt with their own keys: go-kit (`ts=`, `caller=`), apex/log
+//! (`timestamp=`, `message=`), log15 (`t=`, `lvl=`).
 
 use super::{kv, Format, Level, Record};
 use crate::time;
 
+/// The keys a logfmt line may start with: its time, level or message.
+const FIRST_KEYS: &[&[u8]] = &[
+    b"time=",
+    b"level=",
+    b"ts=",
+    b"timestamp=",
+    b"t=",
+    b"lvl=",
+    b"msg=",
+    b"message=",
+    b"caller=",
+];
+
 pub fn has_logfmt_header(b: &[u8]) -> bool {
-    b.starts_with(b"time=") || b.starts_with(b"level=") || b.starts_with(b"ts=")
+    FIRST_KEYS.iter().any(|k| b.starts_with(k))
 }
 
-/// `INFO[0000]`, `ERRO[0042]`: four capitals and a bracketed counter.
+/// `INFO[0000]`, `ERRO[0042]`: four capitals and a bracketed counter, or
+/// the full time `FullTimestamp` writes there.
 pub fn has_tty_header(b: &[u8]) -> bool {
+    let stamp = |s: &[u8]| {
+        s.iter().all(u8::is_ascii_digit)
+            || (s.len() >= 19
+                && s[..4].iter().all(u8::is_ascii_digit)
+                && s.iter()
+                    .all(|c| c.is_ascii_alphanumeric() || b"-:.+T".contains(c)))
+    };
     b.len() > 6
         && b[..4].iter().all(u8::is_ascii_uppercase)
         && b[4] == b'['
         && b[5..]
             .iter()
             .position(|c| *c == b']')
-            .is_some_and(|i| i > 0 && b[5..5 + i].iter().all(u8::is_ascii_digit))
+            .is_some_and(|i| i > 0 && stamp(&b[5..5 + i]))
 }
 
 pub fn decode(line: &str) -> Option<Record<'_>> {
@@ -39,18 +63,28 @@ fn logfmt(line: &str) -> Option<Record<'_>> {
     for (k, v) in pairs {
         match k.as_ref() {
             "msg" | "message" => rec.message = v,
-            "time" | "ts" => rec.ts = time::parse_iso(&v),
-            "level" => rec.level = Level::parse(&v),
+            "time" | "ts" | "timestamp" | "t" => rec.ts = time::parse_iso(&v),
+            "level" | "lvl" => rec.level = Level::parse(logfmt_level(&v)),
             _ => rec.fields.push((k, v)),
         }
     }
     Some(rec)
 }
 
+/// log15 writes its levels in four letters (`eror`, `crit`, `dbug`).
+fn logfmt_level(v: &str) -> &str {
+    match v {
+        "eror" => "error",
+        "dbug" => "debug",
+        other => other,
+    }
+}
+
 fn tty(line: &str) -> Option<Record<'_>> {
     let close = line.find(']')?;
     let mut rec = Record::new(Format::Logrus, "");
     rec.level = Level::parse(tty_level(&line[..4]));
+    rec.ts = time::parse_iso(&line[5..close]);
     let rest = line[close + 1..].trim_start();
     // logrus pads the message, then writes the fields after two or more spaces.
     match rest.find("  ") {
@@ -103,6 +137,37 @@ mod tests {
         assert_eq!(r.level, Level::Error);
         assert_eq!(r.message, "Rotation attempt failed");
         assert_eq!(r.field("clusterID"), Some("c1"));
+    }
+
+    #[test]
+    fn tty_form_with_the_full_timestamp() {
+        let r =
+            decode("ERRO[2024-01-02T03:04:05Z] Rotation attempt failed   clusterID=c1").unwrap();
+        assert_eq!(r.level, Level::Error);
+        assert_eq!(r.ts.unwrap().rfc3339(), "2024-01-02T03:04:05Z");
+        assert_eq!(r.message, "Rotation attempt failed");
+        assert_eq!(r.field("clusterID"), Some("c1"));
+    }
+
+    #[test]
+    fn logfmt_of_other_go_loggers() {
+        // apex/log's logfmt handler
+        let r = decode(
+            r#"timestamp=2024-01-02T03:04:05Z level=error message="rotation failed" cluster=c1"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (r.level, r.message.as_ref()),
+            (Level::Error, "rotation failed")
+        );
+        assert!(r.ts.is_some());
+        // go-kit: caller first
+        let r =
+            decode(r#"caller=rotate.go:42 ts=2024-01-02T03:04:05Z level=warn msg="x""#).unwrap();
+        assert_eq!((r.level, r.message.as_ref()), (Level::Warn, "x"));
+        // log15
+        let r = decode(r#"t=2024-01-02T03:04:05+0000 lvl=eror msg="x""#).unwrap();
+        assert_eq!(r.level, Level::Error);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 mod console;
 pub mod continuation;
 mod golog;
+mod hclog;
 mod json;
 mod klog;
 mod kv;
@@ -25,6 +26,7 @@ pub enum Format {
     ZapConsole,
     Klog,
     Logrus,
+    Hclog,
     GoLog,
     Plain,
 }
@@ -109,11 +111,14 @@ impl<'a> Record<'a> {
 pub fn decode(body: &str) -> Record<'_> {
     let trimmed = body.trim_start();
     let decoded = match trimmed.as_bytes().first() {
-        Some(b'{') => json::decode(trimmed),
+        Some(b'{') => json::decode_line(trimmed),
         Some(b'I' | b'W' | b'E' | b'F') => {
             klog::decode(trimmed).or_else(|| logrus::decode(trimmed))
         }
-        Some(b'0'..=b'9') => golog::decode(trimmed).or_else(|| console::decode(trimmed)),
+        Some(b'0'..=b'9') => golog::decode(trimmed)
+            .or_else(|| console::decode(trimmed))
+            .or_else(|| hclog::decode(trimmed)),
+        Some(b'[') => hclog::decode(trimmed),
         Some(_) => logrus::decode(trimmed),
         None => None,
     };
@@ -149,9 +154,10 @@ pub fn spaced_console_header(b: &[u8]) -> bool {
 pub fn looks_structured(body: &[u8]) -> bool {
     let b = body.trim_ascii_start();
     match b.first() {
-        Some(b'{') => b.trim_ascii_end().ends_with(b"}"),
+        Some(b'{') => b.trim_ascii_end().ends_with(b"}") && json::has_log_key(b),
         Some(b'I' | b'W' | b'E' | b'F') => klog::has_header(b) || logrus::has_tty_header(b),
-        Some(b'0'..=b'9') => golog::has_header(b) || console::has_header(b),
+        Some(b'0'..=b'9') => golog::has_header(b) || console::has_header(b) || hclog::has_header(b),
+        Some(b'[') => hclog::has_header(b),
         Some(_) => logrus::has_logfmt_header(b),
         None => false,
     }
@@ -186,6 +192,11 @@ mod tests {
             r#"time="2015-03-26T01:27:38-04:00" level=fatal msg="x""#,
             "2009/01/23 01:23:23 message",
             "INFO[0000] msg  key=value",
+            "ERRO[2024-01-02T03:04:05Z] msg   key=value",
+            "2024-01-02T03:04:05.000Z [ERROR] rotation: msg: key=value",
+            "[WARN ] rotation: msg",
+            r#"timestamp=2024-01-02T03:04:05Z level=error message="x""#,
+            r#"lvl=eror msg="x" t=2024-01-02T03:04:05Z"#,
         ];
         for line in lines {
             assert!(looks_structured(line.as_bytes()), "{line}");

@@ -228,7 +228,7 @@ fn entry<'x>(r: Result<'_>) -> Entry<'x> {
         // Not a Fluent Bit record: the whole of user_data is the line.
         _ => (Kube::default(), user, None),
     };
-    let iso = |s: &str| super::kubectl::iso_utc(s.as_bytes()).or_else(|| time::parse_iso(s));
+    let iso = |s: &str| super::stamp::iso_utc(s.as_bytes()).or_else(|| time::parse_iso(s));
     let ts: Option<Ts> = get(&r.metadata, "timestamp")
         .as_deref()
         .and_then(iso)

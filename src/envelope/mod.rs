@@ -12,7 +12,7 @@
 //! - **JSON envelopes** ([`JSON`]): LogDNA exports, IBM Cloud Logs query
 //!   results, Docker's json-file, `stern -o json`. The line must be parsed,
 //!   and one physical line may hold many entries (a LogDNA v2 page, a Cloud
-//!   Logs result event).
+//!   Logs result event). `logcli query -o jsonl` (Loki) is one more.
 //!
 //! Every envelope counts the same way (`crate::event::Accounting`): each
 //! entry is a line; an envelope line that carries no application line (a
@@ -29,6 +29,8 @@ pub mod cri;
 pub mod docker;
 pub mod kubectl;
 pub mod logdna;
+pub mod loki;
+mod stamp;
 pub mod stern;
 pub mod stern_json;
 pub mod text;
@@ -113,6 +115,7 @@ pub static JSON: &[&dyn Envelope] = &[
     &cloudlogs::CloudLogs,
     &docker::Docker,
     &stern_json::SternJson,
+    &loki::Loki,
 ];
 
 /// Opens a line in the first JSON envelope that recognises it. Each sniff

@@ -1,29 +1,7 @@
 //! stern's default envelope: `[NAMESPACE ]POD CONTAINER [TIMESTAMP ]MESSAGE`,
 //! with or without colour, and its `+ pod › container` markers.
 
-use super::kubectl;
-use super::text::Prefix;
-use crate::time::{self, PartialTs};
-
-/// stern's short `01-02 15:04:05 ` form, which has no year.
-pub(super) fn short_ts(b: &[u8]) -> Option<(PartialTs, &[u8])> {
-    if b.len() < 15 || b[2] != b'-' || b[5] != b' ' || b[14] != b' ' {
-        return None;
-    }
-    let month = time::two_digits(&b[0..2])?;
-    let day = time::two_digits(&b[3..5])?;
-    let (secs_of_day, nanos) = time::parse_clock(&b[6..14])?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let p = PartialTs {
-        month,
-        day,
-        secs_of_day,
-        nanos,
-    };
-    Some((p, &b[15..]))
-}
+use super::stamp::{self, Prefix};
 
 /// `[NAMESPACE ]POD CONTAINER rest`: the pod, the container and the rest.
 ///
@@ -109,13 +87,13 @@ fn is_stateful_set_pod(pod: &[u8]) -> bool {
 }
 
 fn stern_ts_follows(rest: &[u8]) -> bool {
-    short_ts(rest).is_some()
+    stamp::short_ts(rest).is_some()
         || (rest.len() > 30
             && rest[4] == b'-'
             && rest[10] == b'T'
             && rest[29] == b'Z'
             && rest[30] == b' '
-            && kubectl::timestamp(rest).is_some())
+            && stamp::timestamp(rest).is_some())
 }
 
 fn token(b: &[u8]) -> Option<(&[u8], &[u8])> {
@@ -153,10 +131,4 @@ fn is_generated_pod_name(t: &[u8]) -> bool {
     }
     let (head, suffix) = t.split_at(t.len() - 5);
     head.ends_with(b"-") && suffix.iter().all(|c| SUFFIX_ALPHABET.contains(c))
-}
-
-pub(super) fn is_marker(line: &[u8]) -> bool {
-    const ARROW: &[u8] = "›".as_bytes();
-    (line.starts_with(b"+ ") || line.starts_with(b"- "))
-        && memchr::memmem::find(line, ARROW).is_some()
 }

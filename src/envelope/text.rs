@@ -3,6 +3,7 @@
 //! takes them off in order, borrowing from the line: the hot path allocates
 //! nothing for them.
 
+use super::stamp;
 use super::{kubectl, stern};
 use crate::time::{PartialTs, Ts};
 
@@ -36,7 +37,7 @@ pub fn unwrap(line: &[u8]) -> Line<'_> {
 /// Takes the wrapper off. `app`, the container being read, is one more sign
 /// of a stern line: `ANY-POD-NAME app message`.
 pub fn unwrap_for<'l>(line: &'l [u8], app: Option<&str>) -> Line<'l> {
-    if stern::is_marker(line) {
+    if stamp::is_marker(line) {
         return Line::SternMarker;
     }
     let mut w = Wrapped {
@@ -53,14 +54,18 @@ pub fn unwrap_for<'l>(line: &'l [u8], app: Option<&str>) -> Line<'l> {
         (w.pod, w.container, w.body) = (Some(p.pod), p.container, p.rest);
     }
     if sterned.is_some() {
-        if let Some((p, rest)) = stern::short_ts(w.body) {
+        if let Some((p, rest)) = stamp::short_ts(w.body) {
             w.partial_ts = Some(p);
             w.body = rest;
         }
     }
-    if let Some((ts, rest)) = kubectl::timestamp(w.body) {
+    if let Some((ts, rest)) = stamp::timestamp(w.body) {
         w.ts = Some(ts);
         w.body = rest;
+        if let Some(l) = w.pod.is_none().then(|| super::loki::labels(rest)).flatten() {
+            (w.pod, w.container, w.body) = (l.pod, l.container, l.rest);
+            return content_or_blank(w);
+        }
         if w.pod.is_none() {
             if let Some((partial, rest)) = super::cri::tag(rest) {
                 w.partial = partial;
@@ -71,18 +76,14 @@ pub fn unwrap_for<'l>(line: &'l [u8], app: Option<&str>) -> Line<'l> {
             }
         }
     }
+    content_or_blank(w)
+}
+
+fn content_or_blank(w: Wrapped<'_>) -> Line<'_> {
     if w.body.iter().all(u8::is_ascii_whitespace) {
         return Line::Blank;
     }
     Line::Content(w)
-}
-
-/// A pod prefix taken off a line.
-#[derive(Clone, Copy)]
-pub(super) struct Prefix<'l> {
-    pub(super) pod: &'l [u8],
-    pub(super) container: Option<&'l [u8]>,
-    pub(super) rest: &'l [u8],
 }
 
 #[cfg(test)]
@@ -96,6 +97,17 @@ mod tests {
             Line::Content(w) => w,
             other => panic!("{line:?} gave {other:?}"),
         }
+    }
+
+    #[test]
+    fn logcli_default_output() {
+        let w = content(
+            r#"2026-11-20T03:00:04.123456789Z {app="armada-kp-events", pod="armada-kp-events-0"}  {"msg":"x"}"#,
+        );
+        assert_eq!(w.pod, Some(&b"armada-kp-events-0"[..]));
+        assert_eq!(w.container, Some(&b"armada-kp-events"[..]));
+        assert!(w.ts.is_some());
+        assert_eq!(w.body, br#"{"msg":"x"}"#);
     }
 
     #[test]

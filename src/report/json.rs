@@ -183,6 +183,10 @@ struct ClusterDoc<'a> {
     earlier_rounds: &'a [Status],
     /// Records about this cluster's rotation that matched no event.
     not_understood: usize,
+    /// Why the status is `unknown` when a line not understood came after
+    /// the cluster's last understood event: that line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unknown_because: Option<std::borrow::Cow<'a, str>>,
     first_seen: Option<Ts>,
     last_seen: Option<Ts>,
     actions: Vec<&'a str>,
@@ -318,6 +322,7 @@ fn cluster<'a>(t: &'a Triage, c: &'a Cluster, f: &'a ClusterFacts) -> ClusterDoc
         rounds: c.rounds,
         earlier_rounds: &c.history,
         not_understood: c.not_understood.len(),
+        unknown_because: c.unknown_because(&t.events).map(|i| t.events[i].message()),
         first_seen: c.first_seen,
         last_seen: c.last_seen,
         actions: f

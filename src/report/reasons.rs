@@ -50,13 +50,15 @@ pub fn headline(t: &Triage) -> String {
                 }
             )
         }
-        Decision::Wait => {
-            let n = first(ReasonCode::Retrying).map_or(0, |r| r.count);
-            format!(
+        Decision::Wait => match first(ReasonCode::Retrying) {
+            Some(r) => format!(
                 "Do not restart yet: {} still retrying, none has exhausted its retries.",
-                is_are(n, t.clusters_total)
-            )
-        }
+                is_are(r.count, t.clusters_total)
+            ),
+            // Nothing retries: a cluster's last rotation line was not understood.
+            None => "Do not restart yet: a cluster's last rotation line was not understood; read it before deciding."
+                .to_string(),
+        },
         Decision::NotNeeded => "No restart needed: no cluster is failing.".to_string(),
         Decision::NoEvidence => "No key rotation outcome in this input: check the pod, \
              the container and the window before trusting anything."

@@ -138,3 +138,18 @@ fn overlapping_inputs_are_counted_once() {
     let (doc, _) = json(&["fixtures/incident/kubectl-ts.log"]);
     assert_eq!(doc["input"]["skipped_detail"]["merged"], 0);
 }
+
+#[test]
+fn loki_labels_name_the_container_in_both_of_logcli_outputs() {
+    for f in ["loki.log", "loki.jsonl"] {
+        let path = format!("fixtures/incident/{f}");
+        let (doc, _) = json(&[&path]);
+        assert_eq!(doc["input"]["skipped_detail"]["other_apps"], 0, "{f}");
+        assert_eq!(doc["input"]["unparsed"], 0, "{f}: every line is read");
+        let (other, _) = json(&["--app", "etcd", &path]);
+        let skipped = other["input"]["skipped_detail"]["other_apps"]
+            .as_u64()
+            .unwrap();
+        assert!(skipped >= 39, "{f} --app etcd skips {skipped}");
+    }
+}

@@ -240,3 +240,94 @@ fn a_far_future_time_does_not_anchor_since() {
         .iter()
         .any(|w| w["code"] == "window_excludes_all"));
 }
+
+/// A failed step of an attempt is that attempt's cause: one failed attempt,
+/// not two, and the step's field names the cause.
+#[test]
+fn a_failed_step_is_its_attempts_cause_not_another_attempt() {
+    let c = format!(",\"clusterID\":\"{C1}\"");
+    let mut s = String::new();
+    s += &zap(600, "info", "Starting rotation of the service API key", &c);
+    s += &zap(
+        601,
+        "error",
+        "rotation step failed",
+        &format!("{c},\"step\":\"update_wdek\",\"error\":\"context deadline exceeded\""),
+    );
+    s += &zap(602, "error", "Rotation attempt failed", &c);
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(&dir, "pod.log", &s);
+    let (doc, _) = json(&[p.to_str().unwrap()]);
+    let cl = &doc["clusters"][0];
+    assert_eq!(cl["failed_attempts"], 1);
+    assert_eq!(cl["root_cause"], "wdek_secret");
+}
+
+/// A cause is a cause at any level: attempt failures the service logs as
+/// warnings, carrying an etcd error, hold as the report's root cause says.
+/// A warning tied to no cluster still does not.
+#[test]
+fn a_warning_level_attempt_failure_with_an_etcd_cause_holds() {
+    let c = format!(",\"clusterID\":\"{C1}\"");
+    let mut s = String::new();
+    for n in 0..2u32 {
+        let t = 600 + n * 60;
+        s += &zap(t, "info", "Starting rotation of the service API key", &c);
+        s += &zap(
+            t + 1,
+            "warn",
+            "Rotation attempt failed: failed to read cluster record from etcd: etcdserver: request timed out",
+            &c,
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(&dir, "pod.log", &s);
+    let (doc, _) = json(&[p.to_str().unwrap()]);
+    assert_eq!(doc["clusters"][0]["root_cause"], "etcd");
+    assert_eq!(doc["pod_restart"]["verdict"], "hold");
+}
+
+/// A rotation line about a cluster, after its last understood event, that
+/// nothing understood: the cluster is unknown, the line is quoted, and the
+/// verdict waits rather than calling the input clean.
+#[test]
+fn a_last_rotation_line_not_understood_makes_the_cluster_unknown() {
+    let c = format!(",\"clusterID\":\"{C1}\"");
+    let mut s = String::new();
+    s += &zap(600, "info", "Starting rotation of the service API key", &c);
+    s += &zap(601, "error", "Rotation attempt failed", &c);
+    s += &zap(
+        605,
+        "info",
+        "rotation of service iam-api-key parked by the scheduler",
+        &c,
+    );
+    s += &zap(
+        606,
+        "info",
+        "Rotated the service API key",
+        &format!(",\"clusterID\":\"{C2}\""),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(&dir, "pod.log", &s);
+    let (doc, _) = json(&[p.to_str().unwrap()]);
+    let cl = &doc["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cluster_id"] == C1)
+        .unwrap()
+        .clone();
+    assert_eq!(cl["status"], "unknown");
+    assert_eq!(
+        cl["unknown_because"],
+        "rotation of service iam-api-key parked by the scheduler"
+    );
+    assert_eq!(doc["pod_restart"]["verdict"], "wait");
+    let out = kp().arg("analyze").arg(&p).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("last rotation line was not understood"),
+        "{text}"
+    );
+}

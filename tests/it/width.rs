@@ -186,9 +186,11 @@ fn three_thousand_failing_clusters_are_cut_everywhere() {
     );
     assert!(text.lines().count() < 200, "{}", text.lines().count());
     for cut in [
-        "... and 2995 more clusters)",
+        // Four of the failing clusters end on a rotation line not understood
+        // ("... deferred by the deferred scheduler"): their status is unknown.
+        "... and 2991 more clusters)",
         "... and 2983 more clusters not rotated",
-        "... and 2980 more clusters with evidence",
+        "... and 2976 more clusters with evidence",
         "... and 2 more shapes",
     ] {
         assert!(text.contains(cut), "{cut}: {text}");
@@ -204,17 +206,17 @@ fn three_thousand_failing_clusters_are_cut_everywhere() {
         md.contains("`c0000000000000002998`"),
         "the last one is listed"
     );
-    assert!(md.contains("... and 2990 more clusters"), "reasons are cut");
+    assert!(md.contains("... and 2986 more clusters"), "reasons are cut");
     let (doc, _) = json(&[log.to_str().unwrap()]);
     let r = &doc["pod_restart"]["reason_details"][0];
     assert_eq!(r["code"], "cause_at_threshold");
-    assert_eq!(r["clusters"].as_array().unwrap().len(), 3000);
+    assert_eq!(r["clusters"].as_array().unwrap().len(), 2996);
     assert_eq!(
         (r["count"].as_u64(), r["threshold"].as_u64()),
-        (Some(3000), Some(5))
+        (Some(2996), Some(5))
     );
     let text = doc["pod_restart"]["reasons"][0].as_str().unwrap();
-    assert!(text.contains("... and 2980 more clusters"), "{text}");
+    assert!(text.contains("... and 2976 more clusters"), "{text}");
 }
 
 #[test]

@@ -30,6 +30,10 @@ pub struct AttributionFile {
     pub cluster_fields: Vec<String>,
     #[serde(default)]
     pub corr_fields: Vec<String>,
+    /// Correlation ids by their exact (normalised) name: abbreviations
+    /// too short to look for inside other names ("rid" is in "grid").
+    #[serde(default)]
+    pub corr_names: Vec<String>,
     #[serde(default)]
     pub attempt_fields: Vec<String>,
     pub cluster_id: Option<String>,

@@ -134,6 +134,7 @@ impl Rule {
 pub struct AttributionSpec {
     pub cluster_fields: Vec<String>,
     pub corr_fields: Vec<String>,
+    pub corr_names: Vec<String>,
     pub attempt_fields: Vec<String>,
     pub cluster_id: Option<Regex>,
     pub crn: Option<Regex>,
@@ -262,6 +263,8 @@ impl Pack {
             .extend(a.cluster_fields.iter().map(|f| normalize_field(f)));
         spec.corr_fields
             .extend(a.corr_fields.iter().map(|f| normalize_field(f)));
+        spec.corr_names
+            .extend(a.corr_names.iter().map(|f| normalize_field(f)));
         spec.attempt_fields
             .extend(a.attempt_fields.iter().map(|f| normalize_field(f)));
         spec.budget_fields

@@ -48,9 +48,22 @@ fn head(log: &str, n: usize) -> String {
     s
 }
 
+/// `KP_MUTATE_SEED` and `KP_MUTATE_N` measure another corpus (a held-out
+/// seed); only CI's seed must reach the bar.
+fn chosen() -> (u64, usize) {
+    let var = |k: &str| std::env::var(k).ok();
+    let seed = var("KP_MUTATE_SEED").map_or(SEED, |s| match s.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16).expect("a hex seed"),
+        None => s.parse().expect("a seed"),
+    });
+    let n = var("KP_MUTATE_N").map_or(INCIDENTS, |n| n.parse().expect("a count"));
+    (seed, n)
+}
+
 #[test]
 fn mutation_corpus_scores_at_least_98_percent() {
-    let corpus = gen::corpus(SEED, INCIDENTS);
+    let (seed, n) = chosen();
+    let corpus = gen::corpus(seed, n);
     if let Ok(dir) = std::env::var("KP_MUTATE_DUMP") {
         gen::dump(&corpus, std::path::Path::new(&dir)).unwrap();
     }
@@ -73,12 +86,12 @@ fn mutation_corpus_scores_at_least_98_percent() {
     }
     let score = right as f64 / corpus.len() as f64;
     println!(
-        "mutation corpus (seed {SEED:#x}): {right}/{} fully right = {:.1}%",
+        "mutation corpus (seed {seed:#x}): {right}/{} fully right = {:.1}%",
         corpus.len(),
         score * 100.0
     );
     assert!(
-        score >= 0.98,
+        seed != SEED || score >= 0.98,
         "mutation corpus score {:.1}% is under 98%",
         score * 100.0
     );

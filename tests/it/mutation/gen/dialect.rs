@@ -54,7 +54,12 @@ pub const TEXT_C: &[&str] = &[
     " clusterID={id}",
 ];
 pub const TEXT_LEAD: &[&str] = &["cluster {id}: ", "[{id}] ", "{id}: "];
-pub const CRN_C: &[&str] = &[" for resource {crn}", " ({crn})"];
+pub const CRN_C: &[&str] = &[
+    " for resource {crn}",
+    " ({crn})",
+    // percent-encoded in a URL's query string
+    " (GET /api/v2/keys?crn={crn%})",
+];
 
 #[derive(Clone, Debug)]
 pub struct Dialect {
@@ -83,6 +88,8 @@ pub struct Dialect {
     pub fail_level: Level,
     pub budget: usize,
     pub backoff_ms: i64,
+    /// Outcomes said by a boolean field under a neutral message.
+    pub flags: bool,
 }
 
 pub fn slot(kind: Kind) -> usize {
@@ -135,7 +142,10 @@ fn pod_name(rng: &mut Pcg64) -> String {
 }
 
 fn app(rng: &mut Pcg64) -> App {
-    match rng.gen_range(0..6) {
+    match rng.gen_range(0..9) {
+        6 => App::Hclog,
+        7 => App::LogrusTty,
+        8 => App::Logfmt,
         0 => App::ZapJson {
             iso: rng.gen_bool(0.4),
         },
@@ -150,7 +160,10 @@ fn app(rng: &mut Pcg64) -> App {
 }
 
 fn transport(rng: &mut Pcg64) -> Transport {
-    match rng.gen_range(0..10) {
+    match rng.gen_range(0..12) {
+        10 | 11 => Transport::Loki {
+            jsonl: rng.gen_bool(0.5),
+        },
         0..=2 => Transport::Bare,
         3..=5 => Transport::KubectlTs,
         6 => Transport::KubectlPrefix {
@@ -251,6 +264,12 @@ pub fn choose(rng: &mut Pcg64) -> Dialect {
             "correlation_id",
             "trace_id",
             "X-Request-ID",
+            "req_id",
+            "rid",
+            "opid",
+            "reqID",
+            "trace",
+            "span_id",
         ]
         .choose(rng)
         .unwrap(),
@@ -273,6 +292,7 @@ pub fn choose(rng: &mut Pcg64) -> Dialect {
         },
         budget: rng.gen_range(3..=6),
         backoff_ms: rng.gen_range(5..60) * 1000,
+        flags: app.has_fields() && rng.gen_bool(0.12),
     };
     // With no summary line, a last failure that promises a retry would
     // contradict the budget it exhausts.

@@ -18,6 +18,12 @@ pub enum App {
     KlogStructured,
     LogrusText,
     LogrusJson,
+    /// go-hclog's human form: `TIME [LEVEL] name: message: key=value`.
+    Hclog,
+    /// logrus on a terminal with FullTimestamp: `ERRO[TIME] message  k=v`.
+    LogrusTty,
+    /// apex/log's logfmt: `timestamp=... level=... message=...`.
+    Logfmt,
 }
 
 impl App {
@@ -44,6 +50,10 @@ pub enum Transport {
     Stern {
         color: bool,
         ts: bool,
+    },
+    /// `logcli query`: `TIME {labels} LINE`, or `-o jsonl`.
+    Loki {
+        jsonl: bool,
     },
 }
 
@@ -163,6 +173,7 @@ pub fn render_app(app: App, l: &Line) -> String {
             }
             s
         }
+        App::Hclog | App::LogrusTty | App::Logfmt => render_text_kv(app, l, &t, lvl),
         App::LogrusJson => {
             let mut m = Map::new();
             extend(&mut m, l, "error");
@@ -173,6 +184,44 @@ pub fn render_app(app: App, l: &Line) -> String {
                 t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string().into(),
             );
             Value::Object(m).to_string()
+        }
+    }
+}
+
+/// The other Go loggers' text forms: a head, then `key=value` pairs.
+fn render_text_kv(app: App, l: &Line, t: &DateTime<Utc>, lvl: &str) -> String {
+    let mut pairs: Vec<String> = Vec::new();
+    if let Some(e) = &l.err {
+        pairs.push(format!("error={}", go_quote(e)));
+    }
+    for (k, v) in &l.fields {
+        pairs.push(format!("{k}={}", logfmt_value(v)));
+    }
+    let iso = t.format("%Y-%m-%dT%H:%M:%S%.3fZ");
+    match app {
+        App::Hclog => {
+            let level = format!("{:<5}", lvl.to_ascii_uppercase());
+            let mut s = format!("{iso} [{level}] kp-events: {}", l.msg);
+            if !pairs.is_empty() {
+                s += &format!(": {}", pairs.join(" "));
+            }
+            s
+        }
+        App::LogrusTty => {
+            let level = &lvl.to_ascii_uppercase()[..4];
+            let full = t.format("%Y-%m-%dT%H:%M:%SZ");
+            let fields: String = pairs.iter().map(|p| format!(" {p}")).collect();
+            // logrus: `%s[%s] %-44s ` then ` key=value` for each field.
+            format!("{level}[{full}] {:<44} {fields}", l.msg)
+                .trim_end()
+                .to_string()
+        }
+        _ => {
+            let mut s = format!("timestamp={iso} level={lvl} message={}", go_quote(&l.msg));
+            for p in pairs {
+                s += &format!(" {p}");
+            }
+            s
         }
     }
 }
@@ -216,5 +265,14 @@ pub fn wrap(tr: &Transport, pod: &str, container: &str, ms: i64, body: &str) -> 
                 format!("{pod} {container} {t}{body}")
             }
         }
+        Transport::Loki { jsonl: false } => format!(
+            "{kube_ts} {{app=\"{container}\", container=\"{container}\", namespace=\"armada\", pod=\"{pod}\"}} {body}"
+        ),
+        Transport::Loki { jsonl: true } => serde_json::json!({
+            "labels": {"app": container, "container": container, "namespace": "armada", "pod": pod},
+            "line": body,
+            "timestamp": kube_ts,
+        })
+        .to_string(),
     }
 }

@@ -1,7 +1,7 @@
 //! One line of a cluster, as the dialect writes it, recording what it
 //! means (`Sem`) as it goes.
 
-use super::dialect::{Attempt, Dialect, Place, CRN_C, TEXT_ATTEMPT, TEXT_C, TEXT_LEAD};
+use super::dialect::{slot, Attempt, Dialect, Place, CRN_C, TEXT_ATTEMPT, TEXT_C, TEXT_LEAD};
 use super::layout::Line;
 use super::model::{Cat, Kind, Level, Sem};
 use super::wording as w;
@@ -134,7 +134,9 @@ impl Ctx<'_> {
                 TEXT_LEAD[self.d.text_lead].replace("{id}", &c.id),
             ),
             Place::TextCrn => (
-                CRN_C[self.d.crn_c].replace("{crn}", &c.crn),
+                CRN_C[self.d.crn_c]
+                    .replace("{crn}", &c.crn)
+                    .replace("{crn%}", &c.crn.replace(':', "%3A").replace('/', "%2F")),
                 format!("{}: ", c.crn),
             ),
             _ => (String::new(), String::new()),
@@ -195,8 +197,17 @@ impl Ctx<'_> {
             Attempt::Text(i) => TEXT_ATTEMPT[i].0,
             _ => "",
         };
-        let mut msg = d
-            .template(kind)
+        let flag = self.flag(kind);
+        let template = match flag {
+            Some(_) => w::FLAG_MSG[d.words[0] % w::FLAG_MSG.len()],
+            None => d.template(kind),
+        };
+        let a = if flag.is_some() && kind == Kind::Exhausted {
+            ""
+        } else {
+            a
+        };
+        let mut msg = template
             .replace("{c}", &trail)
             .replace("{C}", &lead)
             .replace("{a}", a)
@@ -207,7 +218,10 @@ impl Ctx<'_> {
             Kind::Failed => d.fail_level,
             _ => Level::Error,
         };
-        let fields = self.fields(c, place, n, corr, kind);
+        let mut fields = self.fields(c, place, n, corr, kind);
+        if let Some((key, value)) = flag {
+            fields.push((key.into(), value.into()));
+        }
         let cause = err.as_ref().map(|(cat, _)| *cat);
         let err = err.map(|(_, e)| e);
         let err = match err {
@@ -240,6 +254,18 @@ impl Ctx<'_> {
                 caller,
             }),
         ));
+    }
+
+    /// The boolean field that says the outcome, in a dialect that says it so.
+    fn flag(&self, kind: Kind) -> Option<(&'static str, bool)> {
+        let bank = match kind {
+            _ if !self.d.flags => return None,
+            Kind::Succeeded => w::FLAG_SUCCEEDED,
+            Kind::Failed => w::FLAG_FAILED,
+            Kind::Exhausted => w::FLAG_EXHAUSTED,
+            _ => return None,
+        };
+        Some(bank[self.d.words[slot(kind)] % bank.len()])
     }
 
     /// An error line inside an attempt.

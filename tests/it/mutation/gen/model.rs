@@ -136,15 +136,19 @@ fn root_cause(streak: &[Sem]) -> Option<&'static str> {
 pub fn expected(clusters: &[(String, Vec<Sem>)], budget: Option<usize>) -> Expected {
     let mut out = BTreeMap::new();
     let (mut hold, mut kube, mut exhausted, mut retrying) = (false, 0, false, false);
+    // The runbook's thresholds: one cluster for etcd, three for a kube client,
+    // five masters whose WDEK secret fails point at the carrier.
+    let mut wdek = 0;
     for (id, sems) in clusters {
         let e = cluster(sems, budget);
         let failing = matches!(e.status.as_str(), "retrying" | "exhausted");
         if failing {
             let s = streak(sems);
-            hold |= s
-                .iter()
-                .any(|s| s.cause == Some(Cat::Etcd) && s.level == Level::Error);
+            // A cause in the failing streak holds at any level: the
+            // service may log an attempt's failure as a warning.
+            hold |= s.iter().any(|s| s.cause == Some(Cat::Etcd));
             kube += usize::from(s.iter().any(|s| s.cause == Some(Cat::KubeClient)));
+            wdek += usize::from(s.iter().any(|s| s.cause == Some(Cat::Wdek)));
         }
         exhausted |= e.status == "exhausted";
         retrying |= e.status == "retrying";
@@ -152,7 +156,7 @@ pub fn expected(clusters: &[(String, Vec<Sem>)], budget: Option<usize>) -> Expec
     }
     let verdict = if out.is_empty() {
         "no_evidence"
-    } else if hold || kube >= 3 {
+    } else if hold || kube >= 3 || wdek >= 5 {
         "hold"
     } else if exhausted {
         "recommended"
@@ -201,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn a_success_ends_the_streak_and_warnings_do_not_hold() {
+    fn a_success_ends_the_streak_and_a_warning_with_a_cause_holds() {
         let rotated = vec![
             s(Kind::Cause, Some(Cat::Etcd), Level::Error),
             s(Kind::Failed, None, Level::Error),
@@ -222,7 +226,7 @@ mod tests {
             ("retrying", Some("etcd"))
         );
         let x = expected(&[("a".into(), rotated), ("b".into(), warn_etcd)], None);
-        assert_eq!(x.verdict, "wait");
+        assert_eq!(x.verdict, "hold");
     }
 
     #[test]
@@ -239,6 +243,17 @@ mod tests {
             expected(&[("a".into(), three)], Some(3)).verdict,
             "recommended"
         );
+    }
+
+    #[test]
+    fn wdek_secret_on_five_failing_clusters_holds() {
+        let w = vec![s(Kind::Failed, Some(Cat::Wdek), Level::Error)];
+        let five: Vec<_> = ["a", "b", "c", "d", "e"]
+            .iter()
+            .map(|i| (i.to_string(), w.clone()))
+            .collect();
+        assert_eq!(expected(&five, None).verdict, "hold");
+        assert_eq!(expected(&five[..4], None).verdict, "wait");
     }
 
     #[test]

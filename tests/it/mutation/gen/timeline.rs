@@ -204,7 +204,7 @@ pub fn write(rng: &mut Pcg64, d: &Dialect, plans: &[Plan]) -> (String, Vec<(Stri
     }
     let multi_pod = matches!(
         d.transport,
-        Transport::Stern { .. } | Transport::KubectlPrefix { .. }
+        Transport::Stern { .. } | Transport::KubectlPrefix { .. } | Transport::Loki { .. }
     ) && d.other_pods;
     if multi_pod {
         for _ in 0..rng.gen_range(5..20) {

@@ -27,6 +27,17 @@
 //!   successfully issued".
 //! - Go services' log.Printf idiom seen in public code: "Successfully rotated
 //!   key for %s", "Failed to rotate key for %s: %v".
+//! - PremiereGlobal/vault-admin rotate-creds.go (logrus): "Cannot rotate [%s]",
+//!   "Rotated key for [%s].  New access key: %s".
+//! - tensorflow/serving util/retrier.cc: "Retrying of %s exhausted
+//!   max_num_retries: %d".
+//! - kubectl (k8s.io/kubectl): "error: You must be logged in to the server
+//!   (Unauthorized)"; the kubelet: `MountVolume.SetUp failed for volume "%s" :
+//!   secret "%s" not found`; Go's resolver: "dial tcp: lookup %s : i/o timeout".
+//!
+//! Other change verbs and other names of the key ("renewed", "regenerated",
+//! "credential", "IAM key") are the word classes the pack reads by tense;
+//! boolean outcome fields (`rotated=false`) are in `FLAG_*`.
 
 /// A new key, a new rotation round.
 pub const DETECTED: &[&str] = &[
@@ -52,6 +63,8 @@ pub const START: &[&str] = &[
     "{C}rotation attempt {n} started",
     "Going to push the new IAM API key to the cluster master{c}{a}",
     "About to rotate the service iam-api-key{c}{a}",
+    "Renewing the service credential{c}{a}",
+    "Refreshing the IAM key{c}{a}",
 ];
 
 pub const SUCCEEDED: &[&str] = &[
@@ -76,6 +89,13 @@ pub const SUCCEEDED: &[&str] = &[
     "rotation succeeded{c}{a}",
     // "Successfully rotated key for %s"
     "Successfully rotated key{c}",
+    // other change verbs in the past tense, and other names of the key
+    "Renewed the service API key{c}",
+    "Service credential{c} regenerated",
+    "{C}IAM key replaced",
+    "Service key reissued{c}",
+    // vault-admin: "Rotated key for [%s].  New access key: %s"
+    "Refreshed service credential{c}. New access key in use",
 ];
 
 /// A failed attempt, often without the word "fail".
@@ -93,6 +113,9 @@ pub const FAILED: &[&str] = &[
     "{C}rotation of the service API key was not successful{a}",
     "{C}key rotation attempt {n} failed, requeueing",
     "retrying service API key rotation{c} after error{a}",
+    // vault-admin: "Cannot rotate [%s] "
+    "Cannot rotate service credential{c}{a}",
+    "{C}service API key was not renewed{a}",
 ];
 
 /// Retries exhausted.
@@ -112,7 +135,24 @@ pub const EXHAUSTED: &[&str] = &[
     "{C}service API key rotation permanently failed",
     "Key rotation{c} abandoned: retry budget of {m} attempts used up",
     "Failure to rotate the service iam-api-key{c}: no retries left",
+    // a limit with words between its parts
+    "{C}reached the maximum of {m} rotation attempts",
+    "Retry budget for the service API key{c} used up",
+    "{C}gave up on the service credential after {m} tries",
+    // tensorflow serving: "Retrying of %s exhausted max_num_retries: %d"
+    "Retrying of rotate service API key{c} exhausted max_num_retries: {m}",
 ];
+
+/// An outcome said only by a boolean field: a neutral message, and the
+/// field's name and value for each outcome.
+pub const FLAG_MSG: &[&str] = &[
+    "{C}key rotation attempt{c}{a}",
+    "{C}service API key rotation{c}{a}",
+    "{C}rotate service apikey{c}{a}",
+];
+pub const FLAG_SUCCEEDED: &[(&str, bool)] = &[("rotated", true), ("success", true), ("ok", true)];
+pub const FLAG_FAILED: &[(&str, bool)] = &[("rotated", false), ("success", false), ("ok", false)];
+pub const FLAG_EXHAUSTED: &[(&str, bool)] = &[("gave_up", true), ("giveUp", true)];
 
 /// Wrappers that name the operation, for each cause (empty: the bare error).
 pub const ETCD_WRAP: &[&str] = &[
@@ -121,6 +161,8 @@ pub const ETCD_WRAP: &[&str] = &[
     "could not store rotation state",
     "etcd get /armada/clusters/{id}/kms failed",
     "Error finding ETCD info for the cluster",
+    // a step of the rotation, named in its own words
+    "rotation step read_etcd_record failed",
     "",
 ];
 pub const KUBE_WRAP: &[&str] = &[
@@ -128,6 +170,7 @@ pub const KUBE_WRAP: &[&str] = &[
     "failed to build clientset",
     "could not get a client for the cluster master",
     "error creating kube client",
+    "step=build_kube_client failed",
     "",
 ];
 pub const WDEK_WRAP: &[&str] = &[
@@ -135,6 +178,7 @@ pub const WDEK_WRAP: &[&str] = &[
     "unable to write secret kube-system/{secret}",
     "error patching encryption secret",
     "could not store the new key in the cluster master",
+    "rotation step update_wdek failed",
     "",
 ];
 pub const OTHER_WRAP: &[&str] = &[
@@ -171,6 +215,8 @@ pub const KUBE_ERR: &[&str] = &[
     "x509: certificate signed by unknown authority",
     "invalid configuration: no configuration has been provided, try setting KUBERNETES_MASTER environment variable",
     "Get \"https://{host}:{port}/version\": dial tcp 10.{o}.{p}.{q}:{port}: i/o timeout",
+    "error: You must be logged in to the server (Unauthorized)",
+    "dial tcp: lookup kubernetes.default.svc : i/o timeout",
 ];
 
 /// Writing the secret on the cluster master (apiserver, controller-runtime).
@@ -182,6 +228,7 @@ pub const WDEK_ERR: &[&str] = &[
     "secrets \"{secret}\" not found",
     "Internal error occurred: resource quota evaluation timed out",
     "Timeout: request did not complete within requested timeout - context deadline exceeded",
+    "MountVolume.SetUp failed for volume \"{secret}\" : secret \"{secret}\" not found",
 ];
 
 /// Errors that match no runbook category.

@@ -17,6 +17,9 @@ use crate::event::Event;
 use crate::time::Ts;
 use serde::Serialize;
 
+mod hold;
+use hold::{hold_checks, hold_reasons};
+
 /// How far around the failing window an environment failure still counts.
 pub const HOLD_MARGIN_SECS: i64 = 300;
 
@@ -200,7 +203,7 @@ pub fn decide(clusters: &[Cluster], unattributed: &[usize], cx: &Context<'_>) ->
         failing_window: window,
     };
     let total = clusters.len();
-    let real = |e: &Event, cat: CatId| real_evidence(e, window, cx.app, environment(cx.pack, cat));
+    let real = |e: &Event, _: CatId| real_evidence(e, window, cx.app);
     hold_reasons(&failing, unattributed, cx, &real, &mut v, total);
     let with = |s: Status| -> Vec<&Cluster> {
         failing.iter().copied().filter(|c| c.status == s).collect()
@@ -263,7 +266,14 @@ fn quiet(clusters: &[Cluster], unattributed: &[usize], v: &mut Verdict) {
         }
         return;
     }
-    v.reasons.push(counted(ReasonCode::NothingFailing, rotated));
+    // A cluster whose last line about the rotation was not understood may
+    // be failing: "nothing fails" would be a guess.
+    let flagged = clusters.iter().any(|c| c.is_unknown_tail());
+    if flagged {
+        v.verdict = Decision::Wait;
+    } else {
+        v.reasons.push(counted(ReasonCode::NothingFailing, rotated));
+    }
     if unknown > 0 {
         v.reasons.push(counted(ReasonCode::UnknownOutcome, unknown));
     }
@@ -290,11 +300,12 @@ fn failing_window(failing: &[&Cluster], events: &[Event]) -> Option<(Ts, Ts)> {
     lo.zip(hi)
 }
 
-/// Evidence a hold can rest on: from armada-kp-events, not another pod;
-/// inside the failing window; and, for an environment category (etcd: one
-/// line holds the verdict), an error, not a warning. A cause spread over
-/// many failing clusters is their failures, whatever each line's level.
-fn real_evidence(e: &Event, window: Option<(Ts, Ts)>, app: &str, environment: bool) -> bool {
+/// Evidence a hold can rest on: from armada-kp-events, not another pod, and
+/// inside the failing window. The level does not matter: a cause in a
+/// failing streak is what the report names as the root cause, whether the
+/// service logged the attempt's failure as a warning or an error. (A line
+/// tied to no cluster must be an error to be kept at all: `attempts`.)
+fn real_evidence(e: &Event, window: Option<(Ts, Ts)>, app: &str) -> bool {
     let own = e.pod.as_deref().is_none_or(|p| p.contains(app));
     let inside = match (window, e.order_ts) {
         (Some((lo, hi)), Some(t)) => {
@@ -304,140 +315,5 @@ fn real_evidence(e: &Event, window: Option<(Ts, Ts)>, app: &str, environment: bo
         // Without times there is no window to be outside of.
         _ => true,
     };
-    (e.is_error_level() || !environment) && own && inside
-}
-
-/// A category whose single line can hold the verdict.
-fn environment(pack: &Pack, cat: CatId) -> bool {
-    let c = pack.category(cat);
-    c.hold_in_streak || c.hold_unattributed
-}
-
-fn threshold(pack: &Pack, cat: CatId) -> Option<usize> {
-    let c = pack.category(cat);
-    match (c.hold_clusters, c.hold_in_streak) {
-        (Some(n), true) => Some(n.min(1)),
-        (Some(n), false) => Some(n),
-        (None, true) => Some(1),
-        (None, false) => None,
-    }
-}
-
-fn hold_reasons(
-    failing: &[&Cluster],
-    unattributed: &[usize],
-    cx: &Context<'_>,
-    real: &dyn Fn(&Event, CatId) -> bool,
-    v: &mut Verdict,
-    total: usize,
-) {
-    let pack = cx.pack;
-    for (id, cat) in pack.categories.iter().enumerate() {
-        let id = id as CatId;
-        let Some(threshold) = threshold(pack, id) else {
-            continue;
-        };
-        // Each failing cluster's first real evidence of this cause.
-        let with: Vec<(&Cluster, usize)> = failing
-            .iter()
-            .filter_map(|c| {
-                c.streak()
-                    .iter()
-                    .find(|&&i| cx.events[i].categories.contains(&id) && real(&cx.events[i], id))
-                    .map(|&i| (*c, i))
-            })
-            .collect();
-        if with.is_empty() || with.len() < threshold {
-            continue;
-        }
-        let held: Vec<&Cluster> = with.iter().map(|(c, _)| *c).collect();
-        let mut r = Reason::new(ReasonCode::CauseAtThreshold, total).naming(&held, pack);
-        r.category = Some(cat.id.to_string());
-        r.threshold = Some(threshold);
-        let (c0, i0) = with[0];
-        r.evidence
-            .push(evidence(cx, &cat.id, Some(&c0.id), &cx.events[i0]));
-        v.reasons.push(r);
-        v.hold_evidence_total += with.len();
-        for (c, i) in with.iter().take(cx.evidence.max(1)) {
-            v.hold_evidence
-                .push(evidence(cx, &cat.id, Some(&c.id), &cx.events[*i]));
-        }
-    }
-    if !failing.is_empty() {
-        unattributed_holds(unattributed, cx, real, v, total);
-    }
-}
-
-/// Failures tied to no cluster whose cause holds the pod while clusters
-/// fail.
-fn unattributed_holds(
-    unattributed: &[usize],
-    cx: &Context<'_>,
-    real: &dyn Fn(&Event, CatId) -> bool,
-    v: &mut Verdict,
-    total: usize,
-) {
-    let pack = cx.pack;
-    let mut quoted = 0;
-    for &i in unattributed {
-        let e = &cx.events[i];
-        let held = e
-            .categories
-            .iter()
-            .find(|&&k| pack.category(k).hold_unattributed);
-        if let Some(&cat) = held.filter(|&&k| real(e, k)) {
-            let cat = pack.category(cat);
-            let ev = evidence(cx, &cat.id, None, e);
-            let mut r = Reason::new(ReasonCode::UnattributedCause, total);
-            r.category = Some(cat.id.to_string());
-            r.count = 1;
-            r.evidence.push(ev.clone());
-            v.reasons.push(r);
-            v.hold_evidence_total += 1;
-            if quoted < cx.evidence.max(1) {
-                quoted += 1;
-                v.hold_evidence.push(ev);
-            }
-        }
-    }
-}
-
-fn evidence(cx: &Context<'_>, cat: &str, cluster: Option<&str>, e: &Event) -> HoldEvidence {
-    HoldEvidence {
-        category: cat.to_string(),
-        cluster: cluster.map(str::to_string),
-        source: (cx.source)(e),
-        ts: e.ts,
-        message: e.message().into_owned(),
-    }
-}
-
-/// Every hold check, so "recommended" shows its work.
-fn hold_checks(
-    failing: &[&Cluster],
-    cx: &Context<'_>,
-    real: &dyn Fn(&Event, CatId) -> bool,
-) -> Vec<Check> {
-    let mut checks = Vec::new();
-    for (id, cat) in cx.pack.categories.iter().enumerate() {
-        let Some(threshold) = threshold(cx.pack, id as CatId) else {
-            continue;
-        };
-        let n = failing
-            .iter()
-            .filter(|c| {
-                c.streak().iter().any(|&i| {
-                    cx.events[i].categories.contains(&(id as CatId))
-                        && real(&cx.events[i], id as CatId)
-                })
-            })
-            .count();
-        checks.push(Check {
-            category: cat.id.to_string(),
-            clusters: n,
-            threshold,
-        });
-    }
-    checks
+    own && inside
 }

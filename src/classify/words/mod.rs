@@ -6,7 +6,12 @@
 //! names the lifecycle event they describe. The word lists are pack data
 //! (`[vocabulary]`); only the precedence between classes lives here.
 
+mod entry;
+mod tokens;
+
+use entry::{Entry, Word};
 use serde::Serialize;
+use tokens::tokenize;
 
 /// A word class of the vocabulary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,45 +82,6 @@ impl Class {
             Class::Topic | Class::Key | Class::Change | Class::Modifier | Class::Cause(_)
         )
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Word {
-    Exact(String),
-    Prefix(String),
-    Number,
-    /// `...`: any number of words, inside the clause.
-    Gap,
-}
-
-impl Word {
-    fn parse(w: &str) -> Word {
-        if w == "..." {
-            Word::Gap
-        } else if w == "#" {
-            Word::Number
-        } else if let Some(p) = w.strip_suffix('*') {
-            Word::Prefix(p.to_string())
-        } else {
-            Word::Exact(w.to_string())
-        }
-    }
-
-    fn matches(&self, token: &str) -> bool {
-        match self {
-            Word::Exact(w) => token == w,
-            Word::Prefix(p) => token.starts_with(p.as_str()),
-            Word::Number => token.bytes().all(|b| b.is_ascii_digit()),
-            Word::Gap => true,
-        }
-    }
-}
-
-/// One vocabulary entry: a class and its words, matched as consecutive tokens.
-#[derive(Clone, Debug)]
-struct Entry {
-    class: Class,
-    words: Vec<Word>,
 }
 
 /// The compiled vocabulary.
@@ -240,7 +206,14 @@ impl Vocabulary {
             .iter()
             .any(|&(k, at)| k == Class::Topic && !modified(at));
         let key = has(Class::Key);
-        let found = self.verbs(&toks);
+        // The clauses about the key or the rotation, where a change verb's
+        // tense says how far the change got.
+        let about: Vec<u16> = present
+            .iter()
+            .filter(|&&(k, at)| k == Class::Key || (k == Class::Topic && !modified(at)))
+            .map(|&(_, at)| toks.clause[at])
+            .collect();
+        let found = self.verbs(&toks, &about);
         let hint = decide(&found);
         let failing = matches!(hint, Some(Hint::Failed | Hint::Exhausted));
         let cause = present
@@ -283,28 +256,53 @@ impl Vocabulary {
     }
 
     /// Verb-class entries, longest first and not overlapping, with negation.
-    fn verbs(&self, toks: &Tokens) -> Vec<Found> {
+    /// A change verb in a clause of `about` counts as the verb its tense
+    /// makes it (`tensed`).
+    fn verbs(&self, toks: &Tokens, about: &[u16]) -> Vec<Found> {
         let mut found: Vec<Found> = Vec::new();
         let mut last_negator: Option<usize> = None;
         let mut i = 0;
         while i < toks.words.len() {
-            let Some((e, len)) = self.entry_at(toks, i, |c| !c.is_presence()) else {
-                i += 1;
-                continue;
+            let (class, len) = match self.entry_at(toks, i, |c| !c.is_presence()) {
+                Some((e, len)) => (e.class, len),
+                None => match self.tensed(toks, i, about) {
+                    Some(found) => found,
+                    None => {
+                        i += 1;
+                        continue;
+                    }
+                },
             };
-            if e.class == Class::Negate {
+            if class == Class::Negate {
                 last_negator = Some(i);
             } else {
                 let negated = last_negator
                     .is_some_and(|n| toks.clause[n] == toks.clause[i] && i - n <= NEGATION_REACH);
-                found.push(Found {
-                    class: e.class,
-                    negated,
-                });
+                found.push(Found { class, negated });
             }
             i += len;
         }
         found
+    }
+
+    /// A change verb acting on the key or the rotation, read by its tense:
+    /// done ("renewed", "re-keyed", "has been replaced") is a success, under
+    /// way ("refreshing") a start. Any other form ("failed to renew", "will
+    /// update") says nothing by itself. The verbs are the pack's `change`
+    /// stems, so a new verb costs one word, in every tense at once.
+    /// Returns the class and the number of words the verb spans; its last
+    /// word carries the tense ("re-keyed").
+    fn tensed(&self, toks: &Tokens, i: usize, about: &[u16]) -> Option<(Class, usize)> {
+        if !about.contains(toks.clause.get(i)?) {
+            return None;
+        }
+        let (_, len) = self.entry_at(toks, i, |c| c == Class::Change)?;
+        let class = match tense(&toks.words[i + len - 1]) {
+            Tense::Done => Class::Succeed,
+            Tense::UnderWay => Class::Start,
+            Tense::Other => return None,
+        };
+        Some((class, len))
     }
 
     /// The first (longest) entry of a wanted class matching at `i`, with the
@@ -321,57 +319,21 @@ impl Vocabulary {
     }
 }
 
-impl Entry {
-    /// How many tokens the entry spans when it matches at `i`, inside the
-    /// clause of `i`; a gap takes as few words as it can.
-    fn span_at(&self, toks: &Tokens, i: usize) -> Option<usize> {
-        let clause = *toks.clause.get(i)?;
-        let in_clause = |j: usize| j < toks.words.len() && toks.clause[j] == clause;
-        let mut j = i;
-        let mut k = 0;
-        while k < self.words.len() {
-            match &self.words[k] {
-                Word::Gap => {
-                    let next = &self.words[k + 1];
-                    j = toks.gap_end(next, j, in_clause)?;
-                    k += 1;
-                }
-                w => {
-                    if !in_clause(j) || !w.matches(&toks.words[j]) {
-                        return None;
-                    }
-                    j += 1;
-                    k += 1;
-                }
-            }
-        }
-        Some(j - i)
-    }
+enum Tense {
+    Done,
+    UnderWay,
+    Other,
 }
 
-impl Tokens {
-    /// The first token from `j` on, inside the clause, that `next` matches.
-    fn gap_end(&self, next: &Word, j: usize, in_clause: impl Fn(usize) -> bool) -> Option<usize> {
-        if !in_clause(j) {
-            return None;
-        }
-        let key = next as *const Word as usize;
-        let mut gaps = self.gaps.borrow_mut();
-        if let Some(&(from, found)) = gaps.get(&key) {
-            // Both spans lie in one clause, which is `j`'s.
-            let within = match found {
-                Some(f) => from <= j && j <= f,
-                None => from <= j && self.clause[j] == self.clause[from],
-            };
-            if within {
-                return found;
-            }
-        }
-        let found = (j..)
-            .take_while(|&j| in_clause(j))
-            .find(|&j| next.matches(&self.words[j]));
-        gaps.insert(key, (j, found));
-        found
+/// The tense of an English verb form, from its ending: regular past
+/// participles end in "ed" (irregular ones are listed as `succeed` words).
+fn tense(word: &str) -> Tense {
+    if word.len() > 4 && word.ends_with("ed") {
+        Tense::Done
+    } else if word.len() > 5 && word.ends_with("ing") {
+        Tense::UnderWay
+    } else {
+        Tense::Other
     }
 }
 
@@ -411,153 +373,5 @@ fn decide(found: &[Found]) -> Option<Hint> {
     }
 }
 
-/// Lowercase word tokens; punctuation that ends a clause starts a new one.
-fn tokenize(text: &str, toks: &mut Tokens, clause: &mut u16) {
-    let mut word = String::new();
-    // `word` is reused: each word is copied out at its final length, so the
-    // buffer grows once per message rather than once per word.
-    let flush = |word: &mut String, toks: &mut Tokens, clause: u16| {
-        if !word.is_empty() {
-            toks.words.push(word.as_str().into());
-            word.clear();
-            toks.clause.push(clause);
-        }
-    };
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        // ASCII first: most text is, and its lowercase needs no table.
-        if c.is_ascii_alphanumeric() {
-            word.push(c.to_ascii_lowercase());
-            continue;
-        }
-        if !c.is_ascii() && c.is_alphanumeric() {
-            word.extend(c.to_lowercase());
-            continue;
-        }
-        if (c == '\'' || c == '\u{2019}') && !word.is_empty() {
-            // "couldn't", "didn't": the apostrophe stays inside the word.
-            if chars.peek().is_some_and(|n| n.is_alphabetic()) {
-                word.push('\'');
-                continue;
-            }
-        }
-        flush(&mut word, toks, *clause);
-        let ends_clause = matches!(c, ':' | ';' | ',' | '!' | '?' | '(' | ')' | '[' | ']')
-            || (c == '.' && chars.peek().is_none_or(|n| n.is_whitespace()))
-            || (c == '-' && chars.peek().is_some_and(|n| n.is_whitespace()));
-        if ends_clause {
-            *clause = clause.saturating_add(1);
-        }
-    }
-    flush(&mut word, toks, *clause);
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn vocab() -> Vocabulary {
-        let mut v = Vocabulary::default();
-        for (class, words) in [
-            (Class::Topic, "rotat*|apikey*|api key*"),
-            (Class::Start, "start*|attempting|rotating"),
-            (Class::Succeed, "succe*|complet*|rotated|done"),
-            (Class::Fail, "fail*|error*|unable|could not"),
-            (Class::Exhaust, "exhaust*|max retries"),
-            (Class::Limit, "after # attempts"),
-            (Class::Detect, "detect*"),
-            (Class::Negate, "not|no"),
-        ] {
-            for w in words.split('|') {
-                v.add(class, w).unwrap();
-            }
-        }
-        v
-    }
-
-    fn hint(line: &str) -> Option<Hint> {
-        vocab().read(line, []).hint
-    }
-
-    #[test]
-    fn words_in_any_order_and_tense() {
-        assert_eq!(hint("Rotated the key for cluster x"), Some(Hint::Succeeded));
-        assert_eq!(
-            hint("the service API key for cluster x in us-south was rotated"),
-            Some(Hint::Succeeded)
-        );
-        assert_eq!(hint("attempting to rotate the key"), Some(Hint::Started));
-        assert_eq!(hint("rotation did not succeed"), Some(Hint::Failed));
-        assert_eq!(hint("key was not rotated"), Some(Hint::Failed));
-        assert_eq!(
-            hint("rotation completed with no errors"),
-            Some(Hint::Succeeded)
-        );
-        assert_eq!(hint("could not complete rotation"), Some(Hint::Failed));
-        assert_eq!(hint("max retries reached"), Some(Hint::Exhausted));
-        assert_eq!(
-            hint("rotation failed after 5 attempts"),
-            Some(Hint::Exhausted)
-        );
-        assert_eq!(
-            hint("rotation succeeded after 5 attempts"),
-            Some(Hint::Succeeded)
-        );
-        assert_eq!(hint("detected a new key, rotating"), Some(Hint::Detected));
-        assert_eq!(hint("cache refreshed"), None);
-    }
-
-    #[test]
-    fn topic_with_the_key_in_any_spelling() {
-        let v = vocab();
-        for line in ["new api-key", "API_KEY updated", "apikey", "key rotation"] {
-            assert!(v.read(line, []).topic, "{line}");
-        }
-        assert!(!v.read("api gateway key", []).topic);
-    }
-
-    #[test]
-    fn negation_stays_inside_its_clause() {
-        // "no" ends its clause at the comma: the success stands.
-        assert_eq!(
-            hint("no backlog, rotation succeeded"),
-            Some(Hint::Succeeded)
-        );
-        assert_eq!(hint("rotation not successful"), Some(Hint::Failed));
-    }
-
-    #[test]
-    fn a_gap_finds_the_same_word_from_every_start() {
-        let mut v = Vocabulary::default();
-        v.add(Class::Fail, "client ... unreachable").unwrap();
-        let fails = |line: &str| v.read(line, []).hint == Some(Hint::Failed);
-        // Each `client` starts a search; the later ones reuse the first's.
-        assert!(fails("client client client x unreachable"));
-        assert!(fails(&("client ".repeat(50_000) + "unreachable")));
-        // The answer of a search in one clause is not another clause's.
-        assert!(!fails("client x, client y; unreachable"));
-        assert!(fails("client x, client unreachable"));
-        assert!(!fails(&"client ".repeat(50_000)));
-    }
-
-    #[test]
-    fn multi_word_entries_do_not_cross_clauses() {
-        assert_eq!(hint("could: not"), None);
-        assert_eq!(hint("max: retries"), None);
-    }
-
-    #[test]
-    fn extra_texts_are_clauses_of_their_own() {
-        assert_eq!(
-            vocab().read("rotation", ["failed"]).hint,
-            Some(Hint::Failed)
-        );
-    }
-
-    #[test]
-    fn bad_entries_are_refused() {
-        let mut v = Vocabulary::default();
-        assert!(v.add(Class::Fail, "  ").is_err());
-        assert!(v.add(Class::Fail, "*").is_err());
-    }
-}
+mod tests;

@@ -124,6 +124,49 @@ fn underlying_errors_alone_name_their_category() {
     assert_eq!(ids(c, "secrets \"kp-wdek\" not found"), ["wdek_secret"]);
 }
 
+/// Real public strings another team's logs carried, each read as its
+/// category: kubectl's 401 (k8s.io/kubectl), the kubelet's secret volume
+/// mount, and Go's resolver with a space before the colon.
+#[test]
+fn public_error_strings_in_their_real_shape() {
+    let c = classifier();
+    assert_eq!(
+        ids(
+            c,
+            "error: You must be logged in to the server (Unauthorized)"
+        ),
+        ["kube_client"]
+    );
+    assert_eq!(
+        ids(
+            c,
+            r#"MountVolume.SetUp failed for volume "kp-wdek" : secret "kp-wdek" not found"#
+        ),
+        ["wdek_secret"]
+    );
+    assert_eq!(
+        ids(c, "dial tcp: lookup kubernetes.default.svc : i/o timeout"),
+        ["kube_client"]
+    );
+}
+
+#[test]
+fn a_boolean_field_reads_as_its_name() {
+    let c = classifier();
+    let hint = |fields: &[(&str, &str)]| c.read("key rotation", fields).hint;
+    assert_eq!(hint(&[("rotated", "false")]), Some(Hint::Failed));
+    assert_eq!(hint(&[("success", "true")]), Some(Hint::Succeeded));
+    assert_eq!(hint(&[("gave_up", "true")]), Some(Hint::Exhausted));
+    assert_eq!(hint(&[("ok", "false")]), Some(Hint::Failed));
+    assert_eq!(hint(&[("giveUp", "true")]), Some(Hint::Exhausted));
+    // A false failure, or a flag that is no outcome, says nothing.
+    assert_eq!(hint(&[("failed", "false")]), None);
+    assert_eq!(hint(&[("dryRun", "false")]), None);
+    // A message naming the attempt is a start only until its outcome is read.
+    let h = c.read("rotation attempt", &[("success", "false")]).hint;
+    assert_eq!(h, Some(Hint::Failed));
+}
+
 #[test]
 fn markers_yield_to_failures_on_the_same_line() {
     let c = classifier();
@@ -189,139 +232,7 @@ fn error_lines_need_a_cluster_or_correlation_literal() {
     );
 }
 
-mod attribution {
-    use super::*;
-
-    fn who(fields: &[(&str, &str)], text: &str) -> Who {
-        classifier().attribute(fields, text)
-    }
-
-    #[test]
-    fn from_fields_in_any_spelling() {
-        for name in [
-            "clusterID",
-            "cluster_id",
-            "clusterId",
-            "cluster",
-            "ClusterID",
-        ] {
-            let w = who(&[(name, "c23h5icd0sr2mu96rcig")], "");
-            assert_eq!(w.cluster.as_deref(), Some("c23h5icd0sr2mu96rcig"), "{name}");
-        }
-        let w = who(&[("CorrID", "7f3c-A1"), ("attempt", "3")], "");
-        assert_eq!((w.corr.as_deref(), w.attempt), (Some("7f3c-A1"), Some(3)));
-        let w = who(&[("request_id", "r-1")], "");
-        assert_eq!(w.corr.as_deref(), Some("r-1"));
-    }
-
-    #[test]
-    fn from_a_crn_in_a_field_or_the_text() {
-        let crn = "crn:v1:bluemix:public:containers-kubernetes:us-south:a/c5c0dba4d5406e21164fb825760a7292:c23h5icd0sr2mu96rcig::";
-        assert_eq!(
-            who(&[("crn", crn)], "").cluster.as_deref(),
-            Some("c23h5icd0sr2mu96rcig")
-        );
-        let text = format!("rotation failed for resource {crn} in the last 15 mins");
-        assert_eq!(
-            who(&[], &text).cluster.as_deref(),
-            Some("c23h5icd0sr2mu96rcig")
-        );
-    }
-
-    #[test]
-    fn from_the_text() {
-        let w = who(&[], "Failed to update WDEK Secret for cluster bm64u3ed02o93vv36hb0 (CorrID=7f3c9a12-b1, attempt 2): x");
-        assert_eq!(w.cluster.as_deref(), Some("bm64u3ed02o93vv36hb0"));
-        assert_eq!(w.corr.as_deref(), Some("7f3c9a12-b1"));
-        assert_eq!(w.attempt, Some(2));
-        let w = who(&[], "cluster 5f2b8e0c9a7d4e61b3c2a1f0e9d8c7b6 rotated");
-        assert_eq!(
-            w.cluster.as_deref(),
-            Some("5f2b8e0c9a7d4e61b3c2a1f0e9d8c7b6")
-        );
-    }
-
-    #[test]
-    fn words_and_names_are_not_cluster_ids() {
-        assert_eq!(
-            who(&[("cluster", "prod-dal10-carrier105")], "").cluster,
-            None
-        );
-        assert_eq!(who(&[], "for cluster internationalization").cluster, None);
-        assert_eq!(
-            who(&[], "the cluster is busy with another KMS action").cluster,
-            None
-        );
-    }
-
-    #[test]
-    fn any_field_whose_name_says_cluster_and_nested_objects() {
-        for name in ["target_cluster", "Cluster-Id", "cluster.id", "KUBE_CLUSTER"] {
-            let w = who(&[(name, "bm64u3ed02o93vv36hb0")], "");
-            assert_eq!(w.cluster.as_deref(), Some("bm64u3ed02o93vv36hb0"), "{name}");
-            assert_eq!(w.source, Some(IdSource::Field));
-        }
-        let nested = r#"{"id":"bm64u3ed02o93vv36hb0","region":"us-south"}"#;
-        let w = who(&[("cluster", nested)], "");
-        assert_eq!(w.cluster.as_deref(), Some("bm64u3ed02o93vv36hb0"));
-    }
-
-    #[test]
-    fn a_field_needs_no_digit_but_free_text_does() {
-        // A real xid with no digit at all.
-        let w = who(&[("clusterID", "bakdqdeurkqkllmblqbo")], "");
-        assert_eq!(w.cluster.as_deref(), Some("bakdqdeurkqkllmblqbo"));
-        assert_eq!(who(&[], "rotating bakdqdeurkqkllmblqbo now").cluster, None);
-        let w = who(&[], "rotating bakdqd0urkqkllmblqbo now");
-        assert_eq!(w.cluster.as_deref(), Some("bakdqd0urkqkllmblqbo"));
-        assert_eq!(w.source, Some(IdSource::Text));
-    }
-
-    #[test]
-    fn a_crn_in_any_field() {
-        let crn = "crn:v1:bluemix:public:containers-kubernetes:us-south:a/c5c0dba4d5406e21164fb825760a7292:bakdqdeurkqkllmblqbo::";
-        let w = who(&[("resource_name", crn)], "");
-        assert_eq!(w.cluster.as_deref(), Some("bakdqdeurkqkllmblqbo"));
-        assert_eq!(w.source, Some(IdSource::Crn));
-    }
-
-    #[test]
-    fn correlation_ids_in_any_field_that_says_so() {
-        for name in ["X-Request-ID", "correlation_id", "traceId", "reqid"] {
-            assert_eq!(
-                who(&[(name, "abc-1")], "").corr.as_deref(),
-                Some("abc-1"),
-                "{name}"
-            );
-        }
-    }
-
-    #[test]
-    fn attempt_fields_as_fractions_give_the_budget() {
-        let w = who(&[("attempt", "2/5")], "");
-        assert_eq!((w.attempt, w.budget), (Some(2), Some(5)));
-        let w = who(&[("retry", "3 of 4")], "");
-        assert_eq!((w.attempt, w.budget), (Some(3), Some(4)));
-        let w = who(&[("maxRetries", "6")], "");
-        assert_eq!(w.budget, Some(6));
-        for text in [
-            "attempt 3/5 failed",
-            "failed after 5 attempts",
-            "max retries (5) reached",
-            "[3/5]",
-        ] {
-            assert_eq!(who(&[], text).budget, Some(5), "{text}");
-        }
-    }
-
-    #[test]
-    fn id_tokens_for_known_ids_in_free_text() {
-        assert_eq!(
-            id_tokens("secret kms-wdek-bm64u3ed02o93vv36hb0 not found; path /x/5f2b8e0c9a7d4e61b3c2a1f0e9d8c7b6/y"),
-            vec!["bm64u3ed02o93vv36hb0".into(), "5f2b8e0c9a7d4e61b3c2a1f0e9d8c7b6".into()] as Vec<Box<str>>
-        );
-    }
-}
+mod attribution;
 
 /// The prefilter's walk of a long part as two halves sees exactly the
 /// keywords one walk from the start sees: each keyword of the pack, alone
@@ -375,4 +286,28 @@ fn two_walks_see_every_keyword_one_walk_sees() {
         }
     }
     assert!(checked > 10_000);
+}
+
+/// A step of a rotation that failed is a cause inside the attempt (the step
+/// names it, in the text or only in its field), not a failed rotation.
+#[test]
+fn a_failed_step_is_a_cause_not_a_rotation() {
+    let c = classifier();
+    for (msg, fields) in [
+        ("rotation step update_wdek failed", vec![]),
+        ("step=update_wdek failed", vec![]),
+        ("rotation step failed", vec![("step", "update_wdek")]),
+    ] {
+        let r = c.read(msg, &fields);
+        assert_eq!(r.hint, Some(Hint::Failed), "{msg}");
+        assert!(!r.topic, "{msg}: the step, not the rotation");
+        let mut class = c.classify(msg);
+        c.combine(&mut class, r, true);
+        let cats: Vec<&str> = class
+            .categories
+            .iter()
+            .map(|&k| c.pack.category(k).id.as_ref())
+            .collect();
+        assert_eq!(cats, ["wdek_secret"], "{msg}");
+    }
 }
