@@ -57,9 +57,21 @@ pub(super) fn hold_reasons(
                 .push(evidence(cx, &cat.id, Some(&c.id), &cx.events[*i]));
         }
     }
-    if failing.is_empty() {
-        return;
+    if !failing.is_empty() {
+        unattributed_holds(unattributed, cx, real, v, total);
     }
+}
+
+/// Failures tied to no cluster whose cause holds the pod while clusters
+/// fail.
+fn unattributed_holds(
+    unattributed: &[usize],
+    cx: &Context<'_>,
+    real: &dyn Fn(&Event, CatId) -> bool,
+    v: &mut Verdict,
+    total: usize,
+) {
+    let pack = cx.pack;
     let mut quoted = 0;
     for &i in unattributed {
         let e = &cx.events[i];

@@ -202,6 +202,23 @@ pub(super) fn check_samples(rule: &Rule, origin: &str, entry: &str) -> Result<()
     Ok(())
 }
 
+pub(super) fn kind_name(kind: super::Kind) -> &'static str {
+    match kind {
+        super::Kind::Cause => "cause",
+        super::Kind::AttemptFailed => "attempt_failed",
+        super::Kind::Exhausted => "exhausted",
+        super::Kind::Unclassified => "unclassified",
+    }
+}
+
+/// `clusterID`, `cluster_id` and `cluster-id` are one field to us.
+pub fn normalize_field(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
