@@ -5,17 +5,21 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    // The cause is in the message, not chained: one line says it all.
-    #[error("cannot read {path}: {cause}")]
-    Read { path: String, cause: std::io::Error },
+    #[error("cannot read {path}")]
+    Read {
+        path: String,
+        #[source]
+        cause: std::io::Error,
+    },
 
     #[error("{path} is a directory; give the log files inside it")]
     IsDirectory { path: String },
 
-    #[error("{path}: gzip stream is corrupt or truncated after {lines} lines: {cause}")]
+    #[error("{path}: gzip stream is corrupt or truncated after {lines} lines")]
     Gzip {
         path: String,
         lines: u64,
+        #[source]
         cause: std::io::Error,
     },
 
@@ -62,6 +66,12 @@ impl Error {
         }
     }
 
+    /// The message with every cause under it, each said once: what a report
+    /// quotes of an input it could not read.
+    pub fn full(&self) -> String {
+        full(self)
+    }
+
     /// A closed pipe downstream (`| head`) is a normal end, not a failure.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Read { cause, .. } if cause.kind() == std::io::ErrorKind::BrokenPipe)
@@ -69,6 +79,22 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error and its sources in one line, `: ` between them; a source whose
+/// text its error already says is left out.
+pub fn full(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !msg.contains(&text) {
+            msg.push_str(": ");
+            msg.push_str(&text);
+        }
+        next = cause.source();
+    }
+    msg
+}
 
 /// Display name of an input path (`-` is standard input).
 pub fn display_path(p: &Option<PathBuf>) -> String {

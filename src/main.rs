@@ -80,18 +80,7 @@ pub fn eprint_error(msg: &str) {
 /// The error and its causes, each said once: a library error that wraps
 /// another often says it already, and `{:#}` would repeat it.
 fn message(e: &anyhow::Error) -> String {
-    let mut msg = String::new();
-    for cause in e.chain() {
-        let text = cause.to_string();
-        if msg.contains(&text) {
-            continue;
-        }
-        if !msg.is_empty() {
-            msg.push_str(": ");
-        }
-        msg.push_str(&text);
-    }
-    msg
+    kp_triage::error::full(e.as_ref())
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

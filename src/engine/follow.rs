@@ -229,7 +229,7 @@ impl<'s, 'a> Follow<'s, 'a> {
             let why = std::io::Error::other("kubectl's followed log ended while the pod ran");
             Error::read(self.engine.name(input), why)
         });
-        self.engine.down(shown, Some(error.to_string()));
+        self.engine.down(shown, Some(error.full()));
         let since = last.map(Since::Time).or(stream.since);
         self.outages.push(Outage {
             shown,
@@ -326,7 +326,7 @@ impl<'s, 'a> Follow<'s, 'a> {
 
 /// kubectl says the pod or its container no longer exists.
 fn gone(e: &Error) -> bool {
-    let text = e.to_string();
+    let text = e.full();
     text.contains("(NotFound)") || text.contains("not found")
 }
 

@@ -319,7 +319,7 @@ impl Input<'_, '_> {
             (None, None) => Ending::default(),
         };
         let mut read = ReadInput::new(self.name.clone(), self.gzip, ending.settle(collected), None);
-        read.summary.error = self.error.as_ref().map(|e| e.to_string());
+        read.summary.error = self.error.as_ref().map(Error::full);
         read
     }
 }
