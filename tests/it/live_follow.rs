@@ -39,6 +39,17 @@ fn json_lines(child: &mut std::process::Child) -> mpsc::Receiver<Value> {
     rx
 }
 
+/// `analyze --kubectl --follow -o json` in a process group of its own, as
+/// a shell starts a job, so that a signal to the group reaches all of it.
+fn follow_job(live: &Live) -> std::process::Child {
+    live.command(&["analyze", "--kubectl", "--follow", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap()
+}
+
 /// SIGINT to the whole process group, as a terminal's Ctrl-C sends it.
 fn ctrl_c_to_group(child: &std::process::Child) {
     let ok = std::process::Command::new("kill")
@@ -63,14 +74,7 @@ fn a_late_previous_log_takes_its_place_and_ctrl_c_to_the_group_ends_with_the_ver
     };
     let batch = batch_verdict(&live);
     assert_eq!(batch, "recommended");
-    let mut child = live
-        .command(&["analyze", "--kubectl", "--follow", "-o", "json"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        // Its own group, as a shell gives a job: the signal goes to it all.
-        .process_group(0)
-        .spawn()
-        .unwrap();
+    let mut child = follow_job(&live);
     let _watchdog = Watchdog::new(child.id(), 60);
     let lines = json_lines(&mut child);
     let mut seen = Vec::new();
@@ -214,13 +218,7 @@ fn a_killed_kubectl_is_said_and_started_again_from_where_it_stopped() {
     let Some(live) = Live::start(Behaviour::default()) else {
         return;
     };
-    let mut child = live
-        .command(&["analyze", "--kubectl", "--follow", "-o", "json"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .process_group(0)
-        .spawn()
-        .unwrap();
+    let mut child = follow_job(&live);
     let _watchdog = Watchdog::new(child.id(), 90);
     let lines = json_lines(&mut child);
     let seen = std::cell::RefCell::new(Vec::new());
