@@ -77,6 +77,15 @@ fn batch_report() -> String {
 }
 
 #[test]
+fn a_character_device_is_read_as_a_stream_and_never_seeked() {
+    let out = bash(r#""$KP" analyze -f /dev/null"#);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("NO EVIDENCE"), "{out:?}");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("seek"), "{out:?}");
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+}
+
+#[test]
 fn a_fifo_and_dev_stdin_are_read_as_streams() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("fifo");
