@@ -613,7 +613,8 @@ fn ctrl_c_prints_the_report_of_what_was_read_and_exits_with_its_verdict() {
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
     let mut run = Running::start(&[]);
     run.trickle(&refs[..EXHAUSTED_LINE]);
-    assert!(run.wait_for(&["retrying -> exhausted"]), "{:?}", run.seen);
+    // A busy machine may take its first snapshot after every line is in.
+    assert!(run.wait_for(&["-> exhausted"]), "{:?}", run.seen);
     run.signal("INT");
     let (out, code) = run.end();
     let (batch, batch_code) = batch_of(&(refs[..EXHAUSTED_LINE].join("\n") + "\n"), &[]);
