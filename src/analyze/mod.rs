@@ -360,25 +360,6 @@ fn reported(
     (clusters, facts)
 }
 
-impl ReadInput {
-    /// An input that could not be opened.
-    pub fn unopened(name: String, e: Error) -> ReadInput {
-        ReadInput {
-            summary: InputSummary {
-                name,
-                gzip: false,
-                acct: Accounting::default(),
-                error: Some(e.full()),
-                notes: Vec::new(),
-            },
-            events: Vec::new(),
-            keys: Vec::new(),
-            orphans: Orphans::default(),
-            error: Some(e),
-        }
-    }
-}
-
 pub fn source_of<S: AsRef<str>>(names: &[S], e: &Event) -> String {
     let name = names.get(e.pos.input as usize).map_or("?", |n| n.as_ref());
     match e.pos.item() {

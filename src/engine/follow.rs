@@ -68,7 +68,8 @@ struct Outage {
     stream: LogStream,
     error: Error,
     tries: u32,
-    next: Instant,
+    /// When to try again; None while a try is running.
+    next: Option<Instant>,
 }
 
 impl<'s, 'a> Follow<'s, 'a> {
@@ -236,7 +237,7 @@ impl<'s, 'a> Follow<'s, 'a> {
             stream: LogStream { since, ..stream },
             error,
             tries: tries + 1,
-            next: Instant::now() + backoff(tries),
+            next: Some(Instant::now() + backoff(tries)),
         });
     }
 
@@ -246,10 +247,9 @@ impl<'s, 'a> Follow<'s, 'a> {
         let due: Vec<(usize, LogStream)> = self
             .outages
             .iter_mut()
-            .filter(|o| o.next <= now)
+            .filter(|o| o.next.is_some_and(|t| t <= now))
             .map(|o| {
-                // Not again until this try has failed too.
-                o.next = now + BACKOFF_MAX * 1000;
+                o.next = None;
                 (o.shown, o.stream.clone())
             })
             .collect();

@@ -300,11 +300,6 @@ impl<'s, 'a> Engine<'s, 'a> {
             .collect();
         analyze::conclude(self.cfg, &self.scanner.classifier.pack, read)
     }
-
-    /// A source that stays down at the end, as a caveat on the report.
-    pub fn still_down(&self) -> Vec<Down> {
-        self.down_list()
-    }
 }
 
 impl Input<'_, '_> {

@@ -81,7 +81,10 @@ fn a_character_device_is_read_as_a_stream_and_never_seeked() {
     let out = bash(r#""$KP" analyze -f /dev/null"#);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("NO EVIDENCE"), "{out:?}");
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("seek"), "{out:?}");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("seek"),
+        "{out:?}"
+    );
     assert_eq!(out.status.code(), Some(3), "{out:?}");
 }
 
