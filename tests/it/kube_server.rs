@@ -140,14 +140,21 @@ users:
     }
 }
 
-impl Drop for KubeServer {
-    fn drop(&mut self) {
+impl KubeServer {
+    /// The API server goes away: open answers are cut, new ones refused.
+    pub fn stop(&mut self) {
         if let Some(s) = self.stop.take() {
             s.send(()).ok();
         }
         if let Some(t) = self.thread.take() {
             t.join().ok();
         }
+    }
+}
+
+impl Drop for KubeServer {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 

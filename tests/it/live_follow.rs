@@ -271,3 +271,51 @@ fn a_killed_kubectl_is_said_and_started_again_from_where_it_stopped() {
     assert_eq!(report["report"]["pod_restart"]["verdict"], "recommended");
     assert_eq!(status.code(), Some(1));
 }
+
+/// The API server goes away for good: the follow says the source stopped,
+/// keeps trying, and at Ctrl-C the report says the input is incomplete and
+/// the status is 2, since the log was not read to where the follow stopped.
+#[test]
+fn a_source_that_stays_down_makes_its_input_incomplete() {
+    let Some(mut live) = Live::start(Behaviour::default()) else {
+        return;
+    };
+    let mut child = follow_job(&live);
+    let _watchdog = Watchdog::new(child.id(), 90);
+    let lines = json_lines(&mut child);
+    let mut seen = Vec::new();
+    let mut next = |want: &dyn Fn(&Value) -> bool| loop {
+        let v = lines
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("not the change waited for: {seen:#?}"));
+        seen.push(v.clone());
+        if want(&v) {
+            return v;
+        }
+    };
+    next(&|v| v["change"] == "settled");
+    live.server.stop();
+    let down = next(&|v| v["change"] == "source" && v["down"] == true);
+    assert!(
+        down["why"].as_str().is_some_and(|w| !w.is_empty()),
+        "{down}"
+    );
+    ctrl_c_to_group(&child);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let report = lines.iter().last().expect("the report");
+    let status = child.wait().unwrap();
+    let files = report["report"]["input"]["files"].as_array().unwrap();
+    let errors: Vec<&str> = files.iter().filter_map(|f| f["error"].as_str()).collect();
+    assert!(
+        errors.iter().any(|e| e.contains("stayed down")),
+        "{errors:#?}"
+    );
+    assert!(stderr.contains("stayed down"), "{stderr}");
+    assert_eq!(status.code(), Some(2), "{stderr}");
+}
