@@ -37,6 +37,13 @@ fn fetch(
     )
 }
 
+/// The server's CA certificate, written to a file in `dir`.
+fn ca_file(server: &TlsServer, dir: &Path) -> std::path::PathBuf {
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, &server.ca_pem).unwrap();
+    ca
+}
+
 fn lines(dir: &Path) -> usize {
     std::fs::read_to_string(dir.join("export.jsonl"))
         .unwrap()
@@ -66,8 +73,7 @@ fn an_untrusted_certificate_is_refused_once_and_says_how_to_trust_it() {
 fn cacert_and_ssl_cert_file_trust_a_private_ca() {
     let server = TlsServer::start(FROM);
     let dir = tempfile::tempdir().unwrap();
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, &server.ca_pem).unwrap();
+    let ca = ca_file(&server, dir.path());
     let (code, err) = fetch(
         &server,
         dir.path(),
@@ -114,8 +120,7 @@ fn a_cacert_that_cannot_be_read_or_holds_no_certificate_is_an_error() {
 fn analyze_and_cloudlogs_take_cacert_too() {
     let server = TlsServer::start(FROM);
     let dir = tempfile::tempdir().unwrap();
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, &server.ca_pem).unwrap();
+    let ca = ca_file(&server, dir.path());
     let window = [
         "--from",
         &FROM.to_string(),
@@ -177,8 +182,7 @@ fn a_redirect_from_https_to_plain_http_is_refused_and_the_key_stays_encrypted() 
         crate::hostile_server::status(302, &[("location", &target)], "")
     });
     let dir = tempfile::tempdir().unwrap();
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, &server.ca_pem).unwrap();
+    let ca = ca_file(&server, dir.path());
     let (code, err) = fetch(
         &server,
         dir.path(),

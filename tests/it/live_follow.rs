@@ -50,6 +50,14 @@ fn follow_job(live: &Live) -> std::process::Child {
         .unwrap()
 }
 
+/// Everything the child wrote on stderr, to its end.
+fn stderr_of(child: &mut std::process::Child) -> String {
+    let mut text = String::new();
+    let mut err = child.stderr.take().unwrap();
+    err.read_to_string(&mut text).unwrap();
+    text
+}
+
 /// SIGINT to the whole process group, as a terminal's Ctrl-C sends it.
 fn ctrl_c_to_group(child: &std::process::Child) {
     let ok = std::process::Command::new("kill")
@@ -111,13 +119,7 @@ fn a_late_previous_log_takes_its_place_and_ctrl_c_to_the_group_ends_with_the_ver
     );
     ctrl_c_to_group(&child);
     let rest: Vec<Value> = lines.iter().collect();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let stderr = stderr_of(&mut child);
     let status = child.wait().unwrap();
     let report = &rest.last().expect("the report")["report"];
     assert_eq!(report["pod_restart"]["verdict"], batch.as_str());
@@ -301,13 +303,7 @@ fn a_source_that_stays_down_makes_its_input_incomplete() {
         "{down}"
     );
     ctrl_c_to_group(&child);
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let stderr = stderr_of(&mut child);
     let report = lines.iter().last().expect("the report");
     let status = child.wait().unwrap();
     let files = report["report"]["input"]["files"].as_array().unwrap();
