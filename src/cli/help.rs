@@ -126,7 +126,7 @@ pub fn bin_name(argv0: Option<&OsStr>) -> String {
 
 /// The clap command, its usage and examples in the name it was run by.
 pub fn command(bin: &str) -> clap::Command {
-    Cli::command()
+    super::env::unset_empty(Cli::command())
         .bin_name(bin)
         .after_help(after_help(bin, EXAMPLES))
         .mut_subcommand("analyze", |a| {

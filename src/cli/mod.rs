@@ -5,11 +5,13 @@
 pub mod cloudlogs;
 pub mod color;
 pub mod defaults;
+mod env;
 pub mod exit;
 mod fetch;
 pub mod help;
 pub mod logdna;
 
+use clap::builder::TypedValueParser;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use cloudlogs::CloudlogsArgs;
 use kp_triage::config::{self, Config, WindowSpec};
@@ -39,9 +41,9 @@ use std::path::PathBuf;
     max_term_width = 100
 )]
 pub struct Cli {
-    /// When to colour the verdict and statuses: auto colours a terminal unless
-    /// NO_COLOR is set (CLICOLOR=0 turns it off, CLICOLOR_FORCE=1 on).
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto, global = true)]
+    /// When to colour, with logs piped in and no command (`analyze --color`
+    /// otherwise).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
 
     #[command(subcommand)]
@@ -98,56 +100,74 @@ pub struct Invocation {
 }
 
 /// Parses the arguments (clap prints help, version and usage errors and
-/// exits), then layers the defaults under what the command line left unset.
-/// With no command, piped stdin means `analyze`.
+/// exits; it also reads the `KP_TRIAGE_*` variables), then layers the config
+/// file under what neither set. With no command, piped stdin means `analyze`.
 pub fn parse(mut args: Vec<OsString>) -> anyhow::Result<Invocation> {
     let bin = help::bin_name(args.first().map(OsString::as_os_str));
-    let mut matches = help::command(&bin)
-        .try_get_matches_from(&args)
-        .unwrap_or_else(|e| crate::usage_exit(e));
+    let matches_of = |args: &[OsString]| {
+        help::command(&bin)
+            .try_get_matches_from(args)
+            .unwrap_or_else(|e| crate::usage_exit(env::name_the_variable(e, args)))
+    };
+    let mut matches = matches_of(&args);
     if matches.subcommand_name().is_none() {
         if std::io::stdin().is_terminal() {
             eprint!("{}", help::command(&bin).render_help());
             std::process::exit(exit::Exit::Error.code().into());
         }
         args.push("analyze".into());
-        matches = help::command(&bin)
-            .try_get_matches_from(&args)
-            .unwrap_or_else(|e| crate::usage_exit(e));
+        matches = matches_of(&args);
     }
     let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut Cli::command()))?;
     let mut command = cli.command.expect("a command, given or implied");
-    let needs_defaults = matches!(
-        command,
-        Command::Analyze(_) | Command::Patterns(PatternsCommand::List { .. })
-    );
-    let d = if needs_defaults {
-        defaults::Defaults::load()?
-    } else {
-        defaults::Defaults::default()
+    let d = match command {
+        Command::Analyze(_) | Command::Patterns(PatternsCommand::List { .. }) => {
+            defaults::Defaults::load()?
+        }
+        _ => defaults::Defaults::default(),
     };
     let sub = matches.subcommand().map(|(_, m)| m);
+    let mut color = cli.color;
     match (&mut command, sub) {
-        (Command::Analyze(a), Some(m)) => d.apply(a, m),
-        (Command::Patterns(PatternsCommand::List { patterns }), _) if patterns.is_empty() => {
-            *patterns = d.patterns.clone().unwrap_or_default();
+        (Command::Analyze(a), Some(m)) => {
+            d.apply(a, m);
+            // `kp-triage --color always < pod.log`: before the implied command.
+            if !given(m, "color") && given(&matches, "color") {
+                a.color = cli.color;
+            }
+            color = a.color;
+        }
+        (Command::Patterns(PatternsCommand::List { patterns }), Some(m)) => {
+            if !set(m.subcommand().map(|(_, m)| m), "patterns") {
+                *patterns = d.patterns.clone().unwrap_or_default();
+            }
+            patterns.retain(|p| !p.as_os_str().is_empty());
         }
         _ => {}
     }
-    let choice = if given(&matches, "color") {
-        cli.color
-    } else {
-        d.color.unwrap_or(cli.color)
-    };
     Ok(Invocation {
         command,
-        color: color::enabled(choice),
+        color: color::enabled(color),
     })
+}
+
+/// A pack path, or an empty entry of a `:` list (dropped later, as PATH
+/// does): clap's own path parser refuses an empty one.
+fn pack_path() -> impl TypedValueParser<Value = PathBuf> {
+    clap::builder::OsStringValueParser::new().map(PathBuf::from)
 }
 
 /// True when the user gave this argument on the command line.
 fn given(m: &ArgMatches, id: &str) -> bool {
     m.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+}
+
+/// True when the command line or the environment set this argument: the
+/// config file fills only what neither did.
+fn set(m: Option<&ArgMatches>, id: &str) -> bool {
+    use clap::parser::ValueSource::{CommandLine, EnvVariable};
+    let source = m.and_then(|m| m.value_source(id));
+    matches!(source, Some(CommandLine | EnvVariable))
 }
 
 #[derive(Debug, Args)]
@@ -159,12 +179,17 @@ pub struct AnalyzeArgs {
     pub files: Vec<String>,
 
     /// Output format.
-    #[arg(short, long, value_enum, value_name = "FORMAT", visible_alias = "format", default_value_t = FormatArg::Table)]
+    #[arg(short, long, value_enum, value_name = "FORMAT", visible_alias = "format", default_value_t = FormatArg::Table, env = "KP_TRIAGE_OUTPUT")]
     pub output: FormatArg,
 
-    /// A pattern pack (TOML) that extends the built-in one. Repeatable; replaces
-    /// the packs of KP_TRIAGE_PATTERNS and the config file.
-    #[arg(long, value_name = "PATH")]
+    /// When to colour the verdict and statuses: auto colours a terminal unless
+    /// NO_COLOR is set (CLICOLOR=0 turns it off, CLICOLOR_FORCE=1 on).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto, env = "KP_TRIAGE_COLOR")]
+    pub color: ColorArg,
+
+    /// A pattern pack (TOML) that extends the built-in one. Repeatable, or
+    /// separated by ':' as in PATH; replaces the packs of the config file.
+    #[arg(long, value_name = "PATH", env = "KP_TRIAGE_PATTERNS", value_delimiter = ':', value_parser = pack_path())]
     pub patterns: Vec<PathBuf>,
 
     /// Use only the --patterns packs (or KP_TRIAGE_PATTERNS), not the built-in one.
@@ -200,7 +225,7 @@ pub struct AnalyzeArgs {
     /// Evidence lines shown per cluster [default: 5]. When given, rotated
     /// clusters also show the failures they got past; otherwise they keep
     /// only counts.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", env = "KP_TRIAGE_EVIDENCE")]
     pub evidence: Option<usize>,
 
     /// Fit the table to N columns [default: $COLUMNS, else the terminal's
@@ -211,12 +236,12 @@ pub struct AnalyzeArgs {
     /// Read the lines of this container (or app), in every input that names
     /// one: kubectl --prefix, stern (text or JSON), LogDNA, Cloud Logs. Other
     /// containers' lines are skipped and counted.
-    #[arg(long, value_name = "NAME", default_value = config::DEFAULT_APP)]
+    #[arg(long, value_name = "NAME", default_value = config::DEFAULT_APP, env = "KP_TRIAGE_APP")]
     pub app: String,
 
     /// Threads to scan with (0: one per core). The report is the same for any
     /// number.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, env = "KP_TRIAGE_THREADS")]
     pub threads: usize,
 
     /// Read the lines of every container and app.
@@ -295,7 +320,7 @@ pub enum PatternsCommand {
     /// List the categories and rules of the active pack.
     List {
         /// Packs that extend the built-in one.
-        #[arg(long, value_name = "PATH")]
+        #[arg(long, value_name = "PATH", env = "KP_TRIAGE_PATTERNS", value_delimiter = ':', value_parser = pack_path())]
         patterns: Vec<PathBuf>,
     },
     /// Check packs: syntax, fields, regexes and every sample line.

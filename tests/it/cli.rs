@@ -409,6 +409,12 @@ mod conventions {
             .unwrap();
         let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
         assert_eq!(verdict(&doc), "recommended");
+        let painted = kp()
+            .args(["--color", "always"])
+            .write_stdin(incident_text())
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&painted.stdout).contains('\x1b'));
     }
 
     #[test]
@@ -675,6 +681,45 @@ mod defaults {
         assert!(out.stdout.starts_with(b"{"), "json");
         let out = run(&["analyze", "-o", "table", INCIDENT], &env);
         assert!(out.stdout.starts_with(b"POD RESTART"), "table");
+    }
+
+    /// `KP_TRIAGE_OUTPUT= kp-triage ...` unsets a default for one run, and an
+    /// empty entry of the PATH-like pack list is no pack.
+    #[test]
+    fn an_empty_variable_counts_as_unset() {
+        let (_d, file) = config("output = \"json\"\nevidence = 2\n");
+        let env = [
+            ("KP_TRIAGE_CONFIG", file.as_os_str()),
+            ("KP_TRIAGE_OUTPUT", "".as_ref()),
+            ("KP_TRIAGE_EVIDENCE", "".as_ref()),
+            ("KP_TRIAGE_PATTERNS", "::".as_ref()),
+        ];
+        let out = run(&["analyze", INCIDENT], &env);
+        assert_eq!(out.status.code(), Some(1), "{}", all_output(&out));
+        assert!(out.stdout.starts_with(b"{"), "the file's json");
+    }
+
+    /// Colour is an option of the command that colours; the others do not
+    /// list it, and its variable does not break them.
+    #[test]
+    fn colour_belongs_to_analyze() {
+        let help = |args: &[&str]| all_output(&run(args, &[]));
+        assert!(help(&["analyze", "--help"]).contains("--color <WHEN>"));
+        for cmd in [&["fetch", "logdna", "--help"][..], &["patterns", "--help"]] {
+            assert!(!help(cmd).contains("--color"), "{cmd:?}");
+        }
+        let bogus = [("KP_TRIAGE_COLOR", "bogus".as_ref())];
+        assert!(run(&["patterns", "keywords"], &bogus).status.success());
+        let out = run(&["analyze", INCIDENT], &bogus);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(all_output(&out).contains("KP_TRIAGE_COLOR: \"bogus\" is not one of auto"));
+        // The same value on the command line is the option's error.
+        let out = run(&["analyze", "--color", "bogus", INCIDENT], &bogus);
+        assert!(
+            all_output(&out).contains("'--color <WHEN>'"),
+            "{}",
+            all_output(&out)
+        );
     }
 
     #[test]
