@@ -19,7 +19,7 @@ pub fn unset_empty(cmd: Command) -> Command {
 /// A usage error whose bad value came from a variable, said as
 /// `KP_TRIAGE_OUTPUT: "yaml" is not one of table, json, markdown`; any other
 /// error as clap made it.
-pub fn name_the_variable(e: clap::Error, args: &[OsString]) -> clap::Error {
+pub fn name_the_variable(e: clap::Error, args: &[OsString], mut cmd: Command) -> clap::Error {
     let Some(ContextValue::String(value)) = e.get(ContextKind::InvalidValue) else {
         return e;
     };
@@ -34,7 +34,6 @@ pub fn name_the_variable(e: clap::Error, args: &[OsString]) -> clap::Error {
     if args.iter().any(on_the_line) {
         return e;
     }
-    let mut cmd = super::help::command("kp-triage");
     // An argument shows as clap shows it only once its command is built.
     cmd.build();
     let Some(var) = variable_of(&cmd, shown, value) else {

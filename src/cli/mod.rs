@@ -107,7 +107,10 @@ pub fn parse(mut args: Vec<OsString>) -> anyhow::Result<Invocation> {
     let matches_of = |args: &[OsString]| {
         help::command(&bin)
             .try_get_matches_from(args)
-            .unwrap_or_else(|e| crate::usage_exit(env::name_the_variable(e, args)))
+            .unwrap_or_else(|e| {
+                let e = env::name_the_variable(e, args, help::command(&bin));
+                crate::usage_exit(e)
+            })
     };
     let mut matches = matches_of(&args);
     if matches.subcommand_name().is_none() {

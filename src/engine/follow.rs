@@ -219,9 +219,10 @@ impl<'s, 'a> Follow<'s, 'a> {
             .find(|o| o.shown == shown)
             .map_or(0, |o| o.tries);
         self.outages.retain(|o| o.shown != shown);
-        if error.as_ref().is_some_and(gone) {
+        if let Some(e) = error.as_ref().filter(|e| gone(e)) {
             // The pod was deleted (the usual remedy): its log has ended.
-            return self.engine.down(shown, None);
+            let why = format!("the pod is gone: {}", e.full());
+            return self.engine.gone(shown, why);
         }
         // A kubelet keeps a followed log open while its container runs: an
         // end, even a clean one, is a lost connection until a retry says

@@ -52,6 +52,8 @@ struct Input<'s, 'a> {
     pending: Vec<u8>,
     /// Why the source stopped delivering, while it is down.
     down: Option<String>,
+    /// It stopped for good (its pod is gone).
+    ended: bool,
 }
 
 /// The batch triage of every input of `cfg`, read whole.
@@ -104,6 +106,7 @@ impl<'s, 'a> Engine<'s, 'a> {
             caught_up: false,
             pending: Vec::new(),
             down: None,
+            ended: false,
         });
         i
     }
@@ -177,6 +180,14 @@ impl<'s, 'a> Engine<'s, 'a> {
     pub fn down(&mut self, input: usize, why: Option<String>) {
         if let Some(i) = self.inputs.get_mut(input) {
             i.down = why;
+        }
+    }
+
+    /// Source `input` stopped for good and is not tried again: its pod is
+    /// gone. Its lines stand, and it is no failed input.
+    pub fn gone(&mut self, input: usize, why: String) {
+        if let Some(i) = self.inputs.get_mut(input) {
+            (i.down, i.ended) = (Some(why), true);
         }
     }
 
@@ -278,6 +289,7 @@ impl<'s, 'a> Engine<'s, 'a> {
             i.down.as_ref().map(|why| Down {
                 input: i.name.clone(),
                 why: why.clone(),
+                ended: i.ended,
             })
         });
         down.collect()

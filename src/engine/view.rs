@@ -6,7 +6,7 @@ use crate::attempts::Status;
 use crate::time::Ts;
 use crate::verdict::Decision;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// The batch triage of the lines fed so far, and what only a follow knows.
@@ -26,6 +26,9 @@ pub struct Snapshot {
 pub struct Down {
     pub input: String,
     pub why: String,
+    /// For good: its pod is gone, so its log has ended and is not tried
+    /// again. Otherwise it is tried again.
+    pub ended: bool,
 }
 
 impl Snapshot {
@@ -73,11 +76,13 @@ pub enum Change {
     /// Every input has delivered its backlog: the verdict, unchanged, is
     /// no longer provisional.
     Settled { verdict: Decision, at: Option<Ts> },
-    /// A source stopped delivering (`down`), or delivers again.
+    /// A source stopped delivering (`down`; `ended` when for good), or
+    /// delivers again.
     Source {
         input: String,
         down: bool,
         why: Option<String>,
+        ended: bool,
     },
 }
 
@@ -97,7 +102,8 @@ pub struct Changes {
     status: HashMap<Arc<str>, Status>,
     decision: Decision,
     provisional: bool,
-    down: BTreeSet<String>,
+    /// Sources down, and whether for good.
+    down: BTreeMap<String, bool>,
 }
 
 impl Default for Changes {
@@ -106,7 +112,7 @@ impl Default for Changes {
             status: HashMap::new(),
             decision: Decision::NoEvidence,
             provisional: true,
-            down: BTreeSet::new(),
+            down: BTreeMap::new(),
         }
     }
 }
@@ -158,20 +164,23 @@ impl Changes {
     }
 
     fn sources(&mut self, down: &[Down]) -> Vec<Change> {
-        let now: BTreeSet<String> = down.iter().map(|d| d.input.clone()).collect();
+        let now: BTreeMap<String, bool> = down.iter().map(|d| (d.input.clone(), d.ended)).collect();
         let mut out: Vec<Change> = down
             .iter()
-            .filter(|d| !self.down.contains(&d.input))
+            .filter(|d| self.down.get(&d.input) != Some(&d.ended))
             .map(|d| Change::Source {
                 input: d.input.clone(),
                 down: true,
                 why: Some(d.why.clone()),
+                ended: d.ended,
             })
             .collect();
-        out.extend(self.down.difference(&now).map(|i| Change::Source {
+        let back = self.down.keys().filter(|i| !now.contains_key(*i));
+        out.extend(back.map(|i| Change::Source {
             input: i.clone(),
             down: false,
             why: None,
+            ended: false,
         }));
         self.down = now;
         out

@@ -71,14 +71,12 @@ pub fn panel(s: &Snapshot, p: &Panel<'_>) -> Vec<String> {
     }
     out.extend(next(t, w));
     for down in &s.down {
-        out.push(clip_line(
-            &format!(
-                "! {} stopped: {} (trying again)",
-                safe(&down.input),
-                safe(&down.why)
-            ),
-            w,
-        ));
+        let (input, why) = (safe(&down.input), safe(&down.why));
+        let said = match down.ended {
+            true => format!("- {input} ended: {why}"),
+            false => format!("! {input} stopped: {why} (trying again)"),
+        };
+        out.push(clip_line(&said, w));
     }
     clusters(s, p, w, &mut out);
     out.push(clip_line("Ctrl-C stops and prints the full report.", w));
@@ -235,7 +233,19 @@ pub fn change_line(c: &Change) -> String {
             ts(*at),
             verdict.name()
         ),
-        Change::Source { input, down, why } => match (down, why) {
+        Change::Source {
+            input,
+            ended: true,
+            why,
+            ..
+        } => format!(
+            "source {} ended: {}",
+            safe(input),
+            safe(why.as_deref().unwrap_or("for good"))
+        ),
+        Change::Source {
+            input, down, why, ..
+        } => match (down, why) {
             (true, Some(why)) => format!(
                 "source {} stopped: {} (trying again)",
                 safe(input),

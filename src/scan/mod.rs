@@ -15,13 +15,12 @@
 //! and a live one (`Feed`) drive the same builder.
 
 use crate::classify::Classifier;
-use crate::envelope::{self, Note};
+use crate::envelope::Note;
 use crate::error::Error;
 use crate::event::{Accounting, Event};
 use crate::orphans::Orphans;
 use crate::redact::Redactor;
 use crate::time::Ts;
-use std::borrow::Cow;
 use std::io::Read;
 
 /// Continuation text kept per record for classification; a runaway stack
@@ -283,16 +282,6 @@ struct State<'s, 'a> {
     years: Years,
     /// The input holds LogDNA export lines.
     exported: bool,
-}
-
-/// stern colours pod names, and escapes would hide words from the prefilter.
-/// Only the escape sequences go: tabs separate zap console's fields.
-fn without_ansi(b: &[u8]) -> Cow<'_, [u8]> {
-    if memchr::memchr(0x1b, b).is_some() {
-        Cow::Owned(envelope::ansi::strip(b))
-    } else {
-        Cow::Borrowed(b)
-    }
 }
 
 impl<'s, 'a> State<'s, 'a> {

@@ -6,7 +6,6 @@
 //! the line's bytes, so worker threads can do it in any order and the
 //! result is the same as doing it inline (`--threads 1`).
 
-use super::without_ansi;
 use crate::classify::Classifier;
 use crate::config::DEFAULT_APP;
 use crate::decode::Level;
@@ -116,6 +115,16 @@ pub struct Item {
     pub body: Vec<u8>,
     pub candidate: bool,
     pub partial: bool,
+}
+
+/// stern colours pod names, and escapes would hide words from the prefilter.
+/// Only the escape sequences go: tabs separate zap console's fields.
+fn without_ansi(b: &[u8]) -> Cow<'_, [u8]> {
+    if memchr::memchr(0x1b, b).is_some() {
+        Cow::Owned(envelope::ansi::strip(b))
+    } else {
+        Cow::Borrowed(b)
+    }
 }
 
 pub fn pre(line: &[u8], classifier: &Classifier, app: Option<&str>) -> Pre {

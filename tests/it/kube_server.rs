@@ -59,6 +59,8 @@ pub struct Behaviour {
 struct Shared {
     /// The pods now: a test may add one while kubectl watches.
     pods: Mutex<Vec<FakePod>>,
+    /// Wakes the followed logs when a pod is deleted.
+    deleted: tokio::sync::Notify,
     behaviour: Behaviour,
     requests: Mutex<Vec<String>>,
 }
@@ -74,6 +76,7 @@ impl KubeServer {
     pub fn start(pods: Vec<FakePod>, behaviour: Behaviour) -> KubeServer {
         let shared = Arc::new(Shared {
             pods: Mutex::new(pods),
+            deleted: tokio::sync::Notify::new(),
             behaviour,
             requests: Mutex::new(Vec::new()),
         });
@@ -108,6 +111,13 @@ impl KubeServer {
     /// A pod that starts now (the replacement of a deleted one).
     pub fn add_pod(&self, pod: FakePod) {
         self.shared.pods.lock().unwrap().push(pod);
+    }
+
+    /// `kubectl delete pod`: the pod is gone, and its followed logs end,
+    /// as the kubelet ends them.
+    pub fn delete_pod(&self, name: &str) {
+        self.shared.pods.lock().unwrap().retain(|p| p.name != name);
+        self.shared.deleted.notify_waiters();
     }
 
     pub fn requests(&self) -> Vec<String> {
@@ -181,7 +191,7 @@ async fn answer(State(s): State<Arc<Shared>>, uri: Uri) -> Response {
             None => not_found(name),
         },
         ["api", "v1", "namespaces", ns, "pods", name, "log"] => match find(&s, ns, name) {
-            Some(p) => log(&p, &query, &s.behaviour),
+            Some(p) => log(&p, &query, &s),
             None => not_found(name),
         },
         _ => status(
@@ -271,7 +281,8 @@ fn param<'a>(query: &'a [(String, String)], k: &str) -> Option<&'a str> {
     query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
 }
 
-fn log(p: &FakePod, query: &[(String, String)], behaviour: &Behaviour) -> Response {
+fn log(p: &FakePod, query: &[(String, String)], s: &Arc<Shared>) -> Response {
+    let behaviour = &s.behaviour;
     let previous_gone = behaviour.previous_gone;
     let q = |k: &str| param(query, k);
     let name = q("container").unwrap_or_else(|| p.containers[0].name);
@@ -322,11 +333,12 @@ fn log(p: &FakePod, query: &[(String, String)], behaviour: &Behaviour) -> Respon
             Ok::<_, std::io::Error>(text)
         }))
     } else if q("follow") == Some("true") {
-        // A followed log stays open after its lines, as the kubelet's does.
+        // A followed log stays open after its lines, as the kubelet's does,
+        // until its pod is deleted.
         let head = futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from(text))]);
         Body::from_stream(futures_util::StreamExt::chain(
             head,
-            futures_util::stream::pending(),
+            until_deleted(s.clone(), p.name),
         ))
     } else {
         Body::from(text)
@@ -335,6 +347,24 @@ fn log(p: &FakePod, query: &[(String, String)], behaviour: &Behaviour) -> Respon
         .header(header::CONTENT_TYPE, "text/plain")
         .body(body)
         .unwrap()
+}
+
+/// A stream of nothing that ends when `pod` is deleted.
+fn until_deleted(
+    s: Arc<Shared>,
+    pod: &'static str,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+    let deleted = async move {
+        loop {
+            // Made before the look, so a delete between the two still wakes it.
+            let woken = s.deleted.notified();
+            if s.pods.lock().unwrap().iter().all(|p| p.name != pod) {
+                return;
+            }
+            woken.await;
+        }
+    };
+    futures_util::StreamExt::filter_map(futures_util::stream::once(deleted), |()| async { None })
 }
 
 fn ok(v: Value) -> Response {

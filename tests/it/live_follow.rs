@@ -315,3 +315,45 @@ fn a_source_that_stays_down_makes_its_input_incomplete() {
     assert!(stderr.contains("stayed down"), "{stderr}");
     assert_eq!(status.code(), Some(2), "{stderr}");
 }
+
+/// The usual remedy under the follow: the pod is deleted. Its followed log
+/// ends, the retry finds the pod gone, and the follow says the source ended
+/// for good, without trying again; the report is whole (no failed input) and
+/// the status is the verdict's.
+#[test]
+fn a_deleted_pod_ends_its_source_for_good() {
+    let Some(live) = Live::start(Behaviour::default()) else {
+        return;
+    };
+    let mut child = follow_job(&live);
+    let _watchdog = Watchdog::new(child.id(), 90);
+    let lines = json_lines(&mut child);
+    let mut seen = Vec::new();
+    let mut next = |want: &dyn Fn(&Value) -> bool| loop {
+        let v = lines
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("not the change waited for: {seen:#?}"));
+        seen.push(v.clone());
+        if want(&v) {
+            return (v, seen.clone());
+        }
+    };
+    next(&|v| v["change"] == "settled");
+    live.server.delete_pod(A);
+    let (ended, seen) = next(&|v| v["change"] == "source" && v["ended"] == true);
+    assert!(ended["input"].as_str().unwrap().starts_with(A), "{ended}");
+    assert!(
+        ended["why"].as_str().unwrap().contains("the pod is gone"),
+        "{ended}"
+    );
+    let back = |v: &&Value| v["change"] == "source" && v["down"] == false;
+    assert!(!seen.iter().any(|v| back(&v)), "{seen:#?}");
+    ctrl_c_to_group(&child);
+    let stderr = stderr_of(&mut child);
+    let report = lines.iter().last().expect("the report");
+    let status = child.wait().unwrap();
+    let files = report["report"]["input"]["files"].as_array().unwrap();
+    assert!(files.iter().all(|f| f["error"].is_null()), "{files:#?}");
+    assert_eq!(report["report"]["pod_restart"]["verdict"], "recommended");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+}
