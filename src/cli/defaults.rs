@@ -6,7 +6,7 @@
 //! `threads`, `app`) is also an environment variable, `KP_TRIAGE_` and the
 //! key in capitals. An empty variable counts as unset.
 
-use super::{set, AnalyzeArgs, ColorArg, FormatArg};
+use super::{AnalyzeArgs, ColorArg, FormatArg};
 use anyhow::{anyhow, Context};
 use clap::{ArgMatches, ValueEnum};
 use serde::Deserialize;
@@ -104,6 +104,14 @@ impl Defaults {
             a.app = self.app.clone().unwrap_or(std::mem::take(&mut a.app));
         }
     }
+}
+
+/// True when the command line or the environment set this argument: the
+/// config file fills only what neither did.
+pub fn set(m: Option<&ArgMatches>, id: &str) -> bool {
+    use clap::parser::ValueSource::{CommandLine, EnvVariable};
+    let source = m.and_then(|m| m.value_source(id));
+    matches!(source, Some(CommandLine | EnvVariable))
 }
 
 /// KP_TRIAGE_CONFIG, else $XDG_CONFIG_HOME/kp-triage/config.toml (or

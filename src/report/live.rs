@@ -235,25 +235,20 @@ pub fn change_line(c: &Change) -> String {
         ),
         Change::Source {
             input,
-            ended: true,
+            down,
             why,
-            ..
-        } => format!(
-            "source {} ended: {}",
-            safe(input),
-            safe(why.as_deref().unwrap_or("for good"))
-        ),
-        Change::Source {
-            input, down, why, ..
-        } => match (down, why) {
-            (true, Some(why)) => format!(
-                "source {} stopped: {} (trying again)",
-                safe(input),
-                safe(why)
-            ),
-            (true, None) => format!("source {} stopped (trying again)", safe(input)),
-            (false, _) => format!("source {} delivers again", safe(input)),
-        },
+            ended,
+        } => source_line(input, *down, why.as_deref(), *ended),
+    }
+}
+
+fn source_line(input: &str, down: bool, why: Option<&str>, ended: bool) -> String {
+    let input = safe(input);
+    match (down, why) {
+        _ if ended => format!("source {input} ended: {}", safe(why.unwrap_or("for good"))),
+        (true, Some(why)) => format!("source {input} stopped: {} (trying again)", safe(why)),
+        (true, None) => format!("source {input} stopped (trying again)"),
+        (false, _) => format!("source {input} delivers again"),
     }
 }
 
