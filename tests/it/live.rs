@@ -84,6 +84,16 @@ impl Live {
         c
     }
 
+    /// What a shell needs to reach this server with kubectl: the
+    /// variables, and the directory of kubectl to put on the PATH.
+    pub fn shell_env(&self) -> (Vec<(&'static str, PathBuf)>, PathBuf) {
+        let vars = vec![
+            ("KUBECONFIG", self.dir.path().join("kubeconfig")),
+            ("HOME", self.dir.path().to_path_buf()),
+        ];
+        (vars, self.kubectl_dir.clone())
+    }
+
     pub fn log_requests(&self) -> Vec<String> {
         self.server
             .requests()

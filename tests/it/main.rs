@@ -10,6 +10,7 @@ mod cloudlogs;
 mod cloudlogs_answers;
 mod cloudlogs_server;
 mod decode_fixes;
+mod docs;
 mod envelopes;
 mod fetch_output;
 mod fetch_tls;

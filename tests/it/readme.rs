@@ -1,12 +1,12 @@
-//! The README documents the JSON schema; this keeps the two in step: every
-//! key the README shows exists in real output, and every key real output
-//! has is in the README, at every level.
+//! docs/json.md documents the JSON schema; this keeps the two in step: every
+//! key the doc shows exists in real output, and every key real output has is
+//! in the doc, at every level. The README's sample is real output too.
 
 use crate::util::*;
 use serde_json::Value;
 
 fn readme_example() -> Value {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("docs/json.md")).unwrap();
     let start = readme.find("```jsonc\n").expect("a jsonc block") + 9;
     let end = start + readme[start..].find("```").unwrap();
     let mut text = String::new();
