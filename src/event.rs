@@ -252,7 +252,30 @@ pub struct Accounting {
     pub decoded: u64,
     pub first_ts: Option<Ts>,
     pub last_ts: Option<Ts>,
+    /// The applications that records name in their own fields (`app`,
+    /// `service`, ...) where the envelope named no container, up to
+    /// [`MAX_APPS_NAMED`].
+    #[serde(skip)]
+    pub apps_named: std::collections::BTreeSet<String>,
 }
+
+/// Application names kept for the warning: a few say that there are several.
+pub const MAX_APPS_NAMED: usize = 8;
+
+/// The fields in which a line names the application that wrote it.
+pub const APP_FIELDS: &[&str] = &[
+    "app",
+    "app_name",
+    "appname",
+    "application",
+    "application_name",
+    "applicationname",
+    "service",
+    "service_name",
+    "container",
+    "container_name",
+    "kubernetes.container_name",
+];
 
 impl Accounting {
     pub fn add(&mut self, o: &Accounting) {
@@ -271,6 +294,17 @@ impl Accounting {
         self.decoded += o.decoded;
         self.see_ts(o.first_ts);
         self.see_ts(o.last_ts);
+        for a in &o.apps_named {
+            self.name_app(a);
+        }
+    }
+
+    /// Notes an application a record names, while fewer than the bound are.
+    pub fn name_app(&mut self, app: &str) {
+        let app = app.trim();
+        if !app.is_empty() && self.apps_named.len() < MAX_APPS_NAMED {
+            self.apps_named.insert(app.to_string());
+        }
     }
 
     pub fn see_ts(&mut self, ts: Option<Ts>) {

@@ -67,6 +67,13 @@ impl State<'_, '_> {
         } else {
             self.acct.records += 1;
         }
+        if !g.named {
+            for (k, v) in &rec.fields {
+                if crate::event::APP_FIELDS.contains(&k.to_ascii_lowercase().as_str()) {
+                    self.acct.name_app(v);
+                }
+            }
+        }
         let (ts, guessed) = record_ts(&rec, g, self.years.hint());
         self.years.see(&mut self.acct, ts, guessed);
         if let Some(t) = rec.ts {
