@@ -143,7 +143,11 @@ pub fn load_pack(cfg: &Config) -> Result<Pack> {
                 .map_err(|e| Error::read(name, e))
         })
         .collect::<Result<Vec<_>>>()?;
-    Pack::load(&user, cfg.replace_default_patterns)
+    let mut pack = Pack::load(&user, cfg.replace_default_patterns)?;
+    if cfg.without_outcome_words {
+        pack.vocabulary.words.keep_subjects();
+    }
+    Ok(pack)
 }
 
 /// One input as scanned: its summary, its events and their keys, and the

@@ -350,6 +350,7 @@ impl AnalyzeArgs {
             inputs: self.files.iter().map(|f| InputSpec::from_arg(f)).collect(),
             pattern_files: self.patterns.clone(),
             replace_default_patterns: self.no_default_patterns,
+            without_outcome_words: false,
             focus,
             window: WindowSpec::parse(
                 self.since.as_deref(),

@@ -175,6 +175,15 @@ impl Vocabulary {
         self.entries.is_empty()
     }
 
+    /// Forgets every outcome word (start, success, failure, limits, causes,
+    /// negation, change verbs), keeping the words that say what a message is
+    /// about: the rotation topic, the key and the nouns that modify them.
+    pub fn keep_subjects(&mut self) {
+        self.entries
+            .retain(|e| matches!(e.class, Class::Topic | Class::Key | Class::Modifier));
+        self.index();
+    }
+
     /// Reads a message and any extra short texts (outcome fields) as clauses.
     pub fn read<'t>(&self, message: &str, extra: impl IntoIterator<Item = &'t str>) -> Reading {
         if self.entries.is_empty() {
