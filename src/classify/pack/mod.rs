@@ -242,20 +242,31 @@ impl Pack {
             origin,
             "errors.weak",
         )?);
+        // An id may appear once a file; a later file's id overrides the
+        // earlier one's in place, so a copy of the default pack loads on top
+        // of it and an edited copy changes what it edits.
+        let mut ids = std::collections::HashSet::new();
         for (i, c) in file.category.into_iter().enumerate() {
-            self.add_category(c, origin, i)?;
+            self.add_category(c, origin, i, &mut ids)?;
         }
         self.add_vocabulary(&file.vocabulary, &file.defines, origin)?;
+        let mut ids = std::collections::HashSet::new();
         for r in file.rule {
-            self.add_rule(r, &file.defines, origin)?;
+            self.add_rule(r, &file.defines, origin, &mut ids)?;
         }
         Ok(())
     }
 
-    fn add_category(&mut self, c: CategoryFile, origin: &str, index: usize) -> Result<()> {
+    fn add_category(
+        &mut self,
+        c: CategoryFile,
+        origin: &str,
+        index: usize,
+        ids: &mut std::collections::HashSet<String>,
+    ) -> Result<()> {
         let entry = format!("category #{} `{}`", index + 1, c.id);
         check_id(&c.id, origin, &entry)?;
-        if self.category_id(&c.id).is_some() {
+        if !ids.insert(c.id.clone()) {
             return Err(Error::pack(origin, entry, "duplicate category id"));
         }
         for (name, value) in [("title", &c.title), ("action", &c.action)] {
@@ -263,8 +274,8 @@ impl Pack {
                 return Err(Error::pack(origin, &entry, format!("`{name}` is empty")));
             }
         }
-        self.categories.push(Category {
-            id: c.id.into(),
+        let category = Category {
+            id: c.id.as_str().into(),
             kind: c.kind,
             title: c.title,
             action: c.action,
@@ -275,7 +286,11 @@ impl Pack {
             hold_clusters: c
                 .hold_clusters
                 .or((c.kind == Kind::Cause).then_some(DEFAULT_HOLD_CLUSTERS)),
-        });
+        };
+        match self.category_id(&c.id) {
+            Some(at) => self.categories[usize::from(at)] = category,
+            None => self.categories.push(category),
+        }
         Ok(())
     }
 
@@ -284,10 +299,11 @@ impl Pack {
         r: RuleFile,
         defines: &BTreeMap<String, String>,
         origin: &str,
+        ids: &mut std::collections::HashSet<String>,
     ) -> Result<()> {
         let entry = format!("rule `{}`", r.id);
         check_id(&r.id, origin, &entry)?;
-        if self.rules.iter().any(|x| x.id == r.id) {
+        if !ids.insert(r.id.clone()) {
             return Err(Error::pack(origin, entry, "duplicate rule id"));
         }
         let target = self.rule_target(&r, origin, &entry)?;
@@ -324,7 +340,10 @@ impl Pack {
             ));
         }
         check_samples(&rule, origin, &entry)?;
-        self.rules.push(rule);
+        match self.rules.iter().position(|x| x.id == rule.id) {
+            Some(at) => self.rules[at] = rule,
+            None => self.rules.push(rule),
+        }
         Ok(())
     }
 

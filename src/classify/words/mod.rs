@@ -132,6 +132,14 @@ impl Vocabulary {
                 "{spec:?} is empty, a bare `*`, or starts or ends with `...`"
             ));
         }
+        // A user's copy of the default pack adds its words again.
+        if self
+            .entries
+            .iter()
+            .any(|e| e.class == class && e.words == words)
+        {
+            return Ok(());
+        }
         self.entries.push(Entry { class, words });
         self.entries
             .sort_by_key(|e| std::cmp::Reverse(e.words.len()));
