@@ -5,6 +5,7 @@ mod coverage;
 mod facts;
 mod next_step;
 mod overlap;
+pub mod suggest;
 
 pub use alert::AlertFacts;
 pub use facts::ClusterFacts;
@@ -60,6 +61,8 @@ pub struct Triage {
     /// Records that look like rotation activity but matched no event,
     /// grouped by template.
     pub not_understood: Vec<Template>,
+    /// Those records, as indices into `events`, in order.
+    pub not_understood_lines: Vec<usize>,
     /// The retry budget, when the input states or shows it.
     pub budget: Option<Budget>,
     /// What the reader must know before trusting the report.
@@ -260,6 +263,7 @@ pub fn assemble(
         clusters_total,
         unattributed: rebuilt.unattributed,
         not_understood,
+        not_understood_lines: rebuilt.not_understood,
         budget: rebuilt.budget,
         warnings,
         verdict,

@@ -309,6 +309,17 @@ pub enum PatternsCommand {
     },
     /// Print the built-in pack, a starting point for your own.
     Default,
+    /// Mine the lines about the rotation that a log's triage did not
+    /// understand into templates, printed as pack rules whose event you fill
+    /// in (`> mine.toml`, then `patterns check mine.toml`).
+    Suggest {
+        /// Log files (stdin when none), read as `analyze` reads them.
+        #[arg(value_name = "FILE")]
+        files: Vec<String>,
+        /// Packs that extend the built-in one.
+        #[arg(long, value_name = "PATH")]
+        patterns: Vec<PathBuf>,
+    },
     /// Print the prefilter keywords, one a line (for `rg -i -F -f`).
     Keywords,
     /// Show how log lines are read: wrapper, format, rules, words and
