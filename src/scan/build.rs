@@ -68,11 +68,7 @@ impl State<'_, '_> {
             self.acct.records += 1;
         }
         if !g.named {
-            for (k, v) in &rec.fields {
-                if crate::event::APP_FIELDS.contains(&k.to_ascii_lowercase().as_str()) {
-                    self.acct.name_app(v);
-                }
-            }
+            name_apps(&mut self.acct, &rec);
         }
         let (ts, guessed) = record_ts(&rec, g, self.years.hint());
         self.years.see(&mut self.acct, ts, guessed);
@@ -170,6 +166,16 @@ impl State<'_, '_> {
             message,
             templated: false,
         })
+    }
+}
+
+/// The applications a record names in its own fields, for a record whose
+/// envelope named no container.
+fn name_apps(acct: &mut crate::event::Accounting, rec: &Record<'_>) {
+    for (k, v) in &rec.fields {
+        if crate::event::APP_FIELDS.contains(&k.to_ascii_lowercase().as_str()) {
+            acct.name_app(v);
+        }
     }
 }
 
