@@ -119,6 +119,17 @@ fn the_corpus_is_deterministic_and_covers_every_verdict() {
             "no {v} incident"
         );
     }
+    for transport in [
+        "CloudLogs { live_tail: true }",
+        "CloudLogs { live_tail: false }",
+        "Loki { jsonl: true }",
+    ] {
+        assert!(
+            all.iter()
+                .any(|i| i.dialect.to_string().contains(transport)),
+            "no {transport} incident"
+        );
+    }
     for s in ["rotated", "retrying", "exhausted"] {
         assert!(
             all.iter()
