@@ -262,21 +262,6 @@ pub struct Accounting {
 /// Application names kept for the warning: a few say that there are several.
 pub const MAX_APPS_NAMED: usize = 8;
 
-/// The fields in which a line names the application that wrote it.
-pub const APP_FIELDS: &[&str] = &[
-    "app",
-    "app_name",
-    "appname",
-    "application",
-    "application_name",
-    "applicationname",
-    "service",
-    "service_name",
-    "container",
-    "container_name",
-    "kubernetes.container_name",
-];
-
 impl Accounting {
     pub fn add(&mut self, o: &Accounting) {
         self.lines += o.lines;
@@ -321,6 +306,24 @@ impl Accounting {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn applications_named_are_bounded_and_merged() {
+        let mut a = Accounting::default();
+        for n in 0..20 {
+            a.name_app(&format!("app-{n:02}"));
+        }
+        a.name_app("  ");
+        assert_eq!(a.apps_named.len(), MAX_APPS_NAMED);
+        let mut b = Accounting::default();
+        b.name_app("armada-kp-events");
+        b.name_app(" armada-kp-events ");
+        assert_eq!(b.apps_named.len(), 1);
+        let mut c = Accounting::default();
+        c.name_app("etcd-operator");
+        b.add(&c);
+        assert_eq!(b.apps_named.len(), 2);
+    }
 
     fn about(cluster: Option<&str>, message: &str) -> Event {
         Event {

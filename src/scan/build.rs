@@ -169,11 +169,26 @@ impl State<'_, '_> {
     }
 }
 
+/// The fields in which a line names the application that wrote it.
+const APP_FIELDS: &[&str] = &[
+    "app",
+    "app_name",
+    "appname",
+    "application",
+    "application_name",
+    "applicationname",
+    "service",
+    "service_name",
+    "container",
+    "container_name",
+    "kubernetes.container_name",
+];
+
 /// The applications a record names in its own fields, for a record whose
 /// envelope named no container.
 fn name_apps(acct: &mut crate::event::Accounting, rec: &Record<'_>) {
     for (k, v) in &rec.fields {
-        if crate::event::APP_FIELDS.contains(&k.to_ascii_lowercase().as_str()) {
+        if APP_FIELDS.contains(&k.to_ascii_lowercase().as_str()) {
             acct.name_app(v);
         }
     }
