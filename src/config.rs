@@ -16,6 +16,11 @@ pub struct Config {
     pub pattern_files: Vec<PathBuf>,
     /// Use only `pattern_files`, not the built-in pack.
     pub replace_default_patterns: bool,
+    /// Outcomes from the pack's rules alone: the word layer keeps only what a
+    /// line is about (the rotation topic, the key) and forgets every outcome
+    /// word. No flag sets this; it measures what the tool answers on wording
+    /// it does not know, which must be flagged rather than guessed.
+    pub without_outcome_words: bool,
     /// Cluster ids to report on (empty: all).
     pub focus: Vec<String>,
     pub window: WindowSpec,

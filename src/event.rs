@@ -252,7 +252,15 @@ pub struct Accounting {
     pub decoded: u64,
     pub first_ts: Option<Ts>,
     pub last_ts: Option<Ts>,
+    /// The applications that records name in their own fields (`app`,
+    /// `service`, ...) where the envelope named no container, up to
+    /// [`MAX_APPS_NAMED`].
+    #[serde(skip)]
+    pub apps_named: std::collections::BTreeSet<String>,
 }
+
+/// Application names kept for the warning: a few say that there are several.
+pub const MAX_APPS_NAMED: usize = 8;
 
 impl Accounting {
     pub fn add(&mut self, o: &Accounting) {
@@ -271,6 +279,17 @@ impl Accounting {
         self.decoded += o.decoded;
         self.see_ts(o.first_ts);
         self.see_ts(o.last_ts);
+        for a in &o.apps_named {
+            self.name_app(a);
+        }
+    }
+
+    /// Notes an application a record names, while fewer than the bound are.
+    pub fn name_app(&mut self, app: &str) {
+        let app = app.trim();
+        if !app.is_empty() && self.apps_named.len() < MAX_APPS_NAMED {
+            self.apps_named.insert(app.to_string());
+        }
     }
 
     pub fn see_ts(&mut self, ts: Option<Ts>) {
@@ -287,6 +306,24 @@ impl Accounting {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn applications_named_are_bounded_and_merged() {
+        let mut a = Accounting::default();
+        for n in 0..20 {
+            a.name_app(&format!("app-{n:02}"));
+        }
+        a.name_app("  ");
+        assert_eq!(a.apps_named.len(), MAX_APPS_NAMED);
+        let mut b = Accounting::default();
+        b.name_app("armada-kp-events");
+        b.name_app(" armada-kp-events ");
+        assert_eq!(b.apps_named.len(), 1);
+        let mut c = Accounting::default();
+        c.name_app("etcd-operator");
+        b.add(&c);
+        assert_eq!(b.apps_named.len(), 2);
+    }
 
     fn about(cluster: Option<&str>, message: &str) -> Event {
         Event {

@@ -131,6 +131,7 @@ pub(super) fn warnings(f: &Facts<'_>) -> Vec<Warning> {
         );
     }
     outcomes(f, &mut say);
+    several_apps(f.acct, &mut say);
     unparsed_share(f.acct, &mut say);
     if let (Some(l), Some(n)) = (f.acct.last_ts, f.now) {
         if beyond(l, n) {
@@ -253,6 +254,27 @@ fn budget_origin(b: &crate::attempts::Budget) -> String {
             )
         }
     }
+}
+
+/// Records that name several applications, where no envelope said which
+/// container wrote each line: some may be other applications' own.
+fn several_apps(acct: &Accounting, say: &mut impl FnMut(&'static str, String)) {
+    if acct.apps_named.len() < 2 {
+        return;
+    }
+    let names: Vec<&str> = acct.apps_named.iter().map(String::as_str).collect();
+    let more = if names.len() >= crate::event::MAX_APPS_NAMED {
+        " and more"
+    } else {
+        ""
+    };
+    say(
+        "several_apps",
+        format!(
+            "the records name several applications ({}{more}) and the input does not say which container wrote each line: other applications' lines may be read as armada-kp-events' own; read the service's container alone (kubectl logs -c armada-kp-events) or an export that names it",
+            names.join(", ")
+        ),
+    );
 }
 
 fn unparsed_share(acct: &Accounting, say: &mut impl FnMut(&'static str, String)) {

@@ -5,6 +5,7 @@ mod coverage;
 mod facts;
 mod next_step;
 mod overlap;
+pub mod suggest;
 
 pub use alert::AlertFacts;
 pub use facts::ClusterFacts;
@@ -60,6 +61,8 @@ pub struct Triage {
     /// Records that look like rotation activity but matched no event,
     /// grouped by template.
     pub not_understood: Vec<Template>,
+    /// Those records, as indices into `events`, in order.
+    pub not_understood_lines: Vec<usize>,
     /// The retry budget, when the input states or shows it.
     pub budget: Option<Budget>,
     /// What the reader must know before trusting the report.
@@ -143,7 +146,11 @@ pub fn load_pack(cfg: &Config) -> Result<Pack> {
                 .map_err(|e| Error::read(name, e))
         })
         .collect::<Result<Vec<_>>>()?;
-    Pack::load(&user, cfg.replace_default_patterns)
+    let mut pack = Pack::load(&user, cfg.replace_default_patterns)?;
+    if cfg.without_outcome_words {
+        pack.vocabulary.words.keep_subjects();
+    }
+    Ok(pack)
 }
 
 /// One input as scanned: its summary, its events and their keys, and the
@@ -256,6 +263,7 @@ pub fn assemble(
         clusters_total,
         unattributed: rebuilt.unattributed,
         not_understood,
+        not_understood_lines: rebuilt.not_understood,
         budget: rebuilt.budget,
         warnings,
         verdict,

@@ -262,6 +262,17 @@ pub enum PatternsCommand {
     },
     /// Print the built-in pack, a starting point for your own.
     Default,
+    /// Mine the lines about the rotation that a log's triage did not
+    /// understand into templates, printed as pack rules whose event you fill
+    /// in (`> mine.toml`, then `patterns check mine.toml`).
+    Suggest {
+        /// Log files (stdin when none), read as `analyze` reads them.
+        #[arg(value_name = "FILE")]
+        files: Vec<String>,
+        /// Packs that extend the built-in one.
+        #[arg(long, value_name = "PATH")]
+        patterns: Vec<PathBuf>,
+    },
     /// Print the prefilter keywords, one a line (for `rg -i -F -f`).
     Keywords,
     /// Show how log lines are read: wrapper, format, rules, words and
@@ -303,6 +314,7 @@ impl AnalyzeArgs {
             inputs: self.files.iter().map(|f| InputSpec::from_arg(f)).collect(),
             pattern_files: self.patterns.clone(),
             replace_default_patterns: self.no_default_patterns,
+            without_outcome_words: false,
             focus,
             window: WindowSpec::parse(
                 self.since.as_deref(),

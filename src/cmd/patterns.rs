@@ -8,6 +8,7 @@ use kp_triage::classify::Classifier;
 use kp_triage::config::Config;
 use kp_triage::redact::Redactor;
 use kp_triage::scan::explain;
+use kp_triage::source::InputSpec;
 use kp_triage::term::{self, safe};
 use std::io::{self, BufRead, Write};
 
@@ -28,6 +29,7 @@ pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
             list(&analyze::load_pack(&cfg)?, &mut out)?;
         }
         PatternsCommand::Explain { lines, patterns } => explain_lines(lines, patterns, &mut out)?,
+        PatternsCommand::Suggest { files, patterns } => suggest(files, patterns, &mut out)?,
         PatternsCommand::Check { files, standalone } => {
             for f in files {
                 let cfg = Config {
@@ -53,6 +55,25 @@ pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
     }
     out.flush()?;
     Ok(Exit::Clean)
+}
+
+/// The triage's lines not understood, as rules to finish.
+fn suggest(
+    files: &[String],
+    patterns: &[std::path::PathBuf],
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let cfg = Config {
+        inputs: files.iter().map(|f| InputSpec::from_arg(f)).collect(),
+        pattern_files: patterns.to_vec(),
+        threads: 1,
+        ..Config::default()
+    };
+    let t = kp_triage::engine::analyze(&cfg, &Redactor::default())?;
+    let found = analyze::suggest::suggestions(&t);
+    let ids: Vec<&str> = t.categories.iter().map(|c| &*c.id).collect();
+    out.write_all(analyze::suggest::render(&found, &ids).as_bytes())?;
+    Ok(())
 }
 
 /// How each line is read (the arguments, or stdin's lines), as JSON.

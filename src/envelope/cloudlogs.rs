@@ -211,8 +211,29 @@ fn get(kvs: &[Kv<'_>], key: &str) -> Option<String> {
         .and_then(|kv| value_str(&kv.value))
 }
 
+/// What a result says of its line beside `user_data`, in whichever shape it
+/// came (query results, archive rows, the LiveTail view).
+#[derive(Default)]
+pub(super) struct Meta {
+    pub(super) timestamp: Option<String>,
+    pub(super) severity: Option<String>,
+    pub(super) subsystem: Option<String>,
+    pub(super) computer: Option<String>,
+}
+
 fn entry<'x>(r: Result<'_>) -> Entry<'x> {
-    let user = r.user_data.unwrap_or_default();
+    let meta = Meta {
+        timestamp: get(&r.metadata, "timestamp"),
+        severity: get(&r.metadata, "severity"),
+        subsystem: get(&r.labels, "subsystemname"),
+        computer: get(&r.labels, "computername"),
+    };
+    entry_of(meta, r.user_data.unwrap_or_default())
+}
+
+/// The entry of one result: the Fluent Bit record in `user_data` names the
+/// pod and container and holds the line; any other `user_data` is the line.
+pub(super) fn entry_of<'x>(meta: Meta, user: String) -> Entry<'x> {
     let rec: Option<Record> = serde_json::from_str(&user).ok();
     let (kube, line, ftime) = match rec {
         Some(Record {
@@ -229,19 +250,17 @@ fn entry<'x>(r: Result<'_>) -> Entry<'x> {
         _ => (Kube::default(), user, None),
     };
     let iso = |s: &str| super::stamp::iso_utc(s.as_bytes()).or_else(|| time::parse_iso(s));
-    let ts: Option<Ts> = get(&r.metadata, "timestamp")
+    let ts: Option<Ts> = meta
+        .timestamp
         .as_deref()
         .and_then(iso)
         .or_else(|| ftime.as_deref().and_then(iso));
-    let level = get(&r.metadata, "severity").map_or(Level::Unknown, |s| level_of(&s));
+    let level = meta.severity.map_or(Level::Unknown, |s| level_of(&s));
     let (line, _) = chomp(Cow::Owned(line));
     Entry {
         app: kube.container_name.map(Cow::Owned),
-        container: get(&r.labels, "subsystemname").map(Cow::Owned),
-        pod: kube
-            .pod_name
-            .or_else(|| get(&r.labels, "computername"))
-            .map(Cow::Owned),
+        container: meta.subsystem.map(Cow::Owned),
+        pod: kube.pod_name.or(meta.computer).map(Cow::Owned),
         ts,
         level,
         line: Cow::Owned(line.into_owned()),

@@ -12,7 +12,9 @@
 //! - **JSON envelopes** ([`JSON`]): LogDNA exports, IBM Cloud Logs query
 //!   results, Docker's json-file, `stern -o json`. The line must be parsed,
 //!   and one physical line may hold many entries (a LogDNA v2 page, a Cloud
-//!   Logs result event). `logcli query -o jsonl` (Loki) is one more.
+//!   Logs result event). `logcli query -o jsonl` (Loki), Cloud Logs archive
+//!   rows and text copied from Cloud Logs' LiveTail view (which starts
+//!   `[`, read here because its user data is JSON) are more.
 //!
 //! Every envelope counts the same way (`crate::event::Accounting`): each
 //! entry is a line; an envelope line that carries no application line (a
@@ -25,9 +27,11 @@
 
 pub mod ansi;
 pub mod cloudlogs;
+pub mod cloudlogs_archive;
 pub mod cri;
 pub mod docker;
 pub mod kubectl;
+pub mod livetail;
 pub mod logdna;
 pub mod loki;
 mod stamp;
@@ -113,6 +117,8 @@ pub trait Envelope: Sync {
 pub static JSON: &[&dyn Envelope] = &[
     &logdna::LogDna,
     &cloudlogs::CloudLogs,
+    &cloudlogs_archive::CloudLogsArchive,
+    &livetail::LiveTail,
     &docker::Docker,
     &stern_json::SternJson,
     &loki::Loki,
@@ -205,6 +211,11 @@ mod tests {
                 r#"{"metadata":[],"labels":[],"user_data":"{}"}"#,
                 "cloudlogs",
             ),
+            (
+                r#"{"src_obj__event_metadata":"{}","src_obj__user_data":"{}"}"#,
+                "cloudlogs_archive",
+            ),
+            ("[ 20/11/2026 03:00:04.000 ][INFO][a][b]x", "livetail"),
         ];
         for (line, name) in cases {
             let (env, _) = open(line.as_bytes()).unwrap_or_else(|| panic!("{line}"));

@@ -67,6 +67,9 @@ impl State<'_, '_> {
         } else {
             self.acct.records += 1;
         }
+        if !g.named {
+            name_apps(&mut self.acct, &rec);
+        }
         let (ts, guessed) = record_ts(&rec, g, self.years.hint());
         self.years.see(&mut self.acct, ts, guessed);
         if let Some(t) = rec.ts {
@@ -163,6 +166,31 @@ impl State<'_, '_> {
             message,
             templated: false,
         })
+    }
+}
+
+/// The fields in which a line names the application that wrote it.
+const APP_FIELDS: &[&str] = &[
+    "app",
+    "app_name",
+    "appname",
+    "application",
+    "application_name",
+    "applicationname",
+    "service",
+    "service_name",
+    "container",
+    "container_name",
+    "kubernetes.container_name",
+];
+
+/// The applications a record names in its own fields, for a record whose
+/// envelope named no container.
+fn name_apps(acct: &mut crate::event::Accounting, rec: &Record<'_>) {
+    for (k, v) in &rec.fields {
+        if APP_FIELDS.contains(&k.to_ascii_lowercase().as_str()) {
+            acct.name_app(v);
+        }
     }
 }
 

@@ -40,7 +40,7 @@ impl State<'_, '_> {
             let pos = SourcePos::new(self.input, lineno, paged.then_some(k as u32));
             let w = transport::Wrapped {
                 pod: Some(&e.pod),
-                container: None,
+                container: e.container.as_deref(),
                 ts: e.ts,
                 partial_ts: None,
                 body: &e.body,

@@ -43,6 +43,8 @@ pub enum Unwrapped {
     OtherApp,
     Content {
         pod: Option<Range<usize>>,
+        /// The container the envelope names, if any.
+        container: Option<Range<usize>>,
         ts: Option<Ts>,
         partial_ts: Option<PartialTs>,
         /// The body is always the line's tail, from here.
@@ -60,6 +62,9 @@ impl Unwrapped {
             text::Line::Content(w) if !is_from(&w, app) => Unwrapped::OtherApp,
             text::Line::Content(w) => Unwrapped::Content {
                 pod: w.pod.map(|p| offset(line, p)..offset(line, p) + p.len()),
+                container: w
+                    .container
+                    .map(|c| offset(line, c)..offset(line, c) + c.len()),
                 ts: w.ts,
                 partial_ts: w.partial_ts,
                 body: line.len() - w.body.len(),
@@ -68,19 +73,19 @@ impl Unwrapped {
         }
     }
 
-    /// The unwrapped line again, borrowing from `line`. Its container has
-    /// done its work in the pre-pass and is not kept.
+    /// The unwrapped line again, borrowing from `line`.
     pub fn wrapped<'l>(&self, line: &'l [u8]) -> Option<text::Wrapped<'l>> {
         match self {
             Unwrapped::Content {
                 pod,
+                container,
                 ts,
                 partial_ts,
                 body,
                 partial,
             } => Some(text::Wrapped {
                 pod: pod.clone().map(|r| &line[r]),
-                container: None,
+                container: container.clone().map(|r| &line[r]),
                 ts: *ts,
                 partial_ts: *partial_ts,
                 body: &line[*body..],
@@ -112,6 +117,8 @@ pub struct Item {
     pub ts: Option<Ts>,
     pub level: Level,
     pub pod: Vec<u8>,
+    /// The container (or app) the envelope names, if any.
+    pub container: Option<Vec<u8>>,
     pub body: Vec<u8>,
     pub candidate: bool,
     pub partial: bool,
@@ -161,12 +168,18 @@ pub fn pre(line: &[u8], classifier: &Classifier, app: Option<&str>) -> Pre {
 fn item(e: envelope::Entry<'_>, classifier: &Classifier, app: Option<&str>) -> Item {
     let keep = app.is_none_or(|a| e.is_from(a));
     let pod = e.pod().as_bytes().to_vec();
+    let container = e
+        .container
+        .as_deref()
+        .or(e.app.as_deref())
+        .map(|c| c.trim().as_bytes().to_vec());
     let body = if keep { owned_body(e.line) } else { Vec::new() };
     Item {
         keep,
         ts: e.ts,
         level: e.level,
         pod,
+        container,
         candidate: keep && classifier.is_candidate(&body),
         body,
         partial: e.partial,

@@ -28,6 +28,8 @@ pub(super) struct Group {
     tail_candidate: bool,
     /// The envelope's level, for a record that states none.
     pub(super) level: Level,
+    /// Whether the envelope named the record's container.
+    pub(super) named: bool,
     /// CRI `P` / Docker pieces of a line not yet ended.
     pieces: Vec<u8>,
 }
@@ -74,6 +76,7 @@ impl State<'_, '_> {
         g.carry = carry;
         g.candidate = candidate;
         g.level = level;
+        g.named = w.container.is_some();
         if newest_first {
             std::mem::swap(&mut g.cont, &mut g.tail);
             g.candidate |= std::mem::take(&mut g.tail_candidate);

@@ -265,10 +265,14 @@ samples = ["error completing request, the cluster is busy with another KMS actio
             &["unknown field `colour`"],
         );
         fails_with(&RULE.replace("action = \"Wait for the prior KMS action (often a failed kms_update master operation) to finish.\"\n", ""), &["missing field `action`"]);
-        fails_with(
-            &RULE.replace("id = \"kms_busy\"\nkind", "id = \"etcd\"\nkind"),
-            &["category #1 `etcd`", "duplicate category id"],
+        let twice = RULE.replace(
+            "[[rule]]",
+            &format!(
+                "{}[[rule]]",
+                &RULE[RULE.find("[[category]]").unwrap()..RULE.find("[[rule]]").unwrap()]
+            ),
         );
+        fails_with(&twice, &["category #2 `kms_busy`", "duplicate category id"]);
         fails_with(
             &RULE.replace(
                 "samples = [\"error completing",
@@ -284,6 +288,46 @@ samples = ["error completing request, the cluster is busy with another KMS actio
             &RULE.replace("category = \"kms_busy\"", "category = \"nope\""),
             &["unknown category `nope`"],
         );
+    }
+
+    #[test]
+    fn a_user_pack_overrides_the_default_by_id_and_a_copy_of_it_changes_nothing() {
+        let default = kp().args(["patterns", "default"]).output().unwrap().stdout;
+        let (_d, copy) = pack(std::str::from_utf8(&default).unwrap());
+        kp().args(["patterns", "check"])
+            .arg(&copy)
+            .assert()
+            .success()
+            .stdout(contains("ok (6 categories"));
+        let f = "fixtures/incident/kubectl-ts.log";
+        let (plain, _) = json(&[f]);
+        let (copied, code) = json(&["--patterns", copy.to_str().unwrap(), f]);
+        assert_eq!(code, 1);
+        assert_eq!(essence(&copied), essence(&plain));
+        // The same id in a user pack replaces the default's entry.
+        let edited = r#"
+schema_version = 1
+[[category]]
+id = "wdek_secret"
+kind = "cause"
+title = "The WDEK secret, retitled"
+action = "Do the edited thing."
+"#;
+        let (_e, p) = pack(edited);
+        let (doc, _) = json(&["--patterns", p.to_str().unwrap(), f]);
+        let c1 = doc["clusters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["cluster_id"] == "c23h5icd0sr2mu96rcig")
+            .unwrap();
+        assert_eq!(c1["root_cause"], "wdek_secret");
+        assert_eq!(c1["actions"][0], "Do the edited thing.");
+        kp().args(["patterns", "list", "--patterns"])
+            .arg(&p)
+            .assert()
+            .success()
+            .stdout(contains("wdek_secret (Cause): The WDEK secret, retitled"));
     }
 
     #[test]

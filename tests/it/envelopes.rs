@@ -48,6 +48,8 @@ fn every_envelope_that_names_a_container_chooses_by_it() {
         "stern-json-multi-pod.log",
         "cloudlogs-sse.txt",
         "cloudlogs-array.json",
+        "cloudlogs-archive.jsonl",
+        "cloudlogs-livetail.txt",
     ] {
         let path = format!("fixtures/incident/{f}");
         let (doc, _) = json(&[&path]);

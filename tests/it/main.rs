@@ -39,6 +39,7 @@ mod scenarios;
 mod secret_forms;
 mod secret_gen;
 mod snapshots;
+mod suggest;
 mod terminal;
 mod threads;
 mod tls_server;

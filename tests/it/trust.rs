@@ -331,3 +331,51 @@ fn a_last_rotation_line_not_understood_makes_the_cluster_unknown() {
         "{text}"
     );
 }
+
+/// Records that name several applications, in an input that names no
+/// container, may be other applications' own: the report says so.
+#[test]
+fn several_applications_in_an_input_without_containers_are_a_warning() {
+    let mut mixed = String::new();
+    for (t, app) in [
+        (600, "armada-kp-events"),
+        (601, "armada-api"),
+        (602, "etcd-operator"),
+    ] {
+        let extra = format!(",\"app\":\"{app}\",\"clusterID\":\"{C1}\"");
+        mixed += &zap(t, "error", "Failed to update WDEK Secret", &extra);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(&dir, "pod.log", &mixed);
+    let (doc, _) = json(&[p.to_str().unwrap()]);
+    let w = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "several_apps")
+        .unwrap_or_else(|| panic!("no several_apps warning: {}", doc["warnings"]));
+    let text = w["text"].as_str().unwrap();
+    assert!(
+        text.contains("armada-api, armada-kp-events, etcd-operator"),
+        "{text}"
+    );
+    let out = kp().arg("analyze").arg(&p).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("name several applications"));
+
+    // One application named, or containers named by the envelope: no warning.
+    let ours = mixed.replace("armada-api", "armada-kp-events");
+    let ours = ours.replace("etcd-operator", "armada-kp-events");
+    let prefixed: String = mixed
+        .lines()
+        .map(|l| format!("[pod/armada-kp-events-0/armada-kp-events] {l}\n"))
+        .collect();
+    for text in [ours, prefixed, incident()] {
+        let p = write(&dir, "one.log", &text);
+        let (doc, _) = json(&[p.to_str().unwrap()]);
+        assert!(
+            !doc["warnings"].to_string().contains("several_apps"),
+            "{}",
+            doc["warnings"]
+        );
+    }
+}

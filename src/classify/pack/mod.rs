@@ -5,6 +5,7 @@
 //! with the pack's origin, the entry and what is wrong.
 
 mod compile;
+mod entries;
 mod file;
 mod sections;
 
@@ -12,8 +13,8 @@ use super::words::{Class, Hint, Vocabulary};
 use crate::error::{Error, Result};
 pub(crate) use compile::check_joined;
 pub use compile::normalize_field;
-use compile::{check_id, check_samples, compile_any, kind_name, lowercase_keywords};
-use file::{CategoryFile, PackFile, RuleFile};
+use compile::{kind_name, lowercase_keywords};
+use file::PackFile;
 use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -242,105 +243,19 @@ impl Pack {
             origin,
             "errors.weak",
         )?);
+        // An id may appear once a file; a later file's id overrides the
+        // earlier one's in place, so a copy of the default pack loads on top
+        // of it and an edited copy changes what it edits.
+        let mut ids = HashSet::new();
         for (i, c) in file.category.into_iter().enumerate() {
-            self.add_category(c, origin, i)?;
+            self.add_category(c, origin, i, &mut ids)?;
         }
         self.add_vocabulary(&file.vocabulary, &file.defines, origin)?;
+        let mut ids = HashSet::new();
         for r in file.rule {
-            self.add_rule(r, &file.defines, origin)?;
+            self.add_rule(r, &file.defines, origin, &mut ids)?;
         }
         Ok(())
-    }
-
-    fn add_category(&mut self, c: CategoryFile, origin: &str, index: usize) -> Result<()> {
-        let entry = format!("category #{} `{}`", index + 1, c.id);
-        check_id(&c.id, origin, &entry)?;
-        if self.category_id(&c.id).is_some() {
-            return Err(Error::pack(origin, entry, "duplicate category id"));
-        }
-        for (name, value) in [("title", &c.title), ("action", &c.action)] {
-            if value.trim().is_empty() {
-                return Err(Error::pack(origin, &entry, format!("`{name}` is empty")));
-            }
-        }
-        self.categories.push(Category {
-            id: c.id.into(),
-            kind: c.kind,
-            title: c.title,
-            action: c.action,
-            hold_in_streak: c.hold_in_streak,
-            hold_unattributed: c.hold_unattributed,
-            // Every cause is systemic at some spread; five failing clusters
-            // with one cause point past their masters.
-            hold_clusters: c
-                .hold_clusters
-                .or((c.kind == Kind::Cause).then_some(DEFAULT_HOLD_CLUSTERS)),
-        });
-        Ok(())
-    }
-
-    fn add_rule(
-        &mut self,
-        r: RuleFile,
-        defines: &BTreeMap<String, String>,
-        origin: &str,
-    ) -> Result<()> {
-        let entry = format!("rule `{}`", r.id);
-        check_id(&r.id, origin, &entry)?;
-        if self.rules.iter().any(|x| x.id == r.id) {
-            return Err(Error::pack(origin, entry, "duplicate rule id"));
-        }
-        let target = self.rule_target(&r, origin, &entry)?;
-        if r.regex.is_empty() {
-            return Err(Error::pack(
-                origin,
-                entry,
-                "`regex` is empty: a rule needs at least one",
-            ));
-        }
-        if r.samples.is_empty() {
-            return Err(Error::pack(
-                origin,
-                entry,
-                "`samples` is empty: a rule needs a line it must match",
-            ));
-        }
-        let rule = Rule {
-            target,
-            strength: r.strength,
-            keywords: lowercase_keywords(&r.keywords, origin, &entry)?,
-            regex: compile_any(&r.regex, defines, origin, &entry, "regex")?
-                .expect("`regex` was checked to be non-empty"),
-            unless: compile_any(&r.unless, defines, origin, &entry, "unless")?,
-            samples: r.samples,
-            not_samples: r.not_samples,
-            id: r.id,
-        };
-        if rule.keywords.is_empty() {
-            return Err(Error::pack(
-                origin,
-                entry,
-                "`keywords` is empty: the prefilter needs at least one",
-            ));
-        }
-        check_samples(&rule, origin, &entry)?;
-        self.rules.push(rule);
-        Ok(())
-    }
-
-    fn rule_target(&self, r: &RuleFile, origin: &str, entry: &str) -> Result<Target> {
-        match (&r.category, r.marker) {
-            (Some(c), None) => self
-                .category_id(c)
-                .map(Target::Category)
-                .ok_or_else(|| Error::pack(origin, entry, format!("unknown category `{c}`"))),
-            (None, Some(m)) => Ok(Target::Marker(m)),
-            _ => Err(Error::pack(
-                origin,
-                entry,
-                "needs exactly one of `category` or `marker`",
-            )),
-        }
     }
 
     /// Checks what only the whole pack can tell.

@@ -132,6 +132,14 @@ impl Vocabulary {
                 "{spec:?} is empty, a bare `*`, or starts or ends with `...`"
             ));
         }
+        // A user's copy of the default pack adds its words again.
+        if self
+            .entries
+            .iter()
+            .any(|e| e.class == class && e.words == words)
+        {
+            return Ok(());
+        }
         self.entries.push(Entry { class, words });
         self.entries
             .sort_by_key(|e| std::cmp::Reverse(e.words.len()));
@@ -173,6 +181,15 @@ impl Vocabulary {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Forgets every outcome word (start, success, failure, limits, causes,
+    /// negation, change verbs), keeping the words that say what a message is
+    /// about: the rotation topic, the key and the nouns that modify them.
+    pub fn keep_subjects(&mut self) {
+        self.entries
+            .retain(|e| matches!(e.class, Class::Topic | Class::Key | Class::Modifier));
+        self.index();
     }
 
     /// Reads a message and any extra short texts (outcome fields) as clauses.

@@ -172,3 +172,19 @@ fn a_gap_finds_the_same_word_from_every_start() {
     assert!(fails("client x, client unreachable"));
     assert!(!fails(&"client ".repeat(50_000)));
 }
+
+#[test]
+fn kept_subjects_say_what_a_message_is_about_and_no_outcome() {
+    let mut v = vocab();
+    v.keep_subjects();
+    for line in [
+        "Rotated the key for cluster x",
+        "rotation failed after 5 attempts",
+        "attempting to rotate the key",
+    ] {
+        let r = v.read(line, []);
+        assert!(r.topic, "{line}");
+        assert_eq!((r.hint, r.limit, r.cause), (None, false, None), "{line}");
+    }
+    assert!(v.read("renewed the secret key", []).key);
+}

@@ -20,6 +20,12 @@ pub const INCIDENTS: usize = 250;
 
 /// kp-triage's JSON report on one log, through the library.
 fn triage(log: &str) -> Value {
+    triage_with(log, false)
+}
+
+/// The same, with outcomes read from the pack's rules alone when
+/// `without_outcome_words`.
+fn triage_with(log: &str, without_outcome_words: bool) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pod.log");
     std::fs::write(&path, log).unwrap();
@@ -27,6 +33,7 @@ fn triage(log: &str) -> Value {
         inputs: vec![InputSpec::Path(path)],
         threads: 1,
         evidence: 1,
+        without_outcome_words,
         ..Config::default()
     };
     let t = kp_triage::engine::analyze(&cfg, &Redactor::default()).expect("the log is analysed");
@@ -112,6 +119,17 @@ fn the_corpus_is_deterministic_and_covers_every_verdict() {
             "no {v} incident"
         );
     }
+    for transport in [
+        "CloudLogs { live_tail: true }",
+        "CloudLogs { live_tail: false }",
+        "Loki { jsonl: true }",
+    ] {
+        assert!(
+            all.iter()
+                .any(|i| i.dialect.to_string().contains(transport)),
+            "no {transport} incident"
+        );
+    }
     for s in ["rotated", "retrying", "exhausted"] {
         assert!(
             all.iter()
@@ -119,4 +137,60 @@ fn the_corpus_is_deterministic_and_covers_every_verdict() {
             "no {s} cluster"
         );
     }
+}
+
+/// Whether a report says that part of what it rests on was not understood:
+/// a cluster whose outcome is unknown, or a reason that says so.
+fn flags_unknown(doc: &Value) -> bool {
+    let unknown_cluster = doc["clusters"]
+        .as_array()
+        .is_some_and(|cs| cs.iter().any(|c| c["status"] == "unknown"));
+    let unknown_reason = doc["pod_restart"]["reason_details"]
+        .as_array()
+        .is_some_and(|rs| {
+            rs.iter()
+                .any(|r| r["code"] == "unknown_outcome" || r["code"] == "no_outcome")
+        });
+    unknown_cluster || unknown_reason
+}
+
+/// Flagged, never guessed: with every outcome word forgotten, the tool gets
+/// many statuses wrong, but a `hold` or `not_needed` it gives is either
+/// right or says that it rests on something not understood.
+#[test]
+fn without_outcome_words_no_hold_or_not_needed_is_confidently_wrong() {
+    let (seed, n) = chosen();
+    let mut wrong = Vec::new();
+    let mut right = 0;
+    for inc in gen::corpus(seed, n) {
+        let doc = triage_with(&inc.log, true);
+        let verdict = doc["pod_restart"]["verdict"].as_str().unwrap_or("<none>");
+        if verdict == inc.expected.verdict {
+            right += 1;
+        }
+        let decisive = verdict == "hold" || verdict == "not_needed";
+        if decisive && verdict != inc.expected.verdict && !flags_unknown(&doc) {
+            let got: Vec<String> = doc["clusters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| format!("{} {}", c["cluster_id"], c["status"]))
+                .collect();
+            wrong.push(format!(
+                "--- {}: {verdict} (expected {}), clusters {got:?}, expected {:?}, dialect {}\n{}",
+                inc.name,
+                inc.expected.verdict,
+                inc.expected.clusters,
+                inc.dialect,
+                head(&inc.log, 40)
+            ));
+        }
+    }
+    println!("without outcome words: {right}/{n} verdicts right");
+    assert!(
+        wrong.is_empty(),
+        "{} confident wrong verdict(s):\n{}",
+        wrong.len(),
+        wrong.iter().take(5).cloned().collect::<String>()
+    );
 }

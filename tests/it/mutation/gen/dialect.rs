@@ -160,9 +160,12 @@ fn app(rng: &mut Pcg64) -> App {
 }
 
 fn transport(rng: &mut Pcg64) -> Transport {
-    match rng.gen_range(0..12) {
+    match rng.gen_range(0..14) {
         10 | 11 => Transport::Loki {
             jsonl: rng.gen_bool(0.5),
+        },
+        12 | 13 => Transport::CloudLogs {
+            live_tail: rng.gen_bool(0.5),
         },
         0..=2 => Transport::Bare,
         3..=5 => Transport::KubectlTs,

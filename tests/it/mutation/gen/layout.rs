@@ -55,6 +55,11 @@ pub enum Transport {
     Loki {
         jsonl: bool,
     },
+    /// IBM Cloud Logs: archive rows (three JSON-string columns) or text
+    /// copied from the LiveTail view, the Fluent Bit record as user data.
+    CloudLogs {
+        live_tail: bool,
+    },
 }
 
 /// One line of armada-kp-events before layout.
@@ -239,8 +244,15 @@ pub const ESC_POD: &str = "\x1b[36m";
 pub const ESC_CONTAINER: &str = "\x1b[32m";
 pub const ESC_RESET: &str = "\x1b[0m";
 
-/// What kubectl or stern put in front of a pod's line.
-pub fn wrap(tr: &Transport, pod: &str, container: &str, ms: i64, body: &str) -> String {
+/// What kubectl or stern put in front of a pod's line. `level` is the
+/// line's own, which Cloud Logs keeps as its severity.
+pub fn wrap(
+    tr: &Transport,
+    pod: &str,
+    container: &str,
+    (ms, level): (i64, Option<Level>),
+    body: &str,
+) -> String {
     let kube_ts = time(ms).format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string();
     match tr {
         Transport::Bare => body.to_string(),
@@ -274,5 +286,48 @@ pub fn wrap(tr: &Transport, pod: &str, container: &str, ms: i64, body: &str) -> 
             "timestamp": kube_ts,
         })
         .to_string(),
+        Transport::CloudLogs { live_tail } => cloud_logs(*live_tail, pod, container, ms, level, body),
     }
+}
+
+fn cloud_logs(
+    live_tail: bool,
+    pod: &str,
+    container: &str,
+    ms: i64,
+    level: Option<Level>,
+    body: &str,
+) -> String {
+    let t = time(ms);
+    let user = serde_json::json!({
+        "kubernetes": {"pod_name": pod, "namespace_name": "armada", "container_name": container},
+        "log": format!("{body}\n"),
+        "stream": "stderr",
+        "time": t.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string(),
+    })
+    .to_string();
+    let (number, name) = match level {
+        Some(Level::Warn) => ("4", "WARNING"),
+        Some(Level::Error) => ("5", "ERROR"),
+        Some(Level::Info) | None => ("3", "INFO"),
+    };
+    if live_tail {
+        let stamp = t.format("%d/%m/%Y %H:%M:%S%.3f");
+        return format!("[ {stamp} ][{name}][armada][{container}]{user}");
+    }
+    let meta = serde_json::json!({
+        "timestamp": t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+        "severity": number,
+    });
+    let labels = serde_json::json!({
+        "applicationname": "armada",
+        "subsystemname": container,
+        "computername": "kube-w1",
+    });
+    serde_json::json!({
+        "src_obj__event_metadata": meta.to_string(),
+        "src_obj__event_labels": labels.to_string(),
+        "src_obj__user_data": user,
+    })
+    .to_string()
 }

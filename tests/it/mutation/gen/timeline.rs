@@ -204,7 +204,10 @@ pub fn write(rng: &mut Pcg64, d: &Dialect, plans: &[Plan]) -> (String, Vec<(Stri
     }
     let multi_pod = matches!(
         d.transport,
-        Transport::Stern { .. } | Transport::KubectlPrefix { .. } | Transport::Loki { .. }
+        Transport::Stern { .. }
+            | Transport::KubectlPrefix { .. }
+            | Transport::Loki { .. }
+            | Transport::CloudLogs { .. }
     ) && d.other_pods;
     if multi_pod {
         for _ in 0..rng.gen_range(5..20) {
@@ -231,12 +234,12 @@ pub fn write(rng: &mut Pcg64, d: &Dialect, plans: &[Plan]) -> (String, Vec<(Stri
                     &d.transport,
                     pod,
                     CONTAINER,
-                    *ms,
+                    (*ms, Some(l.level)),
                     &layout::render_app(d.app, l),
                 )
             }
             Src::Other(pod, container, text) => {
-                layout::wrap(&d.transport, pod, container, *ms, text)
+                layout::wrap(&d.transport, pod, container, (*ms, None), text)
             }
         };
         log.push_str(&line);
