@@ -41,7 +41,8 @@ pub fn of(c: &Cluster, events: &[Event], cats: &[Category], cfg: &Config) -> Clu
     }
     ClusterFacts {
         evidence: shown,
-        evidence_total: pool.len() + usize::from(unknown.is_some()),
+        evidence_total: pool.iter().map(|&i| events[i].count()).sum::<usize>()
+            + usize::from(unknown.is_some()),
         actions: actions(c, events, cats),
     }
 }

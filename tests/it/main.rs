@@ -13,6 +13,7 @@ mod decode_fixes;
 mod envelopes;
 mod fetch_output;
 mod fetch_tls;
+mod folds;
 mod follow;
 mod follow_sources;
 mod formats;
