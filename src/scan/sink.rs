@@ -168,3 +168,68 @@ impl Sink for Collected {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Owner, SourcePos};
+    use crate::time::Ts;
+
+    /// The same failure of one cluster, at line `line` and second `secs`.
+    fn failure(line: u64, secs: i64) -> Event {
+        let ts = Some(Ts::from_nanos(secs * 1_000_000_000));
+        Event {
+            ts,
+            order_ts: ts,
+            pos: SourcePos::new(0, line, None),
+            who: Owner {
+                cluster: Some("c23h5icd0sr2mu96rcig".into()),
+                ..Owner::default()
+            },
+            categories: smallvec::smallvec![3],
+            ..Event::error_for_test("failed to update WDEK secret")
+        }
+    }
+
+    #[test]
+    fn a_run_keeps_its_first_and_last_occurrences_and_counts_the_rest() {
+        let mut c = Collected::folding(3);
+        for n in 1..=100 {
+            c.event(failure(n, n as i64), n);
+        }
+        let (events, keys, _) = c.into_parts();
+        let lines: Vec<u64> = events.iter().map(|e| e.pos.line).collect();
+        assert_eq!(lines, [1, 98, 99, 100]);
+        assert_eq!(keys, [1, 98, 99, 100]);
+        let f = events[1].folded().unwrap();
+        assert_eq!((f.hidden, f.after.line), (96, 1));
+        assert_eq!(events.iter().map(Event::count).sum::<usize>(), 100);
+    }
+
+    #[test]
+    fn an_orphan_a_step_back_in_time_or_another_text_ends_a_run() {
+        let mut c = Collected::folding(1);
+        c.event(failure(1, 10), 1);
+        c.event(failure(2, 11), 2);
+        c.event(failure(3, 12), 3);
+        c.orphan(Event::error_for_test("an orphan"), 4);
+        c.event(failure(5, 13), 5);
+        c.event(failure(6, 13), 6);
+        let mut other = failure(7, 14);
+        other.message = "another text".into();
+        c.event(other, 7);
+        let (events, ..) = c.into_parts();
+        let counts: Vec<usize> = events.iter().map(Event::count).collect();
+        assert_eq!(counts, [1, 2, 1, 1, 1]);
+        assert!(Collected::default().exact());
+    }
+
+    #[test]
+    fn nothing_folds_without_folding() {
+        let mut c = Collected::default();
+        for n in 1..=10 {
+            c.event(failure(n, n as i64), n);
+        }
+        assert_eq!(c.into_parts().0.len(), 10);
+    }
+}
