@@ -208,10 +208,10 @@ impl Event {
 
     /// `next` is this event again, later: the same for every purpose of the
     /// report (cluster, attempt, causes, markers, words, level, pod, text)
-    /// but its place and time, which runs strictly forward.
+    /// but its place, further on in the input, and its time, never earlier.
     pub fn repeated_by(&self, next: &Event) -> bool {
         let later = match (self.order_ts, next.order_ts) {
-            (Some(a), Some(b)) => b > a,
+            (Some(a), Some(b)) => b >= a && next.seq > self.seq,
             _ => false,
         };
         let words = |e: &Event| (e.marker, e.hint, e.topic, e.key, e.phrase, e.error, e.level);

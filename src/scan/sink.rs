@@ -155,10 +155,11 @@ impl Sink for Collected {
 
     fn settle(&mut self, end: &Settlement) {
         self.end_run();
-        if self.folded && end.guessed() {
+        if self.folded && (end.guessed() || end.newest_first) {
             // Years are settled by each event's place among those handed
-            // on, which folding changed: the analysis reads the input again
-            // without folding.
+            // on, which folding changed; newest first, the occurrences of
+            // one time sort the other way round. The analysis reads the
+            // input again without folding.
             self.inexact = true;
         } else {
             end.apply(&mut self.events);
@@ -182,6 +183,7 @@ mod tests {
             ts,
             order_ts: ts,
             pos: SourcePos::new(0, line, None),
+            seq: line as i64,
             who: Owner {
                 cluster: Some("c23h5icd0sr2mu96rcig".into()),
                 ..Owner::default()
@@ -214,7 +216,7 @@ mod tests {
         c.event(failure(3, 12), 3);
         c.orphan(Event::error_for_test("an orphan"), 4);
         c.event(failure(5, 13), 5);
-        c.event(failure(6, 13), 6);
+        c.event(failure(6, 12), 6);
         let mut other = failure(7, 14);
         other.message = "another text".into();
         c.event(other, 7);

@@ -45,9 +45,24 @@ impl Log {
         self.line('I', "rotate.go:98", &msg)
     }
     fn fail(&mut self, c: &str, n: Option<u32>, what: &str, times: usize) -> &mut Self {
+        self.fail_every(7, c, n, what, times)
+    }
+    fn fail_every(
+        &mut self,
+        ms: i64,
+        c: &str,
+        n: Option<u32>,
+        what: &str,
+        times: usize,
+    ) -> &mut Self {
         let n = n.map_or(String::new(), |n| format!(r#" attempt="{n}""#));
         for _ in 0..times {
-            self.line('E', "rotate.go:142", &format!(r#""{what}" {WDEK} {c}{n}"#));
+            self.at(
+                ms,
+                'E',
+                "rotate.go:142",
+                &format!(r#""{what}" {WDEK} {c}{n}"#),
+            );
         }
         self
     }
@@ -134,6 +149,17 @@ fn a_numbered_failure_repeated_is_kept_as_a_count_and_reports_the_same() {
     // report may quote (50 at most here).
     let kept = same_reports(&log);
     assert!(kept <= 4 + 1 + 50 + 1, "{kept} events kept");
+}
+
+/// Faster than the log's clock, the occurrences share their time.
+#[test]
+fn a_loop_faster_than_the_clock_folds_too() {
+    let mut log = Log::default();
+    log.detected()
+        .start(A, 1)
+        .fail_every(0, A, Some(2), FAILED, 500);
+    log.fail_every(1, A, Some(2), FAILED, 500);
+    assert!(same_reports(&log) < 120);
 }
 
 #[test]
