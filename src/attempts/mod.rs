@@ -264,7 +264,14 @@ impl State<'_> {
             }
             Act::Failure => fail(c, i, events, pack),
             Act::Pending => c.pending.push(i),
-            Act::NotUnderstood => c.not_understood.push(i),
+            Act::NotUnderstood => {
+                // Room for one at first, not four: noise that names a
+                // million clusters makes a million lists of one.
+                if c.not_understood.capacity() == 0 {
+                    c.not_understood.reserve_exact(1);
+                }
+                c.not_understood.push(i)
+            }
         }
         true
     }
