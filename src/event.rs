@@ -53,6 +53,19 @@ pub struct Extra {
     /// Cluster-id-shaped tokens, kept when no cluster was named, to match
     /// against ids the input names elsewhere.
     pub ids: thin_vec::ThinVec<Box<str>>,
+    /// Identical occurrences folded into this event (see `Folded`).
+    pub folded: Option<Folded>,
+}
+
+/// A run of one failure repeated (a hot retry loop) is kept as its first
+/// occurrence (at `after`), its last few, and the count of those between:
+/// `hidden`, held by the earliest of the last few.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Folded {
+    pub hidden: u64,
+    /// The event just before this one in time order, or the fold does not
+    /// stand for what it hides.
+    pub after: SourcePos,
 }
 
 impl Extra {
@@ -181,6 +194,35 @@ impl Event {
     /// The rare parts, to change them.
     pub fn extra_mut(&mut self) -> &mut Extra {
         self.extra.get_or_insert_with(Default::default)
+    }
+
+    /// The run whose hidden occurrences this event counts.
+    pub fn folded(&self) -> Option<Folded> {
+        self.extra.as_ref()?.folded
+    }
+
+    /// How many records this event stands for: itself and those it hides.
+    pub fn count(&self) -> usize {
+        1 + self.folded().map_or(0, |f| f.hidden as usize)
+    }
+
+    /// `next` is this event again, later: the same for every purpose of the
+    /// report (cluster, attempt, causes, markers, words, level, pod, text)
+    /// but its place, further on in the input, and its time, never earlier.
+    pub fn repeated_by(&self, next: &Event) -> bool {
+        let later = match (self.order_ts, next.order_ts) {
+            (Some(a), Some(b)) => b >= a && next.seq > self.seq,
+            _ => false,
+        };
+        let words = |e: &Event| (e.marker, e.hint, e.topic, e.key, e.phrase, e.error, e.level);
+        later
+            && self.ts.is_some()
+            && next.ts.is_some()
+            && (self.pos.input, &self.who, &self.categories)
+                == (next.pos.input, &next.who, &next.categories)
+            && words(self) == words(next)
+            && (&self.pod, &self.extra, self.templated) == (&next.pod, &next.extra, next.templated)
+            && (Arc::ptr_eq(&self.message, &next.message) || self.message == next.message)
     }
 
     pub fn is_failure(&self) -> bool {

@@ -39,9 +39,12 @@ pub fn of(c: &Cluster, events: &[Event], cats: &[Category], cfg: &Config) -> Clu
         shown.push(i);
         shown.sort_unstable();
     }
+    // Kept for every cluster until the report is written: no spare room.
+    shown.shrink_to_fit();
     ClusterFacts {
         evidence: shown,
-        evidence_total: pool.len() + usize::from(unknown.is_some()),
+        evidence_total: pool.iter().map(|&i| events[i].count()).sum::<usize>()
+            + usize::from(unknown.is_some()),
         actions: actions(c, events, cats),
     }
 }

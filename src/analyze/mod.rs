@@ -77,6 +77,9 @@ pub struct Triage {
     pub alert: Option<AlertFacts>,
     /// What to run when the verdict is `recommended`.
     pub next_step: Option<NextStep>,
+    /// Every repeated failure folded into a count stood for exactly what it
+    /// hid; if not, the engine reads the input again without folding.
+    pub(crate) exact: bool,
 }
 
 /// A group of records not understood: their shared shape, with numbers and
@@ -161,6 +164,8 @@ pub struct ReadInput {
     pub keys: Vec<u64>,
     pub orphans: Orphans,
     pub error: Option<Error>,
+    /// See `Scanned::exact`.
+    pub exact: bool,
 }
 
 impl ReadInput {
@@ -177,6 +182,7 @@ impl ReadInput {
             keys: scanned.keys,
             orphans: scanned.orphans,
             error,
+            exact: scanned.exact,
         }
     }
 }
@@ -191,6 +197,7 @@ pub fn conclude(cfg: &Config, pack: &Pack, read: Vec<ReadInput>) -> Result<Triag
     let mut first_error = None;
     let mut overlap = Overlap::default();
     let single = read.len() == 1;
+    let exact = read.iter().all(|r| r.exact);
     for (i, r) in read.into_iter().enumerate() {
         let mut summary = r.summary;
         if single {
@@ -213,7 +220,9 @@ pub fn conclude(cfg: &Config, pack: &Pack, read: Vec<ReadInput>) -> Result<Triag
             return Err(e);
         }
     }
-    Ok(assemble(cfg, pack, inputs, acct, events, orphans))
+    let mut triage = assemble(cfg, pack, inputs, acct, events, orphans);
+    triage.exact &= exact;
+    Ok(triage)
 }
 
 /// The stages after the scan: time order, the window, attempts, the
@@ -228,6 +237,7 @@ pub fn assemble(
 ) -> Triage {
     let (mut events, windowed) = in_window(cfg, &acct, events, orphans);
     let mut rebuilt = attempts::rebuild(&mut events, pack);
+    let exact = windowed.folds_in_place && rebuilt.exact;
     let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
     let source = |e: &Event| source_of(&names, e);
     let app = cfg.app.as_deref().unwrap_or(crate::config::DEFAULT_APP);
@@ -273,6 +283,7 @@ pub fn assemble(
         pattern_origins: pack.origins.clone(),
         alert,
         next_step,
+        exact,
     }
 }
 
@@ -306,6 +317,9 @@ struct Windowed {
     outside: usize,
     inside: usize,
     orphan_pods: Vec<next_step::OrphanPod>,
+    /// Each fold comes just after its run's first occurrence in time
+    /// order: nothing else falls among the occurrences it hides.
+    folds_in_place: bool,
 }
 
 fn in_window(
@@ -320,12 +334,13 @@ fn in_window(
         .chain(orphans.occurrences.iter().map(|o| o.order_ts()));
     let anchor = coverage::window_anchor(acct.last_ts, cfg.now, times);
     let (from, to) = cfg.window.resolve(anchor);
-    let before = events.len() + orphans.len();
+    let records = |events: &[Event]| events.iter().map(Event::count).sum::<usize>();
+    let before = records(&events) + orphans.len();
     events.retain(|e| within(e.order_ts, from, to));
     orphans
         .occurrences
         .retain(|o| within(o.order_ts(), from, to));
-    let inside = events.len() + orphans.len();
+    let inside = records(&events) + orphans.len();
     let orphan_pods = next_step::orphan_pods(&orphans);
     // Orphans whose text holds an id the input names elsewhere are events
     // like any other; the rest bear on no rotation.
@@ -340,12 +355,18 @@ fn in_window(
     if !events.is_sorted_by_key(key) {
         events.sort_unstable_by_key(key);
     }
+    let folds_in_place = (0..events.len()).all(|i| {
+        events[i]
+            .folded()
+            .is_none_or(|f| i > 0 && events[i - 1].pos == f.after)
+    });
     let windowed = Windowed {
         from,
         to,
         outside: before - inside,
         inside,
         orphan_pods,
+        folds_in_place,
     };
     (events, windowed)
 }

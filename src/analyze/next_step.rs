@@ -157,27 +157,29 @@ fn pods_seen(events: &[Event], orphan_pods: &[OrphanPod], app: &str) -> Vec<PodS
     for e in events {
         let key = (e.order_ts, e.pos.input, e.seq);
         while let Some((_, pod)) = orphans.next_if(|(k, _)| *k < key) {
-            see(&mut pods, pod, false, None, app);
+            see(&mut pods, pod, None, None, app);
         }
         if let Some(name) = e.pod.as_deref() {
-            see(&mut pods, name, is_rotation(e), e.order_ts, app);
+            let rotation = is_rotation(e).then(|| e.count());
+            see(&mut pods, name, rotation, e.order_ts, app);
         }
     }
     for (_, pod) in orphans {
-        see(&mut pods, pod, false, None, app);
+        see(&mut pods, pod, None, None, app);
     }
     pods
 }
 
-/// A record of pod `name`: a rotation event (at `at`) or another record.
-fn see(pods: &mut Vec<PodSeen>, name: &str, rotation: bool, at: Option<Ts>, app: &str) {
+/// A record of pod `name`: `rotation` events (at `at`, the latest), or
+/// another record.
+fn see(pods: &mut Vec<PodSeen>, name: &str, rotation: Option<usize>, at: Option<Ts>, app: &str) {
     if !is_pod_name(name) {
         return;
     }
     let named_after_app = name.strip_prefix(app).is_some_and(|r| r.starts_with('-'));
     let i = match pods.iter().position(|p| p.name == name) {
         Some(i) => i,
-        None if rotation || named_after_app => {
+        None if rotation.is_some() || named_after_app => {
             pods.push(PodSeen {
                 name: name.to_string(),
                 rotation_events: 0,
@@ -187,8 +189,8 @@ fn see(pods: &mut Vec<PodSeen>, name: &str, rotation: bool, at: Option<Ts>, app:
         }
         None => return,
     };
-    if rotation {
-        pods[i].rotation_events += 1;
+    if let Some(n) = rotation {
+        pods[i].rotation_events += n;
         pods[i].last_rotation = at.or(pods[i].last_rotation);
     }
 }

@@ -230,6 +230,30 @@ impl Cluster {
         cats
     }
 
+    /// The cluster's state as the attempts stage decides by it: what a
+    /// repeat of its latest failure must leave as it was. Its times and
+    /// the failure events (a repeat adds itself) are left out.
+    pub(super) fn shape(&self) -> String {
+        let attempts: Vec<_> = self
+            .attempts
+            .iter()
+            .map(|a| {
+                (
+                    a.number,
+                    a.round,
+                    a.started,
+                    a.outcome,
+                    &a.categories,
+                    a.exhausted,
+                )
+            })
+            .collect();
+        let rounds = (self.rounds, &self.history, self.global_round, self.latest);
+        let lists = (self.streak_from, &self.not_understood, &self.pending);
+        let rest = (self.status, &self.pod, self.unknown_tail);
+        format!("{attempts:?} {rounds:?} {lists:?} {rest:?}")
+    }
+
     /// Attempts of the latest round.
     pub fn current(&self) -> &[Attempt] {
         let from = self

@@ -39,6 +39,10 @@ pub struct Rebuilt {
     pub not_understood: Vec<usize>,
     /// The retry budget, when the input tells it.
     pub budget: Option<Budget>,
+    /// Every folded run of a repeated failure changed nothing past its
+    /// first occurrence but the count: the occurrences it hides would not
+    /// have either.
+    pub exact: bool,
 }
 
 /// What an event does to its cluster, once structure is taken into account.
@@ -88,6 +92,8 @@ struct Tracker<'p> {
     resolve: Resolver,
     /// How many records stated each retry budget.
     stated: BTreeMap<u32, usize>,
+    /// A fold changed its cluster (see `Rebuilt::exact`).
+    inexact: bool,
 }
 
 impl<'p> Tracker<'p> {
@@ -103,6 +109,7 @@ impl<'p> Tracker<'p> {
             },
             resolve,
             stated: BTreeMap::new(),
+            inexact: false,
         }
     }
 
@@ -111,12 +118,28 @@ impl<'p> Tracker<'p> {
     fn push(&mut self, i: usize, events: &mut [Event]) -> bool {
         self.resolve.learn(&events[i]);
         if let Some(b) = events[i].budget() {
-            *self.stated.entry(b).or_default() += 1;
+            *self.stated.entry(b).or_default() += events[i].count();
         }
         match self.resolve.cluster(&events[i]) {
+            Some(id) if events[i].folded().is_some() => self.apply_folded(id, i, events),
             Some(id) => self.st.apply(id, i, events),
             None => self.st.unowned(i, events),
         }
+    }
+
+    /// A fold is the same failure as the occurrence before it in time
+    /// order, its run's first. When it changes nothing of its cluster but
+    /// the count of failures, neither would the occurrences it hides, which
+    /// came between the two; when it does, the fold is not exact.
+    fn apply_folded(&mut self, id: Arc<str>, i: usize, events: &mut [Event]) -> bool {
+        let at = self
+            .st
+            .index
+            .at(&mut self.st.clusters, id.clone(), self.st.global_round);
+        let before = self.st.clusters[at].shape();
+        let kept = self.st.apply(id, i, events);
+        self.inexact |= self.st.clusters[at].shape() != before;
+        kept
     }
 
     /// The attempts at the end of the input.
@@ -154,6 +177,7 @@ impl<'p> Tracker<'p> {
             unattributed: self.st.unattributed.clone(),
             not_understood,
             budget,
+            exact: !self.inexact,
         }
     }
 }
@@ -240,7 +264,14 @@ impl State<'_> {
             }
             Act::Failure => fail(c, i, events, pack),
             Act::Pending => c.pending.push(i),
-            Act::NotUnderstood => c.not_understood.push(i),
+            Act::NotUnderstood => {
+                // Room for one at first, not four: noise that names a
+                // million clusters makes a million lists of one.
+                if c.not_understood.capacity() == 0 {
+                    c.not_understood.reserve_exact(1);
+                }
+                c.not_understood.push(i)
+            }
         }
         true
     }

@@ -35,6 +35,9 @@ pub struct Engine<'s, 'a> {
     scanner: &'s Scanner<'a>,
     inputs: Vec<Input<'s, 'a>>,
     kept: Kept,
+    /// Inputs fold repeated failures, each run keeping this many of its
+    /// last occurrences (see `scan::Collected::folding`).
+    fold: Option<usize>,
 }
 
 struct Input<'s, 'a> {
@@ -71,8 +74,40 @@ pub fn analyze(cfg: &Config, redactor: &Redactor) -> Result<Triage> {
     } else {
         cfg.inputs.clone()
     };
-    let mut engine = Engine::batch(cfg, &scanner);
-    for spec in &specs {
+    if foldable(cfg, &specs) {
+        let triage = read_all(cfg, &scanner, &specs, true)?;
+        if triage.exact {
+            return Ok(triage);
+        }
+    }
+    read_all(cfg, &scanner, &specs, false)
+}
+
+/// A hot retry loop is folded into counts (`scan::Collected::folding`)
+/// only where the count is all that tells its occurrences apart: one input
+/// (several merge record by record), and no window (which could cut a
+/// run). The input must open again, for the rare run whose fold turns out
+/// not to stand for what it hid.
+fn foldable(cfg: &Config, specs: &[InputSpec]) -> bool {
+    // A FIFO or a device (`<(zcat ...)`, /dev/stdin) does not read twice.
+    let reopens = match specs {
+        [InputSpec::Path(p) | InputSpec::Labeled { path: p, .. }] => {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file())
+        }
+        _ => false,
+    };
+    reopens && cfg.window == crate::config::WindowSpec::default()
+}
+
+fn read_all(
+    cfg: &Config,
+    scanner: &Scanner<'_>,
+    specs: &[InputSpec],
+    fold: bool,
+) -> Result<Triage> {
+    let mut engine = Engine::batch(cfg, scanner);
+    engine.fold = fold.then_some(cfg.evidence);
+    for spec in specs {
         let i = engine.add(spec.name());
         match source::open(spec) {
             Ok(opened) => engine.read(i, opened),
@@ -89,6 +124,7 @@ impl<'s, 'a> Engine<'s, 'a> {
             scanner,
             inputs: Vec::new(),
             kept: Kept::new(!cfg.rotated_evidence),
+            fold: None,
         }
     }
 
@@ -100,7 +136,7 @@ impl<'s, 'a> Engine<'s, 'a> {
             name,
             gzip: false,
             feed: Some(self.scanner.feed(i as u32)),
-            collected: Collected::default(),
+            collected: self.fold.map(Collected::folding).unwrap_or_default(),
             ending: None,
             error: None,
             caught_up: false,

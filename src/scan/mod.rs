@@ -69,6 +69,9 @@ pub struct Scanned {
     /// and errors), redacted, in order, at most `MAX_NOTES`.
     pub notes: Vec<Note>,
     pub orphans: Orphans,
+    /// Its folds stand for what they hide, as far as the scan can tell
+    /// (see `Collected::exact`).
+    pub exact: bool,
 }
 
 /// What the end of an input leaves besides its events: the accounting and
@@ -83,6 +86,7 @@ impl Ending {
     /// The input's result: its accounting, with the events a `Collected`
     /// sink kept (already settled, see `Sink::settle`).
     pub fn settle(self, collected: Collected) -> Scanned {
+        let exact = collected.exact();
         let (events, keys, orphans) = collected.into_parts();
         Scanned {
             events,
@@ -90,6 +94,7 @@ impl Ending {
             acct: self.acct,
             notes: self.notes,
             orphans,
+            exact,
         }
     }
 }
@@ -103,6 +108,11 @@ pub struct Settlement {
 }
 
 impl Settlement {
+    /// Some event's year was guessed and waits for `apply`.
+    pub fn guessed(&self) -> bool {
+        self.years.guessed_events()
+    }
+
     /// Settles `events`, the non-orphan events a sink received, in order.
     pub fn apply(&self, events: &mut [Event]) {
         self.years.apply(events);

@@ -132,6 +132,11 @@ impl Years {
         self.events.push((index, p));
     }
 
+    /// Some event's year was guessed.
+    pub(super) fn guessed_events(&self) -> bool {
+        !self.events.is_empty()
+    }
+
     /// Gives the guessed times the year of the input's first full time, if
     /// it has one, and adds them to the input's span.
     /// Each event whose year was guessed, given the year its input shows.

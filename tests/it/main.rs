@@ -14,6 +14,7 @@ mod docs;
 mod envelopes;
 mod fetch_output;
 mod fetch_tls;
+mod folds;
 mod follow;
 mod follow_sources;
 mod formats;
