@@ -401,13 +401,29 @@ fn kubectl_follow_follows_every_pod_until_ctrl_c() {
         return;
     };
     let mut child = live.follow();
+    let _watchdog = Watchdog::new(child.id(), 120);
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let change = lines
+    // Ctrl-C reports what was read: wait until the failing cluster has
+    // exhausted its retries and every log has delivered its backlog (the
+    // verdict settles), however long the logs take through kubectl.
+    let (mut change, mut exhausted, mut settled) = (None, false, false);
+    for d in lines
         .by_ref()
         .map(|l| serde_json::from_str::<Value>(&l.unwrap()).unwrap())
-        .find(|d| d["change"] == "cluster" && d["cluster"] == FAILING)
-        .expect("a change for the failing cluster while the logs stay open");
+    {
+        if d["change"] == "cluster" && d["cluster"] == FAILING {
+            exhausted |= d["to"] == "exhausted";
+            change.get_or_insert(d);
+        } else {
+            settled |= d["change"] == "settled";
+        }
+        if exhausted && settled {
+            break;
+        }
+    }
+    let change = change.expect("a change for the failing cluster while the logs stay open");
     assert_eq!(change["type"], "change");
+    assert!(exhausted && settled, "the output ended first");
     let follows = || {
         live.log_requests()
             .iter()
@@ -423,9 +439,6 @@ fn kubectl_follow_follows_every_pod_until_ctrl_c() {
         .log_requests()
         .iter()
         .any(|r| r.contains("previous=true") && r.contains("follow=true")));
-    // Ctrl-C reports what was read: give the logs time to pass through
-    // kubectl on a loaded machine (the server has sent them by now).
-    std::thread::sleep(std::time::Duration::from_secs(2));
     let killed = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
