@@ -133,7 +133,15 @@ fn batch_triage(
 /// snapshot at random points, and returns the final triage and every change
 /// seen on the way.
 fn streamed_triage(cfg: &Config, seed: u64) -> (analyze::Triage, Vec<Change>) {
-    let tools = Tools::new(cfg);
+    // The built-in pack, compiled once for every case that uses it alone.
+    static BUILTIN: std::sync::OnceLock<Tools> = std::sync::OnceLock::new();
+    let own;
+    let tools = if cfg.pattern_files.is_empty() && !cfg.replace_default_patterns {
+        BUILTIN.get_or_init(|| Tools::new(&Config::default()))
+    } else {
+        own = Tools::new(cfg);
+        &own
+    };
     let scanner = tools.scanner(cfg);
     let inputs = lines_of(cfg);
     let mut e = Engine::new(cfg, &scanner);
