@@ -769,12 +769,7 @@ fn on_a_terminal_the_panel_is_redrawn_in_place_then_replaced_by_the_report() {
     // shows the verdict and has been redrawn, however slowly the machine
     // runs.
     let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("more");
-    assert!(std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap()
-        .success());
+    let fifo = mkfifo(&dir.path().join("more"));
     let cmd = format!(
         "(cat {FIXTURE}; cat {}) | {} analyze --follow --width 100 --color never",
         fifo.display(),
@@ -791,19 +786,8 @@ fn on_a_terminal_the_panel_is_redrawn_in_place_then_replaced_by_the_report() {
         .unwrap();
     let _watchdog = Watchdog::new(child.id(), 120);
     let mut stdout = child.stdout.take().unwrap();
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 4096];
     // Each redraw moves up over the panel and clears below it.
-    let has = |seen: &[u8], what: &[u8]| seen.windows(what.len()).any(|w| w == what);
-    while !(has(&seen, b"F\x1b[J") && has(&seen, b"Verdict: RECOMMENDED")) {
-        let n = stdout.read(&mut buf).unwrap();
-        assert!(
-            n > 0,
-            "ended before a redraw: {:?}",
-            String::from_utf8_lossy(&seen)
-        );
-        seen.extend_from_slice(&buf[..n]);
-    }
+    let mut seen = read_until(&mut stdout, &[b"F\x1b[J", b"Verdict: RECOMMENDED"]);
     // Opening the FIFO and closing it again ends the stream.
     drop(std::fs::OpenOptions::new().write(true).open(&fifo).unwrap());
     stdout.read_to_end(&mut seen).unwrap();
@@ -821,6 +805,25 @@ fn on_a_terminal_the_panel_is_redrawn_in_place_then_replaced_by_the_report() {
     );
     assert!(!text[report..].contains("Ctrl-C stops"), "{text}");
     assert_eq!(status.code(), Some(1));
+}
+
+fn mkfifo(path: &std::path::Path) -> std::path::PathBuf {
+    let made = std::process::Command::new("mkfifo").arg(path).status();
+    assert!(made.unwrap().success());
+    path.to_path_buf()
+}
+
+/// Reads until every one of `all` has shown.
+fn read_until(r: &mut impl std::io::Read, all: &[&[u8]]) -> Vec<u8> {
+    let has = |seen: &[u8], what: &[u8]| seen.windows(what.len()).any(|w| w == what);
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !all.iter().all(|w| has(&seen, w)) {
+        let n = r.read(&mut buf).unwrap();
+        assert!(n > 0, "ended first: {:?}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+    }
+    seen
 }
 
 /// Error records tied to nothing (a metrics push timing out) are kept as
