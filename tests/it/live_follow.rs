@@ -258,11 +258,20 @@ fn a_killed_kubectl_is_said_and_started_again_from_where_it_stopped() {
         "{down}"
     );
     next(&|v| v["change"] == "source" && v["down"] == false);
-    let again = live
-        .log_requests()
-        .into_iter()
-        .filter(|r| r.contains(&format!("/pods/{A}/log")) && r.contains("follow=true"))
-        .collect::<Vec<_>>();
+    // A restarted source counts as up once it has stayed up a while, which
+    // on a loaded machine can come before its kubectl's request arrives.
+    let follows = || {
+        live.log_requests()
+            .into_iter()
+            .filter(|r| r.contains(&format!("/pods/{A}/log")) && r.contains("follow=true"))
+            .collect::<Vec<_>>()
+    };
+    let until = Instant::now() + Duration::from_secs(20);
+    let mut again = follows();
+    while !again.last().is_some_and(|r| r.contains("sinceTime=")) && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(50));
+        again = follows();
+    }
     assert!(
         again.len() >= 2 && again.last().unwrap().contains("sinceTime="),
         "{again:#?}"
