@@ -72,9 +72,9 @@ fn run(inv: Invocation) -> anyhow::Result<Exit> {
 }
 
 /// Prints `kp-triage: error: MSG`, redacted and neutralised like every
-/// stderr line.
+/// stderr line; a message of several lines keeps them, indented.
 pub fn eprint_error(msg: &str) {
-    eprintln!("kp-triage: error: {}", kp_triage::term::stderr_line(msg));
+    eprintln!("kp-triage: error: {}", kp_triage::term::stderr_message(msg));
 }
 
 /// The error and its causes, each said once: a library error that wraps

@@ -79,6 +79,32 @@ pub fn stderr_line(msg: &str) -> String {
     safe(&redactor.redact(msg)).into_owned()
 }
 
+/// A message for stderr that may span lines (a TOML error's excerpt and
+/// caret): redacted whole, then neutralised line by line. The lines after
+/// the first are indented, so a newline inside quoted text still cannot
+/// forge a line of its own, and every other unsafe character goes as in
+/// [`stderr_line`].
+pub fn stderr_message(msg: &str) -> String {
+    let redactor = crate::redact::Redactor::global();
+    let text = redactor.redact(msg);
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, line) in text.trim_end().lines().enumerate() {
+        let line = safe(line);
+        let line = line.trim_end();
+        if i > 0 {
+            out.push('\n');
+            if !line.is_empty() {
+                out.push_str(CONTINUATION);
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// What the lines after a message's first start with.
+pub const CONTINUATION: &str = "  ";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +175,36 @@ mod tests {
         let line = stderr_line("bad\u{1b}]52;c;x\u{7} token=Zx9Qw8Er7Ty6\nkp-triage: forged");
         assert!(!line.contains('\u{1b}') && !line.contains('\n'), "{line:?}");
         assert!(!line.contains("Zx9Qw8Er7Ty6"), "{line}");
+    }
+
+    #[test]
+    fn a_stderr_message_keeps_its_lines_indented() {
+        let toml = "TOML parse error at line 1, column 10\n  |\n1 | output = \n  |          ^\nstring values must be quoted\n";
+        assert_eq!(
+            stderr_message(&format!("config file c.toml: {toml}")),
+            "config file c.toml: TOML parse error at line 1, column 10\n    |\n  1 | output =\n    |          ^\n  string values must be quoted"
+        );
+        assert_eq!(stderr_message("one line"), "one line");
+        assert_eq!(stderr_message("a\r\nb"), "a\n  b", "CRLF ends a line too");
+    }
+
+    #[test]
+    fn a_stderr_message_still_neutralises_and_redacts_each_line() {
+        let msg = "bad\n\u{1b}]52;c;x\u{7}\r\u{202e} token=Zx9Qw8Er7Ty6\nkp-triage: error: forged\u{85}x\u{2028}y";
+        let out = stderr_message(msg);
+        assert!(!out.chars().any(|c| c != '\n' && is_unsafe(c)), "{out:?}");
+        assert!(!out.contains("Zx9Qw8Er7Ty6"), "{out}");
+        assert!(out.contains("\u{fffd}"), "{out:?}");
+        // Every line after the first is indented: none can pass for a line
+        // of kp-triage's own.
+        assert!(
+            out.lines().skip(1).all(|l| l.starts_with(CONTINUATION)),
+            "{out:?}"
+        );
+        assert_eq!(
+            out.lines().count(),
+            3,
+            "NEL and U+2028 break no line: {out:?}"
+        );
     }
 }

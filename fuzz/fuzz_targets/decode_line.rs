@@ -1,3 +1,5 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| kp_triage::fuzz::decode_line(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    kp_triage::fuzz::decode_line(data);
+});

@@ -1,3 +1,5 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| kp_triage::fuzz::pipeline(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    kp_triage::fuzz::pipeline(data);
+});

@@ -154,16 +154,31 @@ pub(super) fn warnings(f: &Facts<'_>) -> Vec<Warning> {
         }
     }
     announced(f, &mut say);
-    if f.outside_window > 0 && f.in_window == 0 {
-        say(
-            "window_excludes_all",
-            format!(
-                "the time window excludes every rotation record ({} of them): widen --since/--from/--to",
-                f.outside_window
-            ),
-        );
-    }
+    window_missed(f, &mut say);
     w
+}
+
+/// A window with no rotation record in it, and where the log's records
+/// lie, so the engineer sees which way to move it.
+fn window_missed(f: &Facts<'_>, say: &mut impl FnMut(&'static str, String)) {
+    if f.outside_window == 0 || f.in_window > 0 {
+        return;
+    }
+    let span = match (f.acct.first_ts, f.acct.last_ts) {
+        (Some(first), Some(last)) => format!(
+            "; the log runs from {} to {}",
+            first.rfc3339(),
+            last.rfc3339()
+        ),
+        _ => String::new(),
+    };
+    say(
+        "window_excludes_all",
+        format!(
+            "the time window excludes every rotation record ({} of them){span}: widen --since/--from/--to",
+            f.outside_window
+        ),
+    );
 }
 
 /// What the inputs themselves say: read in part, the source's own notes,

@@ -11,7 +11,7 @@ use kp_triage::fetch::{logdna, neutralise};
 use kp_triage::redact::Redactor;
 use kp_triage::report;
 use kp_triage::source::InputSpec;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 /// What the command line resolves to, once: the engine's configuration
 /// (its inputs found: the pods' logs, a fetched export), how to draw the
@@ -54,6 +54,7 @@ fn resolve(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Resolved> {
 pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
     let run = resolve(args, color)?;
     let redactor = Redactor::new(run.secrets.clone());
+    say_stdin_wait(&run.cfg);
     if args.follow {
         return super::follow::run(&run.cfg, &redactor, args.output_format(), run.style);
     }
@@ -68,6 +69,15 @@ pub fn run(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Exit> {
     }
     super::print_partial(&triage);
     Ok(Exit::of(&triage))
+}
+
+/// With nothing piped in and no file named, a terminal would wait in
+/// silence for a log typed at it: say what it waits for.
+fn say_stdin_wait(cfg: &Config) {
+    let stdin = cfg.inputs.is_empty() || cfg.inputs.contains(&InputSpec::Stdin);
+    if stdin && io::stdin().is_terminal() {
+        eprintln!("kp-triage: reading the log from stdin (Ctrl-D ends it; see --help)");
+    }
 }
 
 /// COLUMNS when set to a number, else the width of the terminal on stdout,

@@ -10,10 +10,26 @@ use std::io::{self, Write};
 
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<Exit> {
     let mut cmd = help::command("kp-triage");
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    clap_complete::generate(shell, &mut cmd, "kp-triage", &mut out);
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "kp-triage", &mut script);
+    if shell == clap_complete::Shell::Bash {
+        script = bash_states_agree(&String::from_utf8(script)?).into_bytes();
+    }
+    let mut out = io::stdout().lock();
+    out.write_all(&script)?;
     out.flush()?;
     Ok(Exit::Clean)
+}
+
+/// clap_complete's bash script spells a state one way where it walks the
+/// words (`kp__triage__subcmd__analyze`) and another in the arms that
+/// complete it (`kp__subcmd__triage__subcmd__analyze`) when the name holds
+/// a hyphen, so nothing completes after a subcommand
+/// (<https://github.com/clap-rs/clap/issues/6421>). The arms are respelled
+/// as the walk spells them; once clap_complete agrees with itself there is
+/// nothing left to replace.
+fn bash_states_agree(script: &str) -> String {
+    script.replace("kp__subcmd__triage", "kp__triage")
 }
 
 /// The page of kp-triage, or of the command the words name (`fetch logdna`):

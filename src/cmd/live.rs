@@ -63,6 +63,9 @@ pub fn fetch_window(args: &AnalyzeArgs, cfg: &Config) -> [Option<String>; 3] {
 fn read_alert(path: &str) -> anyhow::Result<String> {
     let mut bytes = Vec::new();
     let read = if path == "-" {
+        if std::io::stdin().is_terminal() {
+            eprintln!("kp-triage: reading the alert from stdin (paste it, then Ctrl-D)");
+        }
         std::io::stdin().take(ALERT_MAX).read_to_end(&mut bytes)
     } else {
         std::fs::File::open(path).and_then(|f| f.take(ALERT_MAX).read_to_end(&mut bytes))

@@ -10,7 +10,7 @@ use kp_triage::redact::Redactor;
 use kp_triage::scan::explain;
 use kp_triage::source::InputSpec;
 use kp_triage::term::{self, safe};
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 
 pub fn run(cmd: &PatternsCommand) -> anyhow::Result<Exit> {
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -88,13 +88,18 @@ fn explain_lines(
     };
     let classifier = Classifier::new(analyze::load_pack(&cfg)?);
     let redactor = Redactor::default();
+    // A person reads it indented; a program reads one object per line.
+    let pretty = io::stdout().is_terminal();
     let mut explain = |line: &str| -> anyhow::Result<()> {
         let e = explain::explain(&classifier, line).redacted(&redactor);
         // Redacted again as JSON: escaping can join what the fields kept
         // apart. Then no control, bidi or tag character reaches the terminal
         // raw.
-        let text = serde_json::to_string(&e)?;
-        writeln!(out, "{}", term::json_safe(&redactor.redact(&text)))?;
+        let text = redactor.redact(&serde_json::to_string(&e)?).into_owned();
+        let text = if pretty { indented(&text) } else { text };
+        for line in text.lines() {
+            writeln!(out, "{}", term::json_safe(line))?;
+        }
         Ok(())
     };
     if lines.is_empty() {
@@ -107,6 +112,14 @@ fn explain_lines(
         }
     }
     Ok(())
+}
+
+/// The redacted JSON, indented: read back and printed again, so it holds
+/// exactly what the one-line form holds (the fields keep their order).
+fn indented(text: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(text)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_else(|_| text.to_string())
 }
 
 /// A pack's ids, titles and keywords come from files anyone may write, so

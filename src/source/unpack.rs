@@ -74,7 +74,11 @@ pub struct Unpacked {
     pub reader: Box<dyn Read + Send>,
 }
 
-pub fn unpack(mut raw: Box<dyn Read + Send>) -> io::Result<Unpacked> {
+pub fn unpack(raw: Box<dyn Read + Send>) -> io::Result<Unpacked> {
+    let mut raw: Box<dyn Read + Send> = Box::new(Fused {
+        inner: raw,
+        ended: false,
+    });
     let head = read_head(&mut raw, 6)?;
     let compression = Compression::sniff(&head);
     let raw = io::Cursor::new(head).chain(raw);
@@ -170,5 +174,67 @@ impl Read for Corrupt {
                 format!("{} stream is corrupt or truncated: {e}", self.format.name()),
             )
         })
+    }
+}
+
+/// Once a read has returned 0, so does every later one. A terminal's
+/// Ctrl-D ends one read only, and the sniffing above reads again after
+/// the end of a short input: without this, it would take one Ctrl-D for
+/// each of those reads to end the input.
+struct Fused {
+    inner: Box<dyn Read + Send>,
+    ended: bool,
+}
+
+impl Read for Fused {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.ended {
+            return Ok(0);
+        }
+        let n = self.inner.read(buf)?;
+        self.ended = n == 0 && !buf.is_empty();
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A terminal: a line at most a read, an empty chunk being a Ctrl-D.
+    struct Terminal(Vec<&'static [u8]>);
+
+    impl Read for Terminal {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let Some(chunk) = self.0.first_mut() else {
+                return Ok(0);
+            };
+            let n = chunk.len().min(buf.len());
+            buf[..n].copy_from_slice(&chunk[..n]);
+            *chunk = &chunk[n..];
+            if chunk.is_empty() {
+                self.0.remove(0);
+            }
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn one_ctrl_d_ends_the_input() {
+        for typed in [
+            vec![&b""[..], b"after\n"],
+            vec![b"ab\n", b"", b"after\n"],
+            vec![b"a longer line\n", b"", b"after\n"],
+        ] {
+            let before: Vec<u8> = typed
+                .iter()
+                .take_while(|c| !c.is_empty())
+                .flat_map(|c| c.iter().copied())
+                .collect();
+            let mut u = unpack(Box::new(Terminal(typed.clone()))).unwrap();
+            let mut text = Vec::new();
+            u.reader.read_to_end(&mut text).unwrap();
+            assert_eq!(text, before, "{typed:?}");
+        }
     }
 }

@@ -235,7 +235,14 @@ pub fn parse_point(s: &str) -> Option<Ts> {
 
 /// A user-supplied span such as `15m`, `2h`, `1h30m` or `1d`.
 pub fn parse_span(s: &str) -> Result<std::time::Duration, String> {
-    humantime::parse_duration(s.trim()).map_err(|e| e.to_string())
+    let s = s.trim();
+    // humantime suggests `15sec` for a bare `15`; a window is minutes long.
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "a span needs a unit: {s}m for {s} minutes (units: s, m, h, d)"
+        ));
+    }
+    humantime::parse_duration(s).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -166,3 +166,11 @@ fn user_points_and_spans() {
     assert_eq!(parse_span("1h30m").unwrap().as_secs(), 5400);
     assert!(parse_span("soon").is_err());
 }
+
+#[test]
+fn a_bare_number_as_a_span_suggests_minutes() {
+    let e = parse_span("15").unwrap_err();
+    assert!(e.contains("15m for 15 minutes"), "{e}");
+    assert!(!e.contains("15sec"), "{e}");
+    assert_eq!(parse_span(" 90s ").unwrap().as_secs(), 90);
+}

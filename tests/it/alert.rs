@@ -202,3 +202,25 @@ fn the_alert_chooses_what_logdna_fetches() {
 fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// The sample page shipped for trying `--alert` (the README's command):
+/// the triage leads with its cluster, over its window.
+#[test]
+fn the_shipped_sample_page_leads_with_its_cluster() {
+    const PAGED: &str = "c23h5icd0sr2mu96rcig";
+    let out = kp()
+        .args(["analyze", "--alert", "fixtures/alert/page.txt", INCIDENT])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let table = flat(&String::from_utf8(out.stdout).unwrap());
+    assert!(
+        table.starts_with(&format!(
+            "ALERT: armada-kp-events/armada_kp_events_key_rotation_failures for cluster {PAGED} (last 15m: 2026-11-20T02:46:10Z to 2026-11-20T03:01:10Z): cluster {PAGED} is exhausted"
+        )),
+        "{table}"
+    );
+    let (doc, _) = json(&["--alert", "fixtures/alert/page.txt", INCIDENT]);
+    assert_eq!(doc["alert"]["kind"], "key_rotation_failures");
+    assert_eq!(doc["clusters"][0]["cluster_id"], PAGED);
+}

@@ -158,31 +158,41 @@ impl Following {
 /// Whether a process has read to the end of its regular files: their
 /// descriptors' offsets (in /proc) are at the files' sizes.
 fn has_read(pid: u32) -> bool {
+    read_offsets(pid).iter().all(|(_, pos, len)| pos >= len)
+}
+
+/// Whether a process has `path` open and has read it to its end.
+fn has_read_file(pid: u32, path: &Path) -> bool {
+    let path = path.canonicalize().ok();
+    read_offsets(pid)
+        .iter()
+        .any(|(p, pos, len)| Some(p) == path.as_ref() && pos >= len)
+}
+
+/// A process's open regular files: each one's path, the descriptor's
+/// offset and the file's size.
+fn read_offsets(pid: u32) -> Vec<(std::path::PathBuf, u64, u64)> {
     let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
-        return false;
+        return Vec::new();
     };
-    fds.filter_map(Result::ok).all(|fd| {
-        let Ok(target) = std::fs::read_link(fd.path()) else {
-            return true;
-        };
-        let Ok(meta) = std::fs::metadata(&target) else {
-            return true;
-        };
-        if !meta.is_file() {
-            return true;
-        }
-        let info = std::fs::read_to_string(format!(
-            "/proc/{pid}/fdinfo/{}",
-            fd.file_name().to_str().unwrap()
-        ))
-        .unwrap_or_default();
-        let pos: u64 = info
-            .lines()
-            .find_map(|l| l.strip_prefix("pos:"))
-            .and_then(|p| p.trim().parse().ok())
-            .unwrap_or(0);
-        pos >= meta.len()
-    })
+    fds.filter_map(Result::ok)
+        .filter_map(|fd| {
+            let target = std::fs::read_link(fd.path()).ok()?;
+            let meta = std::fs::metadata(&target).ok()?;
+            if !meta.is_file() {
+                return None;
+            }
+            let info =
+                std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{}", fd.file_name().to_str()?))
+                    .unwrap_or_default();
+            let pos: u64 = info
+                .lines()
+                .find_map(|l| l.strip_prefix("pos:"))
+                .and_then(|p| p.trim().parse().ok())
+                .unwrap_or(0);
+            Some((target, pos, meta.len()))
+        })
+        .collect()
 }
 
 fn lines_read(report: &serde_json::Value) -> u64 {
@@ -197,8 +207,15 @@ fn rotated(rotate: impl FnOnce(&Path, &str)) {
     let text = fixture();
     let lines: Vec<&str> = text.lines().collect();
     std::fs::write(&path, lines[..20].join("\n") + "\n").unwrap();
-    let f = Following::start(&path);
-    std::thread::sleep(Duration::from_millis(800));
+    let mut f = Following::start(&path);
+    // The first lines read before the rotation; a follow that never gets
+    // there is killed by the watchdog, and the test fails.
+    let _watchdog = Watchdog::new(f.child.id(), 60);
+    while !has_read_file(f.child.id(), &path) {
+        let ended = f.child.try_wait().unwrap();
+        assert!(ended.is_none(), "the follow ended first: {ended:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     rotate(&path, &(lines[20..].join("\n") + "\n"));
     let report = f.stop();
     assert_eq!(lines_read(&report), lines.len() as u64, "{report:#}");

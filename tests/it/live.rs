@@ -401,6 +401,27 @@ fn a_previous_log_that_is_gone_makes_the_input_incomplete() {
     );
 }
 
+/// Ctrl-C reports what was read: reads the change lines until the failing
+/// cluster has exhausted its retries and every log has delivered its
+/// backlog (the verdict settles), however long the logs take through
+/// kubectl. The failing cluster's first change.
+fn until_exhausted_and_settled(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> Value {
+    let (mut change, mut exhausted, mut settled) = (None, false, false);
+    for d in lines.map(|l| serde_json::from_str::<Value>(&l.unwrap()).unwrap()) {
+        if d["change"] == "cluster" && d["cluster"] == FAILING {
+            exhausted |= d["to"] == "exhausted";
+            change.get_or_insert(d);
+        } else {
+            settled |= d["change"] == "settled";
+        }
+        if exhausted && settled {
+            break;
+        }
+    }
+    assert!(exhausted && settled, "the output ended first");
+    change.expect("a change for the failing cluster while the logs stay open")
+}
+
 /// `--kubectl --follow` follows every current log (the previous one is read
 /// to its end), shows changes while kubectl's answers stay open, and on
 /// SIGINT ends every kubectl it started and prints the merged report.
@@ -411,12 +432,9 @@ fn kubectl_follow_follows_every_pod_until_ctrl_c() {
         return;
     };
     let mut child = live.follow();
+    let _watchdog = Watchdog::new(child.id(), 120);
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let change = lines
-        .by_ref()
-        .map(|l| serde_json::from_str::<Value>(&l.unwrap()).unwrap())
-        .find(|d| d["change"] == "cluster" && d["cluster"] == FAILING)
-        .expect("a change for the failing cluster while the logs stay open");
+    let change = until_exhausted_and_settled(&mut lines);
     assert_eq!(change["type"], "change");
     let follows = || {
         live.log_requests()
@@ -433,9 +451,6 @@ fn kubectl_follow_follows_every_pod_until_ctrl_c() {
         .log_requests()
         .iter()
         .any(|r| r.contains("previous=true") && r.contains("follow=true")));
-    // Ctrl-C reports what was read: give the logs time to pass through
-    // kubectl on a loaded machine (the server has sent them by now).
-    std::thread::sleep(std::time::Duration::from_secs(2));
     let killed = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

@@ -39,6 +39,42 @@ fn json_lines(child: &mut std::process::Child) -> mpsc::Receiver<Value> {
     rx
 }
 
+/// The follow's JSON lines as they come, and those seen so far (for the
+/// message when the one waited for does not come).
+struct Changes {
+    lines: mpsc::Receiver<Value>,
+    seen: Vec<Value>,
+}
+
+impl Changes {
+    fn of(child: &mut std::process::Child) -> Changes {
+        Changes {
+            lines: json_lines(child),
+            seen: Vec::new(),
+        }
+    }
+
+    /// The next line that `want`s; a loaded machine may take a while, the
+    /// watchdog bounds it.
+    fn next(&mut self, want: &dyn Fn(&Value) -> bool) -> Value {
+        loop {
+            let v = self
+                .lines
+                .recv_timeout(Duration::from_secs(80))
+                .unwrap_or_else(|_| panic!("not the change waited for: {:#?}", self.seen));
+            self.seen.push(v.clone());
+            if want(&v) {
+                return v;
+            }
+        }
+    }
+
+    /// The last line: the report.
+    fn report(self) -> Value {
+        self.lines.iter().last().expect("the report")
+    }
+}
+
 /// `analyze --kubectl --follow -o json` in a process group of its own, as
 /// a shell starts a job, so that a signal to the group reaches all of it.
 fn follow_job(live: &Live) -> std::process::Child {
@@ -84,25 +120,19 @@ fn a_late_previous_log_takes_its_place_and_ctrl_c_to_the_group_ends_with_the_ver
     assert_eq!(batch, "recommended");
     let mut child = follow_job(&live);
     let _watchdog = Watchdog::new(child.id(), 60);
-    let lines = json_lines(&mut child);
-    let mut seen = Vec::new();
+    let mut changes = Changes::of(&mut child);
     // Every verdict the follow stands by (not provisional) is the batch's.
-    let settled = loop {
-        let v = lines
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("no settled verdict: {seen:#?}"));
-        seen.push(v.clone());
-        if v["change"] == "settled" || (v["change"] == "verdict" && v["provisional"] == false) {
-            break v;
-        }
-    };
+    let settled = changes.next(&|v| {
+        v["change"] == "settled" || (v["change"] == "verdict" && v["provisional"] == false)
+    });
     let verdict = if settled["change"] == "settled" {
         &settled["verdict"]
     } else {
         &settled["to"]
     };
+    let seen = &changes.seen;
     assert_eq!(verdict, batch.as_str(), "{seen:#?}");
-    for v in &seen {
+    for v in seen {
         if v["change"] == "verdict" && v["provisional"] == false {
             assert_eq!(v["to"], batch.as_str(), "{seen:#?}");
         }
@@ -118,10 +148,10 @@ fn a_late_previous_log_takes_its_place_and_ctrl_c_to_the_group_ends_with_the_ver
         "{failing:#?}"
     );
     ctrl_c_to_group(&child);
-    let rest: Vec<Value> = lines.iter().collect();
+    let report = changes.report();
     let stderr = stderr_of(&mut child);
     let status = child.wait().unwrap();
-    let report = &rest.last().expect("the report")["report"];
+    let report = &report["report"];
     assert_eq!(report["pod_restart"]["verdict"], batch.as_str());
     let errors: Vec<&Value> = report["input"]["files"]
         .as_array()
@@ -222,18 +252,8 @@ fn a_killed_kubectl_is_said_and_started_again_from_where_it_stopped() {
     };
     let mut child = follow_job(&live);
     let _watchdog = Watchdog::new(child.id(), 90);
-    let lines = json_lines(&mut child);
-    let seen = std::cell::RefCell::new(Vec::new());
-    let next = |want: &dyn Fn(&Value) -> bool| loop {
-        let v = lines
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("not the change waited for: {:#?}", seen.borrow()));
-        seen.borrow_mut().push(v.clone());
-        if want(&v) {
-            return v;
-        }
-    };
-    next(&|v| v["change"] == "cluster" && v["cluster"] == FAILING);
+    let mut changes = Changes::of(&mut child);
+    changes.next(&|v| v["change"] == "cluster" && v["cluster"] == FAILING);
     let current = format!("{A} -c armada-kp-events");
     let until = Instant::now() + Duration::from_secs(20);
     let pid = loop {
@@ -251,24 +271,33 @@ fn a_killed_kubectl_is_said_and_started_again_from_where_it_stopped() {
         .status()
         .unwrap();
     assert!(killed.success());
-    let down = next(&|v| v["change"] == "source" && v["down"] == true);
+    let down = changes.next(&|v| v["change"] == "source" && v["down"] == true);
     assert!(down["input"].as_str().unwrap().starts_with(A), "{down}");
     assert!(
         down["why"].as_str().unwrap().contains("killed by a signal"),
         "{down}"
     );
-    next(&|v| v["change"] == "source" && v["down"] == false);
-    let again = live
-        .log_requests()
-        .into_iter()
-        .filter(|r| r.contains(&format!("/pods/{A}/log")) && r.contains("follow=true"))
-        .collect::<Vec<_>>();
+    changes.next(&|v| v["change"] == "source" && v["down"] == false);
+    // A restarted source counts as up once it has stayed up a while, which
+    // on a loaded machine can come before its kubectl's request arrives.
+    let follows = || {
+        live.log_requests()
+            .into_iter()
+            .filter(|r| r.contains(&format!("/pods/{A}/log")) && r.contains("follow=true"))
+            .collect::<Vec<_>>()
+    };
+    let until = Instant::now() + Duration::from_secs(20);
+    let mut again = follows();
+    while !again.last().is_some_and(|r| r.contains("sinceTime=")) && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(50));
+        again = follows();
+    }
     assert!(
         again.len() >= 2 && again.last().unwrap().contains("sinceTime="),
         "{again:#?}"
     );
     ctrl_c_to_group(&child);
-    let report = lines.iter().last().expect("the report");
+    let report = changes.report();
     let status = child.wait().unwrap();
     assert_eq!(report["report"]["pod_restart"]["verdict"], "recommended");
     assert_eq!(status.code(), Some(1));
@@ -284,27 +313,17 @@ fn a_source_that_stays_down_makes_its_input_incomplete() {
     };
     let mut child = follow_job(&live);
     let _watchdog = Watchdog::new(child.id(), 90);
-    let lines = json_lines(&mut child);
-    let mut seen = Vec::new();
-    let mut next = |want: &dyn Fn(&Value) -> bool| loop {
-        let v = lines
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("not the change waited for: {seen:#?}"));
-        seen.push(v.clone());
-        if want(&v) {
-            return v;
-        }
-    };
-    next(&|v| v["change"] == "settled");
+    let mut changes = Changes::of(&mut child);
+    changes.next(&|v| v["change"] == "settled");
     live.server.stop();
-    let down = next(&|v| v["change"] == "source" && v["down"] == true);
+    let down = changes.next(&|v| v["change"] == "source" && v["down"] == true);
     assert!(
         down["why"].as_str().is_some_and(|w| !w.is_empty()),
         "{down}"
     );
     ctrl_c_to_group(&child);
     let stderr = stderr_of(&mut child);
-    let report = lines.iter().last().expect("the report");
+    let report = changes.report();
     let status = child.wait().unwrap();
     let files = report["report"]["input"]["files"].as_array().unwrap();
     let errors: Vec<&str> = files.iter().filter_map(|f| f["error"].as_str()).collect();
@@ -327,20 +346,11 @@ fn a_deleted_pod_ends_its_source_for_good() {
     };
     let mut child = follow_job(&live);
     let _watchdog = Watchdog::new(child.id(), 90);
-    let lines = json_lines(&mut child);
-    let mut seen = Vec::new();
-    let mut next = |want: &dyn Fn(&Value) -> bool| loop {
-        let v = lines
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("not the change waited for: {seen:#?}"));
-        seen.push(v.clone());
-        if want(&v) {
-            return (v, seen.clone());
-        }
-    };
-    next(&|v| v["change"] == "settled");
+    let mut changes = Changes::of(&mut child);
+    changes.next(&|v| v["change"] == "settled");
     live.server.delete_pod(A);
-    let (ended, seen) = next(&|v| v["change"] == "source" && v["ended"] == true);
+    let ended = changes.next(&|v| v["change"] == "source" && v["ended"] == true);
+    let seen = &changes.seen;
     assert!(ended["input"].as_str().unwrap().starts_with(A), "{ended}");
     assert!(
         ended["why"].as_str().unwrap().contains("the pod is gone"),
@@ -350,7 +360,7 @@ fn a_deleted_pod_ends_its_source_for_good() {
     assert!(!seen.iter().any(|v| back(&v)), "{seen:#?}");
     ctrl_c_to_group(&child);
     let stderr = stderr_of(&mut child);
-    let report = lines.iter().last().expect("the report");
+    let report = changes.report();
     let status = child.wait().unwrap();
     let files = report["report"]["input"]["files"].as_array().unwrap();
     assert!(files.iter().all(|f| f["error"].is_null()), "{files:#?}");
