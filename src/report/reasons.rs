@@ -13,6 +13,21 @@ pub fn shout(d: Decision) -> String {
 
 /// What the on-call engineer should do, in one sentence with its count.
 pub fn headline(t: &Triage) -> String {
+    let is_unknown = |r: &&Reason| r.code == ReasonCode::UnknownOutcome;
+    let unknown = t.verdict.reasons.iter().find(is_unknown);
+    let said = decision(t);
+    match unknown {
+        Some(r) if t.verdict.verdict != Decision::NoEvidence => format!(
+            "{said} But {} no recognised outcome: read {} lines before trusting this.",
+            clusters(r.count, t.clusters_total) + if r.count == 1 { " has" } else { " have" },
+            if r.count == 1 { "its" } else { "their" }
+        ),
+        _ => said,
+    }
+}
+
+/// The headline's verdict, before what it could not weigh.
+fn decision(t: &Triage) -> String {
     let v = &t.verdict;
     let first = |code| v.reasons.iter().find(|r| r.code == code);
     match v.verdict {
@@ -59,6 +74,9 @@ pub fn headline(t: &Triage) -> String {
             None => "Do not restart yet: a cluster's last rotation line was not understood; read it before deciding."
                 .to_string(),
         },
+        Decision::NotNeeded if first(ReasonCode::UnknownOutcome).is_some() => {
+            "No restart needed as far as understood: no cluster understood is failing.".to_string()
+        }
         Decision::NotNeeded => "No restart needed: no cluster is failing.".to_string(),
         Decision::NoEvidence => "No key rotation outcome in this input: check the pod, \
              the container and the window before trusting anything."

@@ -233,13 +233,22 @@ pub fn decide(clusters: &[Cluster], unattributed: &[usize], cx: &Context<'_>) ->
             .push(reason(ReasonCode::Retrying).naming(&retrying, cx.pack));
         v.reasons.push(reason(ReasonCode::RerunLater));
     } else {
-        quiet(clusters, unattributed, &mut v);
+        return quiet(clusters, unattributed, v);
+    }
+    // A failing verdict stands on the clusters understood; those that were
+    // not are said, not taken as rotated.
+    let unknown = clusters.iter().filter(|c| c.status == Status::Unknown);
+    let unknown = unknown.count();
+    if unknown > 0 {
+        let mut r = reason(ReasonCode::UnknownOutcome);
+        r.count = unknown;
+        v.reasons.push(r);
     }
     v
 }
 
 /// Nothing fails: either clusters rotated, or there is no evidence at all.
-fn quiet(clusters: &[Cluster], unattributed: &[usize], v: &mut Verdict) {
+fn quiet(clusters: &[Cluster], unattributed: &[usize], mut v: Verdict) -> Verdict {
     let total = clusters.len();
     let counted = |code, n| {
         let mut r = Reason::new(code, total);
@@ -264,7 +273,7 @@ fn quiet(clusters: &[Cluster], unattributed: &[usize], v: &mut Verdict) {
                 unattributed.len(),
             ));
         }
-        return;
+        return v;
     }
     // A cluster whose last line about the rotation was not understood may
     // be failing: "nothing fails" would be a guess.
@@ -283,6 +292,7 @@ fn quiet(clusters: &[Cluster], unattributed: &[usize], v: &mut Verdict) {
             unattributed.len(),
         ));
     }
+    v
 }
 
 /// From the first failure of the earliest failing streak to the last

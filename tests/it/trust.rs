@@ -379,3 +379,47 @@ fn several_applications_in_an_input_without_containers_are_a_warning() {
         );
     }
 }
+
+/// A verdict weighs the clusters it understood, and its first line says
+/// when some it did not: a cluster whose outcome was not recognised is never
+/// taken for one that rotated.
+#[test]
+fn a_verdict_beside_unknown_clusters_says_so_in_its_first_line() {
+    const C3: &str = "cq1a2b3c4d5e6f7g8h9i";
+    let odd = zap(
+        5,
+        "info",
+        "key rotation for cluster is in an odd state",
+        &format!(",\"clusterID\":\"{C3}\""),
+    );
+    let started = zap(
+        700,
+        "info",
+        "Starting rotation of the service API key",
+        &format!(",\"clusterID\":\"{C3}\""),
+    );
+    let rotated = zap(
+        790,
+        "info",
+        "Rotated the service API key",
+        &format!(",\"clusterID\":\"{C2}\""),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (text, verdict) in [
+        (odd.clone() + &incident(), "RECOMMENDED"),
+        (rotated + &started, "NOT NEEDED"),
+    ] {
+        let p = write(&dir, "pod.log", &text);
+        let out = kp().args(["analyze"]).arg(&p).output().unwrap();
+        let head = String::from_utf8_lossy(&out.stdout);
+        let head = head.split("\n  *").next().unwrap().replace("\n  ", " ");
+        assert!(head.contains(verdict), "{head}");
+        assert!(
+            head.contains("But 1 cluster has no recognised outcome"),
+            "{head}"
+        );
+        let (doc, _) = json(&[p.to_str().unwrap()]);
+        let codes = doc["pod_restart"]["reason_details"].to_string();
+        assert!(codes.contains("unknown_outcome"), "{codes}");
+    }
+}
