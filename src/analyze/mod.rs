@@ -5,10 +5,12 @@ mod coverage;
 mod facts;
 mod next_step;
 mod overlap;
+pub mod timeline;
 
 pub use alert::AlertFacts;
 pub use facts::ClusterFacts;
 pub use next_step::{NextStep, PodSeen};
+pub use timeline::Timeline;
 
 use crate::attempts::{self, Budget, Cluster};
 use crate::classify::pack::Category;
@@ -74,6 +76,8 @@ pub struct Triage {
     pub alert: Option<AlertFacts>,
     /// What to run when the verdict is `recommended`.
     pub next_step: Option<NextStep>,
+    /// The failing clusters' attempts over time, for the pictures.
+    pub timeline: Timeline,
 }
 
 /// A group of records not understood: their shared shape, with numbers and
@@ -242,6 +246,7 @@ pub fn assemble(
     let (clusters, facts) = reported(cfg, pack, &mut rebuilt.clusters, &events);
     let cats = &pack.categories;
     let applicable = facts::applicable(facts.iter(), &rebuilt.unattributed, &events, cats);
+    let timeline = timeline::build(&clusters, &rebuilt.unattributed, &events, cats);
     Triage {
         inputs,
         acct,
@@ -265,6 +270,7 @@ pub fn assemble(
         pattern_origins: pack.origins.clone(),
         alert,
         next_step,
+        timeline,
     }
 }
 

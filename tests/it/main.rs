@@ -40,6 +40,7 @@ mod secret_gen;
 mod snapshots;
 mod terminal;
 mod threads;
+mod timeline;
 mod tls_server;
 mod trust;
 mod width;
