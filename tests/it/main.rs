@@ -32,6 +32,7 @@ mod logdna_signals;
 mod loghub;
 mod mutation;
 mod next_step;
+mod pictures;
 mod readme;
 mod redaction;
 mod scenarios;
