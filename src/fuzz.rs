@@ -118,6 +118,7 @@ pub fn pipeline(data: &[u8]) {
         let style = report::Style {
             color: true,
             width: 0,
+            unicode: true,
         };
         report::render(&triage, f, style, &mut out).expect("writing to memory cannot fail");
     }

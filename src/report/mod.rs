@@ -6,6 +6,7 @@ mod json;
 pub mod live;
 mod markdown;
 mod reasons;
+mod strip;
 mod table;
 mod text;
 
@@ -33,6 +34,9 @@ pub struct Style {
     pub color: bool,
     /// The table's width in columns (0: `DEFAULT_WIDTH`).
     pub width: usize,
+    /// Draw with Unicode marks (a UTF-8 locale and colour), else plain
+    /// characters.
+    pub unicode: bool,
 }
 
 pub fn render(

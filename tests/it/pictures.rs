@@ -79,3 +79,69 @@ fn markdown_times_within_a_day_carry_the_date_once() {
         assert!(l.chars().count() <= 100, "{l}");
     }
 }
+
+/// The strip section of the table: from its legend to the blank line.
+fn strip_of(table: &str) -> String {
+    let from = table.find("Attempts over time").expect("a strip");
+    let len = table[from..].find("\n\n").unwrap();
+    table[from..from + len + 1].to_string()
+}
+
+fn table_with(columns: &str, env: &[(&str, &str)], args: &[&str]) -> String {
+    let mut cmd = kp();
+    cmd.env("COLUMNS", columns).arg("analyze");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(args).output().unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_strip_at_80_and_200_columns_with_and_without_colour() {
+    let log = "fixtures/incident/kubectl-ts.log";
+    let utf8 = [("LANG", "C.UTF-8")];
+    for columns in ["80", "200"] {
+        let plain = strip_of(&table_with(columns, &utf8, &[log]));
+        let colour = strip_of(&table_with(columns, &utf8, &["--color", "always", log]));
+        for line in plain.lines() {
+            assert!(line.chars().count() <= columns.parse().unwrap(), "{line}");
+        }
+        insta::assert_snapshot!(format!("strip_{columns}"), plain);
+        insta::assert_snapshot!(format!("strip_{columns}_colour"), colour);
+    }
+}
+
+#[test]
+fn the_strip_is_plain_without_colour_or_without_a_utf8_locale() {
+    let log = "fixtures/incident/kubectl-ts.log";
+    let c_locale = table_with("80", &[("LANG", "C")], &["--color", "always", log]);
+    let strip = strip_of(&c_locale);
+    assert!(strip.contains('x') && strip.contains("\u{1b}["), "{strip}");
+    assert!(strip.is_ascii(), "{strip}");
+    let utf8 = table_with(
+        "80",
+        &[("LC_ALL", "en_US.UTF-8")],
+        &["--color", "always", log],
+    );
+    assert!(strip_of(&utf8).contains('✗'));
+    let no_colour = table_with("80", &[("LANG", "C.UTF-8"), ("NO_COLOR", "1")], &[log]);
+    assert!(strip_of(&no_colour).is_ascii());
+}
+
+#[test]
+fn many_failing_clusters_draw_the_worst_20_and_failures_per_minute() {
+    let dir = tempfile::tempdir().unwrap();
+    failing_log(dir.path(), 300);
+    let out = kp()
+        .env("COLUMNS", "100")
+        .args(["analyze", "many.log"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let strip = strip_of(&String::from_utf8(out.stdout).unwrap());
+    let lanes = strip.lines().filter(|l| l.starts_with("c000")).count();
+    assert_eq!(lanes, 20, "{strip}");
+    assert!(strip.contains("... and 280 more failing clusters, by root cause: wdek_secret 280"));
+    insta::assert_snapshot!("strip_of_300_failing_clusters", strip);
+}

@@ -5,6 +5,7 @@
 
 mod clusters;
 mod evidence;
+mod timeline;
 
 use super::reasons::{self, shout};
 use super::text::{clip_words, count, more, safe, span, ts, width, wrap};
@@ -33,6 +34,7 @@ pub fn render(t: &Triage, style: super::Style, out: &mut dyn Write) -> io::Resul
         out,
         w,
         color: style.color,
+        unicode: style.unicode,
     };
     if let Some(a) = t.alert_headline() {
         p.para(&format!("ALERT: {}", safe(a)), 0, 7)?;
@@ -42,6 +44,7 @@ pub fn render(t: &Triage, style: super::Style, out: &mut dyn Write) -> io::Resul
     }
     verdict(t, &mut p)?;
     clusters::table(t, &mut p, CLUSTERS_SHOWN)?;
+    timeline::section(t, &mut p)?;
     runbook(t, &mut p)?;
     evidence::section(t, &mut p, CLUSTERS_SHOWN)?;
     not_understood(t, &mut p)?;
@@ -54,6 +57,8 @@ pub(super) struct Printer<'a> {
     w: usize,
     /// Statuses and the verdict in colour.
     color: bool,
+    /// Marks drawn in Unicode, not plain characters.
+    unicode: bool,
 }
 
 impl Printer<'_> {
