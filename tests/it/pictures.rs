@@ -69,8 +69,10 @@ fn markdown_times_within_a_day_carry_the_date_once() {
         md.contains("03:00:00 to 03:01:05 UTC on 2026-11-20"),
         "{md}"
     );
+    // Outside the code blocks (the Mermaid chart needs full times).
+    let prose: String = md.split("```").step_by(2).collect();
     assert_eq!(
-        md.matches("2026-11-20T").count(),
+        prose.matches("2026-11-20T").count(),
         1,
         "only the freshness line: {md}"
     );
@@ -144,4 +146,19 @@ fn many_failing_clusters_draw_the_worst_20_and_failures_per_minute() {
     assert_eq!(lanes, 20, "{strip}");
     assert!(strip.contains("... and 280 more failing clusters, by root cause: wdek_secret 280"));
     insta::assert_snapshot!("strip_of_300_failing_clusters", strip);
+}
+
+#[test]
+fn markdown_draws_the_attempts_as_mermaid_and_as_text() {
+    let md = markdown_of(&root(), "fixtures/incident/kubectl-ts.log");
+    let chart = &md[md.find("```mermaid\ngantt\n").expect("a Gantt chart")..];
+    let chart = &chart[..chart[3..].find("```").unwrap()];
+    let sections: Vec<&str> = chart
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("section "))
+        .collect();
+    assert_eq!(sections, ["c23h5icd0sr2mu96rcig", "ck0l2hsd0k8qe1r4bq3g"]);
+    assert_eq!(chart.matches(":crit,").count(), 4, "{chart}");
+    let text = &md[md.find("```text\n").expect("the text fallback")..];
+    assert!(text.contains("c23h5icd0sr2mu96rcig  x"), "{text}");
 }

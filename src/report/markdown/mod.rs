@@ -3,6 +3,7 @@
 
 mod evidence;
 pub mod prose;
+mod timeline;
 
 use super::reasons::{self, shout};
 use super::text::{count, md, more, safe};
@@ -53,6 +54,7 @@ pub fn render(t: &Triage, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{}", wrap(&md(&f), "", ""))?;
     }
     clusters(t, &clock, out)?;
+    timeline::section(&t.timeline, out)?;
     actions(t, out)?;
     evidence::table(t, &clock, out)?;
     evidence::not_understood(t, out)?;
