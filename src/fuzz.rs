@@ -112,6 +112,7 @@ pub fn pipeline(data: &[u8]) {
         OutputFormat::Table,
         OutputFormat::Json,
         OutputFormat::Markdown,
+        OutputFormat::Html,
     ] {
         let mut out = Vec::new();
         // The styled table, with escapes in its cells.

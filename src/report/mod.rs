@@ -2,6 +2,7 @@
 //! Markdown summary for the CIE. Reports write to any `Write`; only the
 //! binary decides that it is stdout.
 
+mod html;
 mod json;
 pub mod live;
 mod markdown;
@@ -24,6 +25,8 @@ pub enum OutputFormat {
     Table,
     Json,
     Markdown,
+    /// One self-contained HTML page with the timeline in inline SVG.
+    Html,
 }
 
 /// How a report is drawn, decided by the binary from the terminal and
@@ -49,6 +52,7 @@ pub fn render(
         OutputFormat::Table => table::render(t, style, out),
         OutputFormat::Json => json::render(t, out),
         OutputFormat::Markdown => markdown::render(t, out),
+        OutputFormat::Html => html::render(t, out),
     }
 }
 

@@ -162,3 +162,75 @@ fn markdown_draws_the_attempts_as_mermaid_and_as_text() {
     let text = &md[md.find("```text\n").expect("the text fallback")..];
     assert!(text.contains("c23h5icd0sr2mu96rcig  x"), "{text}");
 }
+
+fn html_of(args: &[&str]) -> String {
+    let out = kp()
+        .args(["analyze", "-o", "html"])
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The timeline's SVG, parsed as XML: the cluster of each lane, and every
+/// text it shows.
+fn svg_of(html: &str) -> (Vec<String>, String) {
+    let from = html.find("<svg id=\"timeline\"").expect("a timeline");
+    let to = from + html[from..].find("</svg>").unwrap() + "</svg>".len();
+    let doc = roxmltree::Document::parse(&html[from..to]).expect("the SVG is XML");
+    let lanes = doc
+        .descendants()
+        .filter_map(|n| n.attribute("data-cluster"))
+        .map(str::to_string)
+        .collect();
+    let text: String = doc.descendants().filter_map(|n| n.text()).collect();
+    (lanes, text)
+}
+
+#[test]
+fn html_is_one_self_contained_page_with_an_svg_of_the_failing_clusters() {
+    for log in [
+        "fixtures/incident/kubectl-ts.log",
+        "fixtures/scenarios/etcd-hold.log",
+        "fixtures/scenarios/retrying.log",
+    ] {
+        let html = html_of(&[log]);
+        let (doc, _) = json(&[log]);
+        assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+        for external in ["<script", "src=", "href=", "url(", "@import"] {
+            assert!(!html.contains(external), "{log}: {external}");
+        }
+        assert!(html.contains("@media print"));
+        let (lanes, text) = svg_of(&html);
+        let timeline: Vec<&str> = doc["timeline"]["clusters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["cluster_id"].as_str().unwrap())
+            .collect();
+        assert!(!timeline.is_empty(), "{log}");
+        assert_eq!(lanes, timeline, "{log}");
+        for c in doc["clusters"].as_array().unwrap() {
+            let id = c["cluster_id"].as_str().unwrap();
+            assert_eq!(text.contains(id), timeline.contains(&id), "{log}: {id}");
+        }
+    }
+}
+
+#[test]
+fn html_of_many_failing_clusters_draws_the_worst_20() {
+    let dir = tempfile::tempdir().unwrap();
+    failing_log(dir.path(), 300);
+    let out = kp()
+        .args(["analyze", "-o", "html", "many.log"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    let (lanes, _) = svg_of(&html);
+    assert_eq!(lanes.len(), 20);
+    assert!(
+        html.contains("280 more failing clusters not drawn"),
+        "{html}"
+    );
+}

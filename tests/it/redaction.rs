@@ -125,7 +125,7 @@ fn no_output_format_shows_a_planted_secret_from_any_input_format() {
         .unwrap()
         .contains("<redacted:")));
 
-    for format in ["table", "json", "markdown"] {
+    for format in ["table", "json", "markdown", "html"] {
         let out = kp()
             .args(["analyze", "--evidence", "100", "--format", format])
             .arg(&path)
@@ -140,7 +140,7 @@ fn no_output_format_shows_a_planted_secret_from_any_input_format() {
 
 #[test]
 fn the_shipped_secrets_fixture_stays_clean() {
-    for format in ["table", "json", "markdown"] {
+    for format in ["table", "json", "markdown", "html"] {
         let out = kp()
             .args([
                 "analyze",
@@ -235,7 +235,7 @@ fn etcd_credentials_in_the_failure_that_holds_never_reach_the_headline() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hold.log");
     std::fs::write(&path, text).unwrap();
-    for format in ["table", "markdown", "json"] {
+    for format in ["table", "markdown", "json", "html"] {
         let out = kp()
             .args(["analyze", "-o", format])
             .arg(&path)

@@ -11,19 +11,19 @@ use std::io::{self, Write};
 /// Failing clusters whose evidence is listed.
 const EVIDENCE_CLUSTERS: usize = 20;
 /// Evidence rows at most: the summary must fit a ticket's comment.
-const EVIDENCE_ROWS: usize = 40;
+pub(in crate::report) const EVIDENCE_ROWS: usize = 40;
 
-struct Row {
-    ts: String,
-    cluster: Option<String>,
-    category: String,
-    message: String,
-    source: String,
+pub(in crate::report) struct Row {
+    pub ts: String,
+    pub cluster: Option<String>,
+    pub category: String,
+    pub message: String,
+    pub source: String,
 }
 
 /// The rows: every record a reason quotes first, then each failing
 /// cluster's evidence, then the failures tied to no cluster.
-fn rows(t: &Triage, clock: &Clock) -> (Vec<Row>, usize) {
+pub(in crate::report) fn rows(t: &Triage, clock: &Clock) -> (Vec<Row>, usize) {
     let failing: Vec<_> = t
         .clusters_with_facts()
         .filter(|(c, _)| c.status.is_failing())

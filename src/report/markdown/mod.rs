@@ -1,7 +1,7 @@
 //! The summary an engineer pastes into the CIE: verdict, window, clusters,
 //! runbook actions, redacted evidence, input accounting and tool version.
 
-mod evidence;
+pub(super) mod evidence;
 pub mod prose;
 mod timeline;
 
