@@ -5,6 +5,7 @@ mod util;
 
 mod accounting;
 mod alert;
+mod browser;
 mod cli;
 mod cloudlogs;
 mod cloudlogs_answers;

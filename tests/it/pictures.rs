@@ -59,7 +59,7 @@ fn a_hold_quotes_the_earliest_failure_and_shows_it_in_the_evidence() {
         .unwrap();
     assert!(quoted.starts_with("2)"), "{reason}\n{md}");
     let evidence = &md[md.find("### Evidence").unwrap()..];
-    assert!(evidence.contains("| many.log:2 |"), "{evidence}");
+    assert!(evidence.contains("(many.log:2) |"), "{evidence}");
 }
 
 #[test]

@@ -1,10 +1,11 @@
 //! The evidence and the records not understood, as tables that fit a
 //! ticket: the long text (the message) in the last column, where it wraps.
 
+use super::prose::cell;
 use super::prose::Clock;
 use super::{code, MESSAGE_CHARS};
 use crate::analyze::Triage;
-use crate::report::text::{clip, md, more};
+use crate::report::text::{clip, more};
 use crate::report::{cause_name, events};
 use std::io::{self, Write};
 
@@ -75,17 +76,19 @@ pub(super) fn table(t: &Triage, clock: &Clock, out: &mut dyn Write) -> io::Resul
         return Ok(());
     }
     writeln!(out, "### Evidence (secrets redacted)\n")?;
-    writeln!(out, "| Time | Cluster | Category | Source | Message |")?;
-    writeln!(out, "|---|---|---|---|---|")?;
+    // The source goes with the message, last: a fifth column does not fit
+    // a ticket's 760 pixels, and a table that scrolls hides its last one.
+    writeln!(out, "| Time | Cluster | Category | Message (source) |")?;
+    writeln!(out, "|---|---|---|---|")?;
     for r in rows.iter().take(EVIDENCE_ROWS) {
         writeln!(
             out,
-            "| {} | {} | `{}` | {} | {} |",
+            "| {} | {} | `{}` | {} ({}) |",
             r.ts,
             r.cluster.as_deref().map_or("(none)".to_string(), code),
             r.category,
-            md(&r.source),
-            md(&clip(&r.message, MESSAGE_CHARS)),
+            cell(&clip(&r.message, MESSAGE_CHARS)),
+            cell(&r.source),
         )?;
     }
     let mut cut = Vec::new();
@@ -122,16 +125,16 @@ pub(super) fn not_understood(t: &Triage, out: &mut dyn Write) -> io::Result<()> 
         out,
         "Records that look like rotation activity but matched no event (numbers and ids masked):\n"
     )?;
-    writeln!(out, "| Count | Source | Shape | Example |")?;
-    writeln!(out, "|---:|---|---|---|")?;
+    writeln!(out, "| Count | Shape | Example (source) |")?;
+    writeln!(out, "|---:|---|---|")?;
     for n in t.not_understood.iter().take(crate::report::TEMPLATES_SHOWN) {
         writeln!(
             out,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} ({}) |",
             n.count,
-            md(&n.source),
-            md(&clip(&n.template, MESSAGE_CHARS)),
-            md(&clip(&n.example, MESSAGE_CHARS)),
+            cell(&clip(&n.template, MESSAGE_CHARS)),
+            cell(&clip(&n.example, MESSAGE_CHARS)),
+            cell(&n.source),
         )?;
     }
     let left = t

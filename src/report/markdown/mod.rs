@@ -150,19 +150,17 @@ fn failing_table(
     failing: &[&Cluster],
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    writeln!(
-        out,
-        "| Cluster | Status | Attempts | Failed | Root cause | First seen | Last seen |"
-    )?;
-    writeln!(out, "|---|---|---:|---:|---|---|---|")?;
+    // Five columns: seven do not fit a ticket's 760 pixels.
+    writeln!(out, "| Cluster | Status | Failed | Root cause | Seen |")?;
+    writeln!(out, "|---|---|---:|---|---|")?;
     for c in failing.iter().take(CLUSTER_ROWS) {
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} of {} | {} | {} to {} |",
             code(&c.id),
             super::status_label(c),
-            c.attempts.len(),
             c.failed_attempts(),
+            c.attempts.len(),
             c.root_cause
                 .map_or("-".to_string(), |k| format!("`{}`", t.category(k).id)),
             clock.at(c.first_seen),

@@ -48,6 +48,38 @@ fn opens_block(word: &str) -> bool {
         || (digits.len() < word.len() && digits.starts_with(['.', ')']))
 }
 
+/// Escaped Markdown for a table cell, with a break opportunity (`<wbr>`,
+/// which GitHub and GitLab keep) after each `/`, `:`, `,`, `=` or `&` of a
+/// long word, and every 16 characters without one: a CRN or a path in one cell would otherwise widen the table
+/// past a ticket's width and hide its last columns.
+pub fn cell(s: &str) -> String {
+    let escaped = crate::report::text::md(s);
+    let mut out = String::with_capacity(escaped.len() + 16);
+    for (i, word) in escaped.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if word.chars().count() <= LONG_WORD {
+            out.push_str(word);
+            continue;
+        }
+        let mut run = 0;
+        for c in word.chars() {
+            out.push(c);
+            run += 1;
+            // A run with no such character (an account id) breaks anyway.
+            if (matches!(c, '/' | ':' | ',' | '=' | '&') && run >= 6) || run >= 16 {
+                out.push_str("<wbr>");
+                run = 0;
+            }
+        }
+    }
+    out
+}
+
+/// Words longer than this get break opportunities in table cells.
+const LONG_WORD: usize = 24;
+
 /// How times are written: the time of day when the summary's span is
 /// within one calendar day (the header says which), else in full.
 pub struct Clock {
@@ -80,6 +112,16 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_word_in_a_cell_can_break() {
+        let crn =
+            "crn:v1:bluemix:public:containers-kubernetes:us-south:a/c5c0:c23h5icd0sr2mu96rcig::";
+        let c = cell(&format!("for {crn} after"));
+        assert!(c.starts_with("for crn:v1:<wbr>bluemix:<wbr>"), "{c}");
+        assert_eq!(c.replace("<wbr>", ""), format!("for {crn} after"));
+        assert_eq!(cell("short | text"), r"short \| text");
+    }
 
     #[test]
     fn prose_keeps_to_100_columns_and_opens_no_block() {

@@ -10,7 +10,7 @@ use crate::time::Ts;
 use std::io::{self, Write};
 
 /// The text strip's width: it fits a ticket at 760 pixels.
-const TEXT_COLUMNS: usize = 80;
+const TEXT_COLUMNS: usize = 72;
 
 pub(super) fn section(tl: &Timeline, out: &mut dyn Write) -> io::Result<()> {
     if tl.clusters.is_empty() || tl.from.is_none() {
@@ -35,23 +35,34 @@ pub(super) fn section(tl: &Timeline, out: &mut dyn Write) -> io::Result<()> {
 fn mermaid(tl: &Timeline, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "```mermaid\ngantt")?;
     writeln!(out, "    title Rotation attempts (UTC)")?;
-    writeln!(out, "    dateFormat YYYY-MM-DDTHH:mm:ss")?;
+    // Within one day the chart's times need no date: shorter lines fit a
+    // ticket when the chart shows as code.
+    let day = tl
+        .from
+        .zip(tl.to)
+        .is_some_and(|(f, t)| f.to_datetime().date_naive() == t.to_datetime().date_naive());
+    let fmt = if day {
+        "HH:mm:ss"
+    } else {
+        "YYYY-MM-DDTHH:mm:ss"
+    };
+    writeln!(out, "    dateFormat {fmt}")?;
     writeln!(out, "    axisFormat %H:%M:%S")?;
     for lane in &tl.clusters {
         writeln!(out, "    section {}", name(&lane.cluster_id))?;
-        tasks(lane, out)?;
+        tasks(lane, day, out)?;
     }
     if !tl.restarts.is_empty() {
         writeln!(out, "    section new pod")?;
         for r in &tl.restarts {
-            let at = time(r.at);
+            let at = time(r.at, day);
             writeln!(out, "    {} :milestone, {at}, {at}", name(&r.pod))?;
         }
     }
     writeln!(out, "```\n")
 }
 
-fn tasks(lane: &Lane, out: &mut dyn Write) -> io::Result<()> {
+fn tasks(lane: &Lane, day: bool, out: &mut dyn Write) -> io::Result<()> {
     for (i, a) in lane.attempts.iter().enumerate() {
         let Some(start) = a.at() else { continue };
         // A bar of no length is not drawn: an attempt lasts a second at least.
@@ -75,15 +86,16 @@ fn tasks(lane: &Lane, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "    {n} {word}{cause} :{tag}{}, {}",
-            time(start),
-            time(end)
+            time(start, day),
+            time(end, day)
         )?;
     }
     Ok(())
 }
 
-fn time(t: Ts) -> String {
-    t.to_datetime().format("%Y-%m-%dT%H:%M:%S").to_string()
+fn time(t: Ts, day: bool) -> String {
+    let fmt = if day { "%H:%M:%S" } else { "%Y-%m-%dT%H:%M:%S" };
+    t.to_datetime().format(fmt).to_string()
 }
 
 /// A name Mermaid reads as text: its syntax (`:`, `#`, `;`, line ends)
