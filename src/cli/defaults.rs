@@ -234,7 +234,7 @@ mod tests {
         let e = load(&[("KP_TRIAGE_OUTPUT", "yaml")]).unwrap_err();
         assert_eq!(
             format!("{e:#}"),
-            "KP_TRIAGE_OUTPUT: \"yaml\" is not one of table, json, markdown"
+            "KP_TRIAGE_OUTPUT: \"yaml\" is not one of table, json, markdown, html"
         );
         let e = load(&[("KP_TRIAGE_EVIDENCE", "lots")]).unwrap_err();
         assert!(
