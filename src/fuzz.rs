@@ -120,12 +120,14 @@ pub fn pipeline(data: &[u8]) -> usize {
         OutputFormat::Table,
         OutputFormat::Json,
         OutputFormat::Markdown,
+        OutputFormat::Html,
     ] {
         let mut out = Vec::new();
         // The styled table, with escapes in its cells.
         let style = report::Style {
             color: true,
             width: 0,
+            unicode: true,
         };
         report::render(&triage, f, style, &mut out).expect("writing to memory cannot fail");
     }

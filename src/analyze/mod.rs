@@ -6,10 +6,12 @@ mod facts;
 mod next_step;
 mod overlap;
 pub mod suggest;
+pub mod timeline;
 
 pub use alert::AlertFacts;
 pub use facts::ClusterFacts;
 pub use next_step::{NextStep, PodSeen};
+pub use timeline::Timeline;
 
 use crate::attempts::{self, Budget, Cluster};
 use crate::classify::pack::Category;
@@ -80,6 +82,8 @@ pub struct Triage {
     /// Every repeated failure folded into a count stood for exactly what it
     /// hid; if not, the engine reads the input again without folding.
     pub(crate) exact: bool,
+    /// The failing clusters' attempts over time, for the pictures.
+    pub timeline: Timeline,
 }
 
 /// A group of records not understood: their shared shape, with numbers and
@@ -259,6 +263,7 @@ pub fn assemble(
     let (clusters, facts) = reported(cfg, pack, &mut rebuilt.clusters, &events);
     let cats = &pack.categories;
     let applicable = facts::applicable(facts.iter(), &rebuilt.unattributed, &events, cats);
+    let timeline = timeline::build(&clusters, &rebuilt.unattributed, &events, cats);
     Triage {
         inputs,
         acct,
@@ -284,6 +289,7 @@ pub fn assemble(
         alert,
         next_step,
         exact,
+        timeline,
     }
 }
 

@@ -29,6 +29,10 @@ pub const EXAMPLES: &[Example] = &[
         "{bin} analyze -o markdown pod.log > triage.md",
     ),
     (
+        "One HTML page to attach to the CIE: the timeline drawn, the evidence",
+        "{bin} analyze -o html pod.log > triage.html",
+    ),
+    (
         "Fetch the last 2 hours from LogDNA, to analyse or share",
         "{bin} fetch logdna --region us-south --since 2h -o kp-events.jsonl",
     ),
@@ -69,7 +73,7 @@ pub const ANALYZE_EXAMPLES: &[Example] = &[
 pub const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "KP_TRIAGE_OUTPUT",
-        "default for --output (table, json, markdown)",
+        "default for --output (table, json, markdown, html)",
     ),
     (
         "KP_TRIAGE_PATTERNS",

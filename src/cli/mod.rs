@@ -241,6 +241,8 @@ pub enum FormatArg {
     Json,
     /// A Markdown summary to attach to the CIE.
     Markdown,
+    /// One self-contained HTML page (inline SVG timeline) to attach to the CIE.
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
@@ -294,6 +296,7 @@ impl AnalyzeArgs {
             FormatArg::Table => OutputFormat::Table,
             FormatArg::Json => OutputFormat::Json,
             FormatArg::Markdown => OutputFormat::Markdown,
+            FormatArg::Html => OutputFormat::Html,
         }
     }
 

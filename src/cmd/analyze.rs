@@ -42,6 +42,7 @@ fn resolve(args: &AnalyzeArgs, color: bool) -> anyhow::Result<Resolved> {
     let style = report::Style {
         color,
         width: args.width.map_or_else(terminal_width, usize::from),
+        unicode: color && crate::cli::color::utf8_locale(),
     };
     Ok(Resolved {
         cfg,

@@ -33,6 +33,8 @@ struct Doc<'a> {
     next_step: Option<&'a crate::analyze::NextStep>,
     /// The pasted alert (`--alert`) and its cluster's state.
     alert: Option<&'a crate::analyze::AlertFacts>,
+    /// The failing clusters' attempts over time, as the pictures draw them.
+    timeline: &'a crate::analyze::Timeline,
 }
 
 #[derive(Serialize)]
@@ -272,6 +274,7 @@ fn doc(t: &Triage) -> Doc<'_> {
         pod_restart: pod_restart(t),
         next_step: t.next_step.as_ref(),
         alert: t.alert.as_ref(),
+        timeline: &t.timeline,
     }
 }
 

@@ -2,10 +2,12 @@
 //! Markdown summary for the CIE. Reports write to any `Write`; only the
 //! binary decides that it is stdout.
 
+mod html;
 mod json;
 pub mod live;
 mod markdown;
 mod reasons;
+mod strip;
 mod table;
 mod text;
 
@@ -23,6 +25,8 @@ pub enum OutputFormat {
     Table,
     Json,
     Markdown,
+    /// One self-contained HTML page with the timeline in inline SVG.
+    Html,
 }
 
 /// How a report is drawn, decided by the binary from the terminal and
@@ -33,6 +37,9 @@ pub struct Style {
     pub color: bool,
     /// The table's width in columns (0: `DEFAULT_WIDTH`).
     pub width: usize,
+    /// Draw with Unicode marks (a UTF-8 locale and colour), else plain
+    /// characters.
+    pub unicode: bool,
 }
 
 pub fn render(
@@ -45,6 +52,7 @@ pub fn render(
         OutputFormat::Table => table::render(t, style, out),
         OutputFormat::Json => json::render(t, out),
         OutputFormat::Markdown => markdown::render(t, out),
+        OutputFormat::Html => html::render(t, out),
     }
 }
 

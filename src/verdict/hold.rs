@@ -31,7 +31,7 @@ pub(super) fn hold_reasons(
             continue;
         };
         // Each failing cluster's first real evidence of this cause.
-        let with: Vec<(&Cluster, usize)> = failing
+        let mut with: Vec<(&Cluster, usize)> = failing
             .iter()
             .filter_map(|c| {
                 c.streak()
@@ -44,6 +44,9 @@ pub(super) fn hold_reasons(
             continue;
         }
         let held: Vec<&Cluster> = with.iter().map(|(c, _)| *c).collect();
+        // "First" means the earliest: events are in time order, clusters
+        // are not (they are sorted by status and id).
+        with.sort_by_key(|&(_, i)| i);
         let mut r = Reason::new(ReasonCode::CauseAtThreshold, total).naming(&held, pack);
         r.category = Some(cat.id.to_string());
         r.threshold = Some(threshold);

@@ -876,7 +876,7 @@ mod exit_status {
             .collect();
         assert_eq!(in_help, ["0", "1", "2", "3"]);
         let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-        let section = readme.split("### Exit status\n").nth(1).unwrap();
+        let section = readme.split("## Exit status\n").nth(1).unwrap();
         let section = section.split("\n## ").next().unwrap();
         let in_readme: Vec<&str> = section
             .lines()

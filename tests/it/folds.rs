@@ -93,6 +93,7 @@ fn rendered(t: &Triage) -> String {
     let style = report::Style {
         color: false,
         width: 100,
+        unicode: false,
     };
     let mut out = Vec::new();
     for f in [

@@ -30,6 +30,7 @@ fn config(files: &[String]) -> Config {
 const STYLE: report::Style = report::Style {
     color: false,
     width: 100,
+    unicode: false,
 };
 
 fn rendered(t: &analyze::Triage) -> String {

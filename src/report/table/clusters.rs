@@ -51,7 +51,8 @@ pub(super) fn table(t: &Triage, p: &mut Printer<'_>, cap: usize) -> io::Result<(
     if shown.is_empty() {
         p.line("No failing cluster.")?;
     } else {
-        let rows: Vec<Row> = shown.iter().take(cap).map(|(c, f)| row(t, c, f)).collect();
+        let mut rows: Vec<Row> = shown.iter().take(cap).map(|(c, f)| row(t, c, f)).collect();
+        once_per_category(&mut rows);
         let layout = choose(&rows, p.w);
         print(p, &rows, layout)?;
         if shown.len() > cap {
@@ -94,6 +95,20 @@ fn rotated_line(t: &Triage, rotated: usize) -> String {
             "Rotated: {all}, {n} of them after failed attempts ({}).",
             causes.join(", ")
         ),
+    }
+}
+
+/// An action the rows repeat is said once, in the runbook actions under
+/// the table: at incident scale every row would carry the same sentence.
+fn once_per_category(rows: &mut [Row]) {
+    let mut seen = std::collections::HashSet::new();
+    let repeats = rows
+        .iter()
+        .any(|r| !r.action.is_empty() && !seen.insert(r.action.as_str()));
+    if repeats {
+        for r in rows {
+            r.action.clear();
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod clusters;
 mod evidence;
+mod timeline;
 
 use super::reasons::{self, shout};
 use super::text::{clip_words, count, more, safe, span, ts, width, wrap};
@@ -21,6 +22,8 @@ const CLUSTERS_SHOWN: usize = 20;
 const MIN_WIDTH: usize = 40;
 /// When the log's end is this recent, the clock says how long ago it was.
 const LIVE_SECS: i64 = 86_400;
+/// The widest line of prose.
+const PROSE: usize = crate::report::markdown::prose::PROSE;
 
 pub fn render(t: &Triage, style: super::Style, out: &mut dyn Write) -> io::Result<()> {
     let w = match style.width {
@@ -31,6 +34,7 @@ pub fn render(t: &Triage, style: super::Style, out: &mut dyn Write) -> io::Resul
         out,
         w,
         color: style.color,
+        unicode: style.unicode,
     };
     if let Some(a) = t.alert_headline() {
         p.para(&format!("ALERT: {}", safe(a)), 0, 7)?;
@@ -40,6 +44,7 @@ pub fn render(t: &Triage, style: super::Style, out: &mut dyn Write) -> io::Resul
     }
     verdict(t, &mut p)?;
     clusters::table(t, &mut p, CLUSTERS_SHOWN)?;
+    timeline::section(t, &mut p)?;
     runbook(t, &mut p)?;
     evidence::section(t, &mut p, CLUSTERS_SHOWN)?;
     not_understood(t, &mut p)?;
@@ -52,14 +57,19 @@ pub(super) struct Printer<'a> {
     w: usize,
     /// Statuses and the verdict in colour.
     color: bool,
+    /// Marks drawn in Unicode, not plain characters.
+    unicode: bool,
 }
 
 impl Printer<'_> {
     /// Text wrapped at word boundaries: the first line indented by `first`,
     /// the others by `rest`.
+    /// Prose keeps to `PROSE` columns however wide the terminal: lines
+    /// longer than that are hard to follow. Tables use the whole width.
     fn para(&mut self, text: &str, first: usize, rest: usize) -> io::Result<()> {
+        let w = self.w.min(PROSE);
         let mut indent = first;
-        let mut line_room = self.w - first;
+        let mut line_room = w - first;
         let mut remaining = text.to_string();
         loop {
             let lines = wrap(&remaining, line_room);
@@ -69,7 +79,7 @@ impl Printer<'_> {
             }
             remaining = lines[1..].join(" ");
             indent = rest;
-            line_room = self.w - rest;
+            line_room = w - rest;
         }
     }
 
@@ -83,7 +93,7 @@ fn verdict(t: &Triage, p: &mut Printer<'_>) -> io::Result<()> {
     let name = shout(v);
     let head = format!("POD RESTART: {name} - {}", reasons::headline(t));
     // Colour only the verdict's name, after the text is fitted.
-    let first = wrap(&head, p.w).remove(0);
+    let first = wrap(&head, p.w.min(PROSE)).remove(0);
     let rest = head[first.len()..].trim_start().to_string();
     let tail = &first["POD RESTART: ".len() + name.len()..];
     writeln!(
