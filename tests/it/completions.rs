@@ -64,7 +64,7 @@ fn bash_completes_after_nested_subcommands_and_aliases() {
         ("kp-triage analyse --evi", &["--evidence"]),
         (
             "kp-triage analyze --output ",
-            &["table", "json", "markdown"],
+            &["table", "json", "markdown", "html"],
         ),
         ("kp-triage ana", &["analyze", "analyse"]),
     ] {
