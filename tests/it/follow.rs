@@ -893,6 +893,7 @@ fn orphans_are_kept_compactly_and_adopted_by_an_id_in_their_text() {
 /// than 10% more memory.
 #[cfg(target_os = "linux")]
 #[test]
+#[ignore = "memory tier: .ci/run runs it (cargo test -- --ignored)"]
 fn follow_memory_stays_flat_as_noise_grows() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
