@@ -28,6 +28,10 @@ use std::time::{Duration, Instant};
 const IN_FLIGHT: usize = 8;
 /// A stream silent this long after its last line has delivered its backlog.
 const QUIET: Duration = Duration::from_millis(300);
+/// At the stop, what the readers already read is still taken: until they
+/// have been quiet this long, for at most `DRAIN_MAX`.
+const DRAIN_QUIET: Duration = Duration::from_millis(50);
+const DRAIN_MAX: Duration = Duration::from_secs(1);
 /// A stream that has said nothing at all for this long has no backlog.
 const SILENT: Duration = Duration::from_secs(2);
 /// How often `--kubectl` lists the pods again, for new pods and restarts.
@@ -307,9 +311,13 @@ impl<'s, 'a> Follow<'s, 'a> {
     pub fn stop(mut self) -> Result<Triage> {
         self.relisting.store(false, Ordering::Relaxed);
         self.watch = None;
-        let in_flight: Vec<Msg> = self.rx.try_iter().take(IN_FLIGHT).collect();
-        for m in in_flight {
+        // A reader may have read its last bytes and not yet sent them.
+        let until = Instant::now() + DRAIN_MAX;
+        while let Ok(m) = self.rx.recv_timeout(DRAIN_QUIET) {
             self.take(m);
+            if Instant::now() >= until {
+                break;
+            }
         }
         for s in &self.sources {
             if let Some(k) = &s.killer {

@@ -137,13 +137,12 @@ impl Following {
     fn stop(self) -> serde_json::Value {
         let _watchdog = Watchdog::new(self.child.id(), 60);
         // Until the reader has read it all, as seen from outside: the
-        // follow's file offset; then a moment for the lines to reach the
-        // engine.
+        // follow's file offset. What it has read reaches the report (the
+        // follow's stop takes what its readers already read).
         let until = Instant::now() + Duration::from_secs(30);
         while !has_read(self.child.id()) && Instant::now() < until {
             std::thread::sleep(Duration::from_millis(100));
         }
-        std::thread::sleep(Duration::from_millis(700));
         let ok = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
@@ -161,12 +160,14 @@ fn has_read(pid: u32) -> bool {
     read_offsets(pid).iter().all(|(_, pos, len)| pos >= len)
 }
 
-/// Whether a process has `path` open and has read it to its end.
+/// Whether a process has `path` open and has read it to its end: its
+/// offset at the size exactly (past it, the file was truncated under it and
+/// not yet read again).
 fn has_read_file(pid: u32, path: &Path) -> bool {
     let path = path.canonicalize().ok();
     read_offsets(pid)
         .iter()
-        .any(|(p, pos, len)| Some(p) == path.as_ref() && pos >= len)
+        .any(|(p, pos, len)| Some(p) == path.as_ref() && pos == len)
 }
 
 /// A process's open regular files: each one's path, the descriptor's
@@ -201,6 +202,8 @@ fn lines_read(report: &serde_json::Value) -> u64 {
 
 /// Follows a file of the fixture's first 20 lines; `rotate` then puts the
 /// rest in place of it as a log rotation would. Every line is read once.
+/// The rest is shorter, so a copy-truncate shows as a truncation (as for
+/// `tail -F`, a file rewritten longer looks like one that grew).
 fn rotated(rotate: impl FnOnce(&Path, &str)) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kp.log");
@@ -217,6 +220,9 @@ fn rotated(rotate: impl FnOnce(&Path, &str)) {
         std::thread::sleep(Duration::from_millis(20));
     }
     rotate(&path, &(lines[20..].join("\n") + "\n"));
+    while !has_read_file(f.child.id(), &path) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let report = f.stop();
     assert_eq!(lines_read(&report), lines.len() as u64, "{report:#}");
     assert_eq!(report["report"]["pod_restart"]["verdict"], "recommended");
@@ -241,8 +247,14 @@ fn a_renamed_file_is_followed_to_its_new_self() {
 fn a_file_not_there_yet_is_waited_for_and_an_unended_last_line_is_kept() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("later.log");
-    let f = Following::start(&path);
-    std::thread::sleep(Duration::from_millis(500));
+    let mut f = Following::start(&path);
+    // Until the follow says it waits for the file: then it is created.
+    let watchdog = Watchdog::new(f.child.id(), 60);
+    let mut said = String::new();
+    let stderr = f.child.stderr.take().unwrap();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stderr), &mut said).unwrap();
+    assert!(said.contains("does not exist yet"), "{said}");
+    drop(watchdog);
     let text = fixture();
     let path = &path;
     // The last line has no newline yet when the follow stops.

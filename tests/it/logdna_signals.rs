@@ -29,7 +29,8 @@ fn signalled(c: &Case, server: &Hostile, args: &[String], signal: &str) -> Ended
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    std::thread::sleep(Duration::from_millis(200));
+    // The second page is asked for only once the first is written: the
+    // signal now comes mid-fetch, with a page kept.
     let sent = std::process::Command::new("kill")
         .args([signal, &child.id().to_string()])
         .status()
