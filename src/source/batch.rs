@@ -119,8 +119,27 @@ impl Pool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A reader that hands out one chunk per read, as a pipe or a terminal
+    /// does; an empty chunk reads as an end (a terminal's Ctrl-D).
+    pub(crate) struct Chunks(pub Vec<&'static [u8]>);
+
+    impl Read for Chunks {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let Some(c) = self.0.first_mut() else {
+                return Ok(0);
+            };
+            let n = c.len().min(buf.len());
+            buf[..n].copy_from_slice(&c[..n]);
+            *c = &c[n..];
+            if c.is_empty() {
+                self.0.remove(0);
+            }
+            Ok(n)
+        }
+    }
 
     fn batches(data: &[u8], bytes: usize) -> Vec<Vec<Vec<u8>>> {
         let mut rdr = LineReader::new(data);
@@ -155,22 +174,6 @@ mod tests {
 
     #[test]
     fn a_live_fill_stops_where_the_reader_would_wait() {
-        // A reader that hands out one chunk per read, as a pipe does.
-        struct Chunks(Vec<&'static [u8]>);
-        impl Read for Chunks {
-            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-                let Some(c) = self.0.first_mut() else {
-                    return Ok(0);
-                };
-                let n = c.len().min(buf.len());
-                buf[..n].copy_from_slice(&c[..n]);
-                *c = &c[n..];
-                if c.is_empty() {
-                    self.0.remove(0);
-                }
-                Ok(n)
-            }
-        }
         let mut rdr = LineReader::new(Chunks(vec![b"one\ntwo\nthr", b"ee\n"]));
         let mut b = Batch::default();
         assert!(matches!(b.fill(&mut rdr, 1 << 20, true), Filled::Waiting));

@@ -202,22 +202,7 @@ mod tests {
     use super::*;
 
     /// A terminal: a line at most a read, an empty chunk being a Ctrl-D.
-    struct Terminal(Vec<&'static [u8]>);
-
-    impl Read for Terminal {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let Some(chunk) = self.0.first_mut() else {
-                return Ok(0);
-            };
-            let n = chunk.len().min(buf.len());
-            buf[..n].copy_from_slice(&chunk[..n]);
-            *chunk = &chunk[n..];
-            if chunk.is_empty() {
-                self.0.remove(0);
-            }
-            Ok(n)
-        }
-    }
+    use crate::source::batch::tests::Chunks as Terminal;
 
     #[test]
     fn one_ctrl_d_ends_the_input() {

@@ -48,17 +48,9 @@ fn log() -> String {
 }
 
 fn statuses_of(doc: &serde_json::Value) -> Vec<(String, String, u64)> {
-    let mut v: Vec<(String, String, u64)> = doc["clusters"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["cluster_id"].as_str().unwrap().to_string(),
-                c["status"].as_str().unwrap().to_string(),
-                c["failed_attempts"].as_u64().unwrap(),
-            )
-        })
+    let mut v: Vec<(String, String, u64)> = statuses(doc)
+        .into_iter()
+        .map(|(id, status, _, failed, _)| (id, status, failed))
         .collect();
     v.sort();
     v
