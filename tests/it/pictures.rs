@@ -201,6 +201,13 @@ fn html_is_one_self_contained_page_with_an_svg_of_the_failing_clusters() {
             assert!(!html.contains(external), "{log}: {external}");
         }
         assert!(html.contains("@media print"));
+        if log.contains("incident") {
+            // The next step's command reads as code, not as quoted backticks.
+            assert!(
+                html.contains("<code>kubectl delete pod -n armada NAME</code>"),
+                "{html}"
+            );
+        }
         let (lanes, text) = svg_of(&html);
         let timeline: Vec<&str> = doc["timeline"]["clusters"]
             .as_array()

@@ -61,9 +61,18 @@ fn verdict(t: &Triage) -> Markup {
             p.headline { strong { "Pod restart: " (shout(v)) } ": " (reasons::headline(t)) }
             ul { @for r in &t.verdict.reasons { li { (reasons::text(t, r, NAMES_SHOWN)) } } }
             @if let Some(n) = &t.next_step {
-                p { strong { "Next step: " } (n.text) }
+                p { strong { "Next step: " } (code_spans(&n.text)) }
                 @if let Some(c) = n.command.as_ref().or(n.find_pods.as_ref()) { pre { code { (c) } } }
             }
+        }
+    }
+}
+
+/// Text whose `backquoted` parts are commands: shown as code, not quotes.
+fn code_spans(text: &str) -> Markup {
+    html! {
+        @for (i, part) in text.split('`').enumerate() {
+            @if i % 2 == 1 { code { (part) } } @else { (part) }
         }
     }
 }
