@@ -221,6 +221,8 @@ fn rotated(rotate: impl FnOnce(&Path, &str)) {
     }
     rotate(&path, &(lines[20..].join("\n") + "\n"));
     while !has_read_file(f.child.id(), &path) {
+        let ended = f.child.try_wait().unwrap();
+        assert!(ended.is_none(), "the follow ended first: {ended:?}");
         std::thread::sleep(Duration::from_millis(20));
     }
     let report = f.stop();
@@ -251,17 +253,26 @@ fn a_file_not_there_yet_is_waited_for_and_an_unended_last_line_is_kept() {
     // Until the follow says it waits for the file: then it is created.
     let watchdog = Watchdog::new(f.child.id(), 60);
     let mut said = String::new();
-    let stderr = f.child.stderr.take().unwrap();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(stderr), &mut said).unwrap();
+    // Kept open to the end: the follow may still write to its stderr.
+    let mut stderr = std::io::BufReader::new(f.child.stderr.take().unwrap());
+    std::io::BufRead::read_line(&mut stderr, &mut said).unwrap();
     assert!(said.contains("does not exist yet"), "{said}");
-    drop(watchdog);
     let text = fixture();
     let path = &path;
     // The last line has no newline yet when the follow stops.
     let mut file = std::fs::File::create(path).unwrap();
     file.write_all(text.trim_end().as_bytes()).unwrap();
     drop(file);
+    // Until the follow has found the file and read it to its end (a follow
+    // that never does is killed by the watchdog, and the test fails).
+    while !has_read_file(f.child.id(), path) {
+        let ended = f.child.try_wait().unwrap();
+        assert!(ended.is_none(), "the follow ended first: {ended:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(watchdog);
     let report = f.stop();
+    drop(stderr);
     let want: serde_json::Value = serde_json::from_str(&batch(&["-o", "json"])).unwrap();
     assert_eq!(lines_read(&report), text.lines().count() as u64);
     assert_eq!(
