@@ -16,7 +16,8 @@ const wide = [...document.querySelectorAll('table, pre')]
   .filter(t => t.scrollWidth > t.clientWidth + 1)
   .map(t => t.tagName + ':' + t.scrollWidth + ':' + (t.querySelector('th') || t).textContent.slice(0, 12));
 document.body.insertAdjacentHTML('beforeend',
-  '<output id="probe">page=' + (d.scrollWidth - d.clientWidth) + ';wide=' + wide.join(',') + ';</output>');
+  '<output id="probe">page=' + (d.scrollWidth - d.clientWidth) + ';wide=' + wide.join(',') + ';</output>' +
+  '<output id="text">' + Math.round(document.querySelector('strong').getBoundingClientRect().width) + '</output>');
 </script>"#;
 
 /// A tracker's stylesheet for rendered Markdown, as GitHub's: tables and
@@ -55,8 +56,18 @@ fn measure(browser: &std::path::Path, page: &str) -> String {
         .output()
         .unwrap();
     let dom = String::from_utf8_lossy(&out.stdout);
-    let at = dom.rfind("<output id=\"probe\">").expect("the probe ran") + 19;
-    dom[at..at + dom[at..].find('<').unwrap()].to_string()
+    let inside = |id: &str| {
+        let open = format!("<output id=\"{id}\">");
+        let at = dom.rfind(&open).expect("the probe ran") + open.len();
+        dom[at..at + dom[at..].find('<').unwrap()].to_string()
+    };
+    // Text laid out with no font has no width, and then nothing overflows.
+    let text: u32 = inside("text").parse().unwrap_or(0);
+    assert!(
+        text > 100,
+        "the browser laid no text out (a font?): {text} px"
+    );
+    inside("probe")
 }
 
 fn report(format: &str, log: &str) -> String {
