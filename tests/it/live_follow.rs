@@ -16,6 +16,14 @@ use std::time::{Duration, Instant};
 /// The `--previous` log answers this late: the current one is in first.
 const LATE: Duration = Duration::from_millis(1500);
 
+/// These tests each run a server, a follow and its kubectl processes, and
+/// time what those do: one at a time, so that they do not load the machine
+/// for one another.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn late_previous() -> Option<Live> {
     Live::start(Behaviour {
         previous_after: Some(LATE),
@@ -113,6 +121,7 @@ fn batch_verdict(live: &Live) -> String {
 
 #[test]
 fn a_late_previous_log_takes_its_place_and_ctrl_c_to_the_group_ends_with_the_verdict() {
+    let _turn = one_at_a_time();
     let Some(live) = late_previous() else {
         return;
     };
@@ -169,6 +178,7 @@ fn a_late_previous_log_takes_its_place_and_ctrl_c_to_the_group_ends_with_the_ver
 /// verdict's status and no incomplete input.
 #[test]
 fn ctrl_c_typed_at_a_terminal_gives_the_full_report() {
+    let _turn = one_at_a_time();
     let Some(script) = crate::cli::tool("script") else {
         crate::cli::skip_when_absent("script");
         return;
@@ -247,6 +257,7 @@ fn followers(live: &Live) -> Vec<(u32, String)> {
 /// again; the report is whole and the status the verdict's.
 #[test]
 fn a_killed_kubectl_is_said_and_started_again_from_where_it_stopped() {
+    let _turn = one_at_a_time();
     let Some(live) = Live::start(Behaviour::default()) else {
         return;
     };
@@ -286,7 +297,7 @@ fn a_killed_kubectl_is_said_and_started_again_from_where_it_stopped() {
             .filter(|r| r.contains(&format!("/pods/{A}/log")) && r.contains("follow=true"))
             .collect::<Vec<_>>()
     };
-    let until = Instant::now() + Duration::from_secs(20);
+    let until = Instant::now() + Duration::from_secs(60);
     let mut again = follows();
     while !again.last().is_some_and(|r| r.contains("sinceTime=")) && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(50));
@@ -294,7 +305,8 @@ fn a_killed_kubectl_is_said_and_started_again_from_where_it_stopped() {
     }
     assert!(
         again.len() >= 2 && again.last().unwrap().contains("sinceTime="),
-        "{again:#?}"
+        "{again:#?}\nchanges: {:#?}",
+        changes.seen
     );
     ctrl_c_to_group(&child);
     let report = changes.report();
@@ -308,6 +320,7 @@ fn a_killed_kubectl_is_said_and_started_again_from_where_it_stopped() {
 /// the status is 2, since the log was not read to where the follow stopped.
 #[test]
 fn a_source_that_stays_down_makes_its_input_incomplete() {
+    let _turn = one_at_a_time();
     let Some(mut live) = Live::start(Behaviour::default()) else {
         return;
     };
@@ -341,6 +354,7 @@ fn a_source_that_stays_down_makes_its_input_incomplete() {
 /// the status is the verdict's.
 #[test]
 fn a_deleted_pod_ends_its_source_for_good() {
+    let _turn = one_at_a_time();
     let Some(live) = Live::start(Behaviour::default()) else {
         return;
     };
