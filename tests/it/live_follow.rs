@@ -94,6 +94,16 @@ fn follow_job(live: &Live) -> std::process::Child {
         .unwrap()
 }
 
+/// A local API server, `follow_job` on it under a watchdog, and its changes
+/// as they come; None (with a note) where there is no kubectl.
+fn followed() -> Option<(Live, std::process::Child, Changes, Watchdog)> {
+    let live = Live::start(Behaviour::default())?;
+    let mut child = follow_job(&live);
+    let watchdog = Watchdog::new(child.id(), 90);
+    let changes = Changes::of(&mut child);
+    Some((live, child, changes, watchdog))
+}
+
 /// Everything the child wrote on stderr, to its end.
 fn stderr_of(child: &mut std::process::Child) -> String {
     let mut text = String::new();
@@ -258,12 +268,9 @@ fn followers(live: &Live) -> Vec<(u32, String)> {
 #[test]
 fn a_killed_kubectl_is_said_and_started_again_from_where_it_stopped() {
     let _turn = one_at_a_time();
-    let Some(live) = Live::start(Behaviour::default()) else {
+    let Some((live, mut child, mut changes, _watchdog)) = followed() else {
         return;
     };
-    let mut child = follow_job(&live);
-    let _watchdog = Watchdog::new(child.id(), 90);
-    let mut changes = Changes::of(&mut child);
     changes.next(&|v| v["change"] == "cluster" && v["cluster"] == FAILING);
     let current = format!("{A} -c armada-kp-events");
     let until = Instant::now() + Duration::from_secs(20);
@@ -321,12 +328,9 @@ fn a_killed_kubectl_is_said_and_started_again_from_where_it_stopped() {
 #[test]
 fn a_source_that_stays_down_makes_its_input_incomplete() {
     let _turn = one_at_a_time();
-    let Some(mut live) = Live::start(Behaviour::default()) else {
+    let Some((mut live, mut child, mut changes, _watchdog)) = followed() else {
         return;
     };
-    let mut child = follow_job(&live);
-    let _watchdog = Watchdog::new(child.id(), 90);
-    let mut changes = Changes::of(&mut child);
     changes.next(&|v| v["change"] == "settled");
     live.server.stop();
     let down = changes.next(&|v| v["change"] == "source" && v["down"] == true);
@@ -355,12 +359,9 @@ fn a_source_that_stays_down_makes_its_input_incomplete() {
 #[test]
 fn a_deleted_pod_ends_its_source_for_good() {
     let _turn = one_at_a_time();
-    let Some(live) = Live::start(Behaviour::default()) else {
+    let Some((live, mut child, mut changes, _watchdog)) = followed() else {
         return;
     };
-    let mut child = follow_job(&live);
-    let _watchdog = Watchdog::new(child.id(), 90);
-    let mut changes = Changes::of(&mut child);
     changes.next(&|v| v["change"] == "settled");
     live.server.delete_pod(A);
     let ended = changes.next(&|v| v["change"] == "source" && v["ended"] == true);
