@@ -271,7 +271,11 @@ fn a_killed_kubectl_is_said_and_started_again_from_where_it_stopped() {
     let Some((live, mut child, mut changes, _watchdog)) = followed() else {
         return;
     };
-    changes.next(&|v| v["change"] == "cluster" && v["cluster"] == FAILING);
+    // Only A's current log says FAILING is exhausted: once it has, that log
+    // has delivered, and its restart must start from the last line's time.
+    // (Its previous log names FAILING too, and may be in first.)
+    changes
+        .next(&|v| v["change"] == "cluster" && v["cluster"] == FAILING && v["to"] == "exhausted");
     let current = format!("{A} -c armada-kp-events");
     let until = Instant::now() + Duration::from_secs(20);
     let pid = loop {
