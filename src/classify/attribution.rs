@@ -28,7 +28,7 @@ pub enum IdSource {
 pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) -> Who {
     let mut who = Who::default();
     for (k, v) in fields {
-        let name = normalize_field(k);
+        let name = field_name(k);
         let has = |list: &[String]| list.iter().any(|w| name.contains(w.as_str()));
         if who.cluster.is_none() {
             let found = if has(&spec.cluster_fields) {
@@ -41,17 +41,17 @@ pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) ->
                 who.source = Some(source);
             }
         }
-        let corr = has(&spec.corr_fields) || spec.corr_names.contains(&name);
+        let corr = has(&spec.corr_fields) || spec.corr_names.iter().any(|n| *n == name);
         if who.corr.is_none() && corr && !v.trim().is_empty() {
             who.corr = Some(v.trim().into());
         }
-        if who.attempt.is_none() && spec.attempt_fields.contains(&name) {
+        if who.attempt.is_none() && spec.attempt_fields.iter().any(|n| *n == name) {
             // "3", or "3/5" and "3 of 5", which also give the budget.
             let (k, m) = fraction(v);
             who.attempt = k;
             who.budget = who.budget.or(m);
         }
-        if who.budget.is_none() && spec.budget_fields.contains(&name) {
+        if who.budget.is_none() && spec.budget_fields.iter().any(|n| *n == name) {
             who.budget = number(v);
         }
     }
@@ -74,6 +74,16 @@ pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) ->
         who.budget = first_capture(&spec.budget_text, text, "max").and_then(|n| number(&n));
     }
     who
+}
+
+/// `normalize_field`, without an allocation for a name that is normal
+/// already (lowercase ASCII letters and digits), as most are.
+pub(super) fn field_name(k: &str) -> std::borrow::Cow<'_, str> {
+    if k.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        std::borrow::Cow::Borrowed(k)
+    } else {
+        std::borrow::Cow::Owned(normalize_field(k))
+    }
 }
 
 /// `k`, `k/m` or `k of m`.
@@ -208,8 +218,11 @@ pub fn id_tokens(text: &str) -> Vec<Box<str>> {
 }
 
 fn first_capture(res: &[regex::bytes::Regex], text: &str, group: &str) -> Option<String> {
+    // Most texts match none: a match test allocates nothing, captures do.
     res.iter().find_map(|re| {
-        re.captures(text.as_bytes())
+        re.is_match(text.as_bytes())
+            .then(|| re.captures(text.as_bytes()))
+            .flatten()
             .and_then(|c| c.name(group))
             .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned())
     })

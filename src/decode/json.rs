@@ -36,6 +36,10 @@ fn object(line: &str) -> Option<Map<String, Value>> {
 /// comes first in zap's and most loggers' lines, so the first search
 /// usually settles it.
 pub fn has_log_key(b: &[u8]) -> bool {
+    use memchr::memmem::Finder;
+    use std::sync::OnceLock;
+    // Built once: building a searcher costs more than running it on a line.
+    static FINDERS: OnceLock<Vec<Finder<'static>>> = OnceLock::new();
     const KEYS: &[&[u8]] = &[
         b"\"level\"",
         b"\"msg\"",
@@ -48,7 +52,10 @@ pub fn has_log_key(b: &[u8]) -> bool {
         b"\"timestamp\"",
         b"\"@timestamp\"",
     ];
-    KEYS.iter().any(|k| memchr::memmem::find(b, k).is_some())
+    FINDERS
+        .get_or_init(|| KEYS.iter().map(|k| Finder::new(k)).collect())
+        .iter()
+        .any(|f| f.find(b).is_some())
 }
 
 pub fn from_object(mut obj: Map<String, Value>) -> Record<'static> {

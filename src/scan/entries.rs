@@ -46,7 +46,7 @@ impl State<'_, '_> {
                 body: &e.body,
                 partial: e.partial,
             };
-            self.piece(pos, w, e.candidate, e.level);
+            self.piece(pos, w, e.judged, e.level);
         }
     }
 

@@ -39,6 +39,7 @@ mod intern;
 mod order;
 mod pipeline;
 mod pre;
+mod prepare;
 mod records;
 mod sink;
 mod text;
@@ -223,7 +224,7 @@ impl Feed<'_, '_> {
     /// One line, without its newline; `truncated` when it was cut at the
     /// reader's maximum.
     pub fn line(&mut self, line: &[u8], truncated: bool, sink: &mut dyn Sink) {
-        let p = pre::pre(line, self.st.scanner.classifier, self.st.scanner.app);
+        let p = pre::pre(line, self.st.scanner);
         self.take(line, p, truncated, sink);
     }
 
@@ -337,7 +338,7 @@ impl<'s, 'a> State<'s, 'a> {
     }
 
     fn line(&mut self, lineno: u64, raw: &[u8], pre: pre::Pre) {
-        let (stripped, unwrapped, candidate) = match pre {
+        let (stripped, unwrapped, judged) = match pre {
             pre::Pre::Opened {
                 paged,
                 pages,
@@ -347,8 +348,8 @@ impl<'s, 'a> State<'s, 'a> {
             pre::Pre::Line {
                 stripped,
                 unwrapped,
-                candidate,
-            } => (stripped, unwrapped, candidate),
+                judged,
+            } => (stripped, unwrapped, judged),
         };
         self.acct.lines += 1;
         let raw = stripped.as_deref().unwrap_or(raw);
@@ -359,7 +360,7 @@ impl<'s, 'a> State<'s, 'a> {
             content => {
                 let w = content.wrapped(raw).expect("a content shape unwraps");
                 let pos = crate::event::SourcePos::new(self.input, lineno, None);
-                self.piece(pos, w, candidate, crate::decode::Level::Unknown)
+                self.piece(pos, w, judged, crate::decode::Level::Unknown)
             }
         }
     }

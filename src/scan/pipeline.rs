@@ -9,7 +9,6 @@ use super::pre::{pre, Pre};
 use super::{Feed, Scanner, Sink};
 use crate::source::batch::{Batch, Filled};
 use crate::source::LineReader;
-use rayon::prelude::*;
 use std::io::{self, Read};
 use std::sync::mpsc;
 
@@ -28,8 +27,10 @@ fn batch_bytes() -> usize {
 const IN_FLIGHT: usize = 4;
 
 /// A batch of lines and their pre-pass, or the read error that ended the
-/// input after them.
+/// input after them; `seq` orders the batches, which workers finish in any
+/// order.
 struct Work {
+    seq: u64,
     batch: Batch,
     pre: Vec<Pre>,
     error: Option<io::Error>,
@@ -47,22 +48,29 @@ pub(super) fn threaded(
     let Some(pool) = shared_pool(threads) else {
         return sequential(feed, rdr, sink);
     };
-    let (tx, rx) = mpsc::sync_channel::<Work>(IN_FLIGHT);
+    let (tx, rx) = mpsc::channel::<Work>();
     // Spent batches go back to the reader, which refills them: the same few
     // buffers carry the whole input, so memory does not creep up with the
     // input's length as freed batches scatter over the threads' heaps.
     let (back, spent) = mpsc::channel::<Work>();
     std::thread::scope(|s| {
         s.spawn(|| read_batches(scanner, rdr, &pool, tx, spent));
-        for mut work in rx {
-            for ((line, cut), p) in work.batch.lines().zip(work.pre.drain(..)) {
-                feed.take(line, p, cut, sink);
+        let mut next = 0;
+        let mut early: Vec<Work> = Vec::new();
+        for work in rx {
+            early.push(work);
+            while let Some(i) = early.iter().position(|w| w.seq == next) {
+                let mut work = early.swap_remove(i);
+                next += 1;
+                for ((line, cut), p) in work.batch.lines().zip(work.pre.drain(..)) {
+                    feed.take(line, p, cut, sink);
+                }
+                if work.error.is_some() {
+                    return work.error;
+                }
+                // The reader may have finished; then the batch is simply dropped.
+                let _ = back.send(work);
             }
-            if work.error.is_some() {
-                return work.error;
-            }
-            // The reader may have finished; then the batch is simply dropped.
-            let _ = back.send(work);
         }
         None
     })
@@ -87,59 +95,65 @@ fn shared_pool(threads: usize) -> Option<std::sync::Arc<rayon::ThreadPool>> {
     Some(pool)
 }
 
+/// Cuts the input into batches and hands each whole to a worker of `pool`,
+/// which sends it on with its pre-pass. The reader never waits on a batch
+/// being processed, only for a spent one when all are in flight.
 fn read_batches(
     scanner: &Scanner<'_>,
     rdr: impl Read,
     pool: &rayon::ThreadPool,
-    tx: mpsc::SyncSender<Work>,
+    tx: mpsc::Sender<Work>,
     spent: mpsc::Receiver<Work>,
 ) {
     let mut lines = LineReader::new(rdr);
     let size = batch_bytes();
-    // Every batch the reader ever makes: those in the channel, the one the
-    // scan holds and the one being filled. Past that it waits for a spent
-    // one, so the count cannot creep up over a long input.
-    let mut made = 0;
-    loop {
-        let next = if made < IN_FLIGHT + 2 {
-            spent.try_recv().ok()
-        } else {
-            match spent.recv() {
-                Ok(b) => Some(b),
-                // The scan stopped early.
-                Err(_) => return,
+    pool.in_place_scope(|s| {
+        // Every batch the reader ever makes: those being worked on, those
+        // the scan holds or has not reached, and the one being filled. Past
+        // that it waits for a spent one, so the count cannot creep up over a
+        // long input.
+        let mut made = 0;
+        for seq in 0.. {
+            let next = if made < IN_FLIGHT + 2 {
+                spent.try_recv().ok()
+            } else {
+                match spent.recv() {
+                    Ok(b) => Some(b),
+                    // The scan stopped early.
+                    Err(_) => return,
+                }
+            };
+            let mut work = next.unwrap_or_else(|| {
+                made += 1;
+                Work {
+                    seq: 0,
+                    batch: Batch::default(),
+                    pre: Vec::new(),
+                    error: None,
+                }
+            });
+            work.seq = seq;
+            work.batch.clear(size.min(BATCH));
+            let done = match work.batch.fill(&mut lines, size, false) {
+                Filled::Full | Filled::Waiting => false,
+                Filled::Ended => true,
+                Filled::Failed(e) => {
+                    work.error = Some(e);
+                    true
+                }
+            };
+            let tx = tx.clone();
+            s.spawn(move |_| {
+                let b = &work.batch;
+                work.pre.extend((0..b.len()).map(|i| pre(b.line(i).0, scanner)));
+                // The receiver stops early only when the scan itself stopped.
+                let _ = tx.send(work);
+            });
+            if done {
+                return;
             }
-        };
-        let mut work = next.unwrap_or_else(|| {
-            made += 1;
-            Work {
-                batch: Batch::default(),
-                pre: Vec::new(),
-                error: None,
-            }
-        });
-        work.batch.clear(size.min(BATCH));
-        let done = match work.batch.fill(&mut lines, size, false) {
-            Filled::Full | Filled::Waiting => false,
-            Filled::Ended => true,
-            Filled::Failed(e) => {
-                work.error = Some(e);
-                true
-            }
-        };
-        let (classifier, app, b) = (scanner.classifier, scanner.app, &work.batch);
-        pool.install(|| {
-            (0..b.len())
-                .into_par_iter()
-                .with_min_len(256)
-                .map(|i| pre(b.line(i).0, classifier, app))
-                .collect_into_vec(&mut work.pre)
-        });
-        // The receiver stops early only when the scan itself stopped.
-        if tx.send(work).is_err() || done {
-            return;
         }
-    }
+    });
 }
 
 /// The scan on the calling thread: each line's pre-pass, then its record.

@@ -6,8 +6,10 @@
 //! the line's bytes, so worker threads can do it in any order and the
 //! result is the same as doing it inline (`--threads 1`).
 
-use crate::classify::Classifier;
+use super::prepare::{prepare, Prepared};
+use super::Scanner;
 use crate::config::DEFAULT_APP;
+use crate::decode::continuation;
 use crate::decode::Level;
 use crate::envelope::{self, text, Note};
 use crate::time::{PartialTs, Ts};
@@ -21,7 +23,7 @@ pub enum Pre {
         /// The line without ANSI escapes, when it had any; else the line itself.
         stripped: Option<Vec<u8>>,
         unwrapped: Unwrapped,
-        candidate: bool,
+        judged: Judged,
     },
     /// A line in a JSON envelope, and its items (many for a LogDNA v2 page
     /// or a Cloud Logs result event; none for an SSE comment).
@@ -120,8 +122,41 @@ pub struct Item {
     /// The container (or app) the envelope names, if any.
     pub container: Option<Vec<u8>>,
     pub body: Vec<u8>,
-    pub candidate: bool,
+    pub judged: Judged,
     pub partial: bool,
+}
+
+/// What a line's body says by itself, judged where it was read.
+#[derive(Default)]
+pub struct Judged {
+    /// It passes the prefilter.
+    pub candidate: bool,
+    /// Its shape is a structured record's (`decode::looks_structured`).
+    pub structured: bool,
+    /// Its record, when it is a candidate that heads one: the record, if it
+    /// stays one line.
+    pub prepared: Option<Box<Prepared>>,
+}
+
+impl Judged {
+    /// Judges `body`, whose envelope gave `level`; a `partial` line waits for
+    /// the rest of it, and is judged only as far as the prefilter goes.
+    pub fn of(scanner: &Scanner<'_>, body: &[u8], level: Level, partial: bool) -> Judged {
+        let candidate = scanner.classifier.is_candidate(body);
+        if partial {
+            return Judged {
+                candidate,
+                ..Judged::default()
+            };
+        }
+        let prepared = (candidate && !continuation::is_continuation(body))
+            .then(|| Box::new(prepare(scanner, body, b"", level)));
+        Judged {
+            candidate,
+            structured: !candidate && crate::decode::looks_structured(body),
+            prepared,
+        }
+    }
 }
 
 /// stern colours pod names, and escapes would hide words from the prefilter.
@@ -134,12 +169,12 @@ fn without_ansi(b: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
-pub fn pre(line: &[u8], classifier: &Classifier, app: Option<&str>) -> Pre {
+pub fn pre(line: &[u8], scanner: &Scanner<'_>) -> Pre {
     if let Some((_, opened)) = envelope::open(line) {
         let items: Vec<Item> = opened
             .entries
             .into_iter()
-            .map(|e| item(e, classifier, app))
+            .map(|e| item(e, scanner))
             .collect();
         return Pre::Opened {
             // Entries of a page or an array are told apart by their index.
@@ -150,10 +185,11 @@ pub fn pre(line: &[u8], classifier: &Classifier, app: Option<&str>) -> Pre {
         };
     }
     let raw = without_ansi(line);
-    let unwrapped = Unwrapped::of(&raw, app);
-    let candidate = unwrapped
+    let unwrapped = Unwrapped::of(&raw, scanner.app);
+    let judged = unwrapped
         .wrapped(&raw)
-        .is_some_and(|w| classifier.is_candidate(w.body));
+        .map(|w| Judged::of(scanner, w.body, Level::Unknown, w.partial))
+        .unwrap_or_default();
     let stripped = match raw {
         Cow::Owned(v) => Some(v),
         Cow::Borrowed(_) => None,
@@ -161,12 +197,12 @@ pub fn pre(line: &[u8], classifier: &Classifier, app: Option<&str>) -> Pre {
     Pre::Line {
         stripped,
         unwrapped,
-        candidate,
+        judged,
     }
 }
 
-fn item(e: envelope::Entry<'_>, classifier: &Classifier, app: Option<&str>) -> Item {
-    let keep = app.is_none_or(|a| e.is_from(a));
+fn item(e: envelope::Entry<'_>, scanner: &Scanner<'_>) -> Item {
+    let keep = scanner.app.is_none_or(|a| e.is_from(a));
     let pod = e.pod().as_bytes().to_vec();
     let container = e
         .container
@@ -174,13 +210,18 @@ fn item(e: envelope::Entry<'_>, classifier: &Classifier, app: Option<&str>) -> I
         .or(e.app.as_deref())
         .map(|c| c.trim().as_bytes().to_vec());
     let body = if keep { owned_body(e.line) } else { Vec::new() };
+    let judged = if keep {
+        Judged::of(scanner, &body, e.level, e.partial)
+    } else {
+        Judged::default()
+    };
     Item {
         keep,
         ts: e.ts,
         level: e.level,
         pod,
         container,
-        candidate: keep && classifier.is_candidate(&body),
+        judged,
         body,
         partial: e.partial,
     }

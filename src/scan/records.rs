@@ -3,6 +3,8 @@
 //! are joined before it. A record ends when its pod's next head arrives, at
 //! the input's end.
 
+use super::pre::Judged;
+use super::prepare::Prepared;
 use super::{State, MAX_CONTINUATION};
 use crate::decode::{continuation, Level};
 use crate::envelope::text as transport;
@@ -23,6 +25,8 @@ pub(super) struct Group {
     pub(super) carry: Option<Ts>,
     pub(super) cont: Vec<u8>,
     pub(super) candidate: bool,
+    /// The head line's shape is a structured record's.
+    pub(super) structured: bool,
     /// Newest-first exports list a record's continuation lines before it.
     tail: Vec<u8>,
     tail_candidate: bool,
@@ -32,6 +36,8 @@ pub(super) struct Group {
     pub(super) named: bool,
     /// CRI `P` / Docker pieces of a line not yet ended.
     pieces: Vec<u8>,
+    /// The head line prepared by its reader: the record, if it stays one line.
+    pub(super) prepared: Option<Box<Prepared>>,
 }
 
 impl State<'_, '_> {
@@ -46,7 +52,7 @@ impl State<'_, '_> {
         &mut self,
         pos: SourcePos,
         w: transport::Wrapped<'_>,
-        candidate: bool,
+        judged: Judged,
         level: Level,
     ) {
         if let Some(ts) = w.ts {
@@ -59,7 +65,7 @@ impl State<'_, '_> {
         if continuation::is_continuation(w.body)
             && (self.groups[gi].active || self.reversed_export())
         {
-            return self.continuation(gi, w.body, candidate);
+            return self.continuation(gi, w.body, judged.candidate);
         }
         self.flush(gi, false);
         self.seq += 1;
@@ -74,7 +80,9 @@ impl State<'_, '_> {
         g.transport_ts = w.ts;
         g.partial_ts = w.partial_ts;
         g.carry = carry;
-        g.candidate = candidate;
+        g.candidate = judged.candidate;
+        g.structured = judged.structured;
+        g.prepared = judged.prepared;
         g.level = level;
         g.named = w.container.is_some();
         if newest_first {
@@ -116,12 +124,12 @@ impl State<'_, '_> {
         &mut self,
         pos: SourcePos,
         w: transport::Wrapped<'_>,
-        candidate: bool,
+        judged: Judged,
         level: Level,
     ) {
         // The hot path: no piece waits anywhere, and this line is whole.
         if !w.partial && self.waiting == 0 {
-            return self.content(pos, w, candidate, level);
+            return self.content(pos, w, judged, level);
         }
         let gi = self.group_for(w.pod.unwrap_or_default());
         if w.partial {
@@ -137,14 +145,14 @@ impl State<'_, '_> {
             return;
         }
         if self.groups[gi].pieces.is_empty() {
-            return self.content(pos, w, candidate, level);
+            return self.content(pos, w, judged, level);
         }
         self.waiting -= 1;
         let mut joined = std::mem::take(&mut self.groups[gi].pieces);
         joined.extend_from_slice(w.body);
-        let candidate = self.scanner.classifier.is_candidate(&joined);
+        let judged = Judged::of(self.scanner, &joined, level, false);
         let whole = transport::Wrapped { body: &joined, ..w };
-        self.content(pos, whole, candidate, level);
+        self.content(pos, whole, judged, level);
         self.groups[gi].pieces = joined;
         self.groups[gi].pieces.clear();
     }
@@ -170,7 +178,7 @@ impl State<'_, '_> {
             body: &body,
             partial: false,
         };
-        let candidate = self.scanner.classifier.is_candidate(&body);
-        self.content(pos, w, candidate, Level::Unknown);
+        let judged = Judged::of(self.scanner, &body, Level::Unknown, false);
+        self.content(pos, w, judged, Level::Unknown);
     }
 }
