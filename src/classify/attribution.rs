@@ -2,7 +2,9 @@
 //! correlation id, attempt number and retry budget that tie other lines to it.
 
 use super::pack::{normalize_field, AttributionSpec};
+use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 use std::sync::Arc;
+use std::sync::OnceLock;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Who {
@@ -64,22 +66,54 @@ pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) ->
             who.source = Some(IdSource::Text);
         }
     }
-    if who.corr.is_none() {
+    let sets = &spec.text_sets;
+    if who.corr.is_none() && sets.any(&sets.corr, &spec.corr_text, text) {
         who.corr = first_capture(&spec.corr_text, text, "id").map(String::into_boxed_str);
     }
-    if who.attempt.is_none() {
+    if who.attempt.is_none() && sets.any(&sets.attempt, &spec.attempt_text, text) {
         who.attempt = first_capture(&spec.attempt_text, text, "n").and_then(|n| number(&n));
     }
-    if who.budget.is_none() {
+    if who.budget.is_none() && sets.any(&sets.budget, &spec.budget_text, text) {
         who.budget = first_capture(&spec.budget_text, text, "max").and_then(|n| number(&n));
     }
     who
 }
 
+/// Each list of text patterns as one set: most texts match none of a list,
+/// and a set says so in one pass where the list takes one per pattern.
+#[derive(Debug, Default)]
+pub struct TextSets {
+    corr: OnceLock<Option<RegexSet>>,
+    attempt: OnceLock<Option<RegexSet>>,
+    budget: OnceLock<Option<RegexSet>>,
+}
+
+impl TextSets {
+    /// Whether any of `res` may match `text` (true when the set cannot say).
+    fn any(&self, set: &OnceLock<Option<RegexSet>>, res: &[Regex], text: &str) -> bool {
+        // With the options the pack compiles each pattern with.
+        let set = set.get_or_init(|| {
+            RegexSetBuilder::new(res.iter().map(Regex::as_str))
+                .case_insensitive(true)
+                .unicode(false)
+                .size_limit(64 << 20)
+                .build()
+                .ok()
+        });
+        match set {
+            // A pack loaded after the set was built adds patterns it lacks.
+            Some(set) if set.len() == res.len() => set.is_match(text.as_bytes()),
+            _ => true,
+        }
+    }
+}
+
 /// `normalize_field`, without an allocation for a name that is normal
 /// already (lowercase ASCII letters and digits), as most are.
 pub(super) fn field_name(k: &str) -> std::borrow::Cow<'_, str> {
-    if k.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+    if k.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
         std::borrow::Cow::Borrowed(k)
     } else {
         std::borrow::Cow::Owned(normalize_field(k))
@@ -217,7 +251,7 @@ pub fn id_tokens(text: &str) -> Vec<Box<str>> {
     out
 }
 
-fn first_capture(res: &[regex::bytes::Regex], text: &str, group: &str) -> Option<String> {
+fn first_capture(res: &[Regex], text: &str, group: &str) -> Option<String> {
     // Most texts match none: a match test allocates nothing, captures do.
     res.iter().find_map(|re| {
         re.is_match(text.as_bytes())
@@ -226,4 +260,33 @@ fn first_capture(res: &[regex::bytes::Regex], text: &str, group: &str) -> Option
             .and_then(|c| c.name(group))
             .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned())
     })
+}
+
+#[cfg(test)]
+mod set_tests {
+    use crate::classify::pack::Pack;
+    use crate::classify::Classifier;
+
+    /// The sets say "no match" for a list only when no pattern of it
+    /// matches: the default pack's and a user pack's patterns alike.
+    #[test]
+    fn the_sets_find_what_each_pattern_finds() {
+        let user = "schema_version = 1\n[attribution]\ncorr_text = ['''\\bticket#(?P<id>[a-z0-9]{6,})''']\n";
+        let pack = Pack::load(&[("mine.toml".into(), user.into())], false).unwrap();
+        let c = Classifier::new(pack);
+        let who = |t: &str| c.attribute(&[], t);
+        assert_eq!(
+            who("failed for ticket#ab12cd9").corr.as_deref(),
+            Some("ab12cd9")
+        );
+        assert_eq!(
+            who("failed, request_id=r-77aa9").corr.as_deref(),
+            Some("r-77aa9")
+        );
+        assert_eq!(who("retry 2 of 5 failed").attempt, Some(2));
+        assert_eq!(who("retry 2 of 5 failed").budget, Some(5));
+        assert_eq!(who("gave up after 4 attempts").budget, Some(4));
+        let none = who("IAM token refresh failed: context deadline exceeded");
+        assert!(none.corr.is_none() && none.attempt.is_none() && none.budget.is_none());
+    }
 }

@@ -127,7 +127,9 @@ impl Classifier {
         let v = &self.pack.vocabulary;
         let outcome = fields
             .iter()
-            .filter(|(k, val)| val.len() <= 64 && v.fields.iter().any(|f| *f == attribution::field_name(k)))
+            .filter(|(k, val)| {
+                val.len() <= 64 && v.fields.iter().any(|f| *f == attribution::field_name(k))
+            })
             .map(|(_, val)| std::borrow::Cow::Borrowed(*val));
         let flags = fields.iter().filter_map(|(k, val)| flag_words(k, val));
         let extra: Vec<std::borrow::Cow<'_, str>> = outcome.chain(flags).collect();

@@ -145,7 +145,8 @@ fn read_batches(
             let tx = tx.clone();
             s.spawn(move |_| {
                 let b = &work.batch;
-                work.pre.extend((0..b.len()).map(|i| pre(b.line(i).0, scanner)));
+                work.pre
+                    .extend((0..b.len()).map(|i| pre(b.line(i).0, scanner)));
                 // The receiver stops early only when the scan itself stopped.
                 let _ = tx.send(work);
             });

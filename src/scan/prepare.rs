@@ -45,7 +45,12 @@ pub(super) fn prepare(scanner: &Scanner<'_>, body: &[u8], cont: &[u8], level: Le
 
 /// The text an event shows, redacted, then capped; a blank for one
 /// that shows none.
-fn message(scanner: &Scanner<'_>, shown: bool, rec: &Record<'_>, text: &str) -> std::sync::Arc<str> {
+fn message(
+    scanner: &Scanner<'_>,
+    shown: bool,
+    rec: &Record<'_>,
+    text: &str,
+) -> std::sync::Arc<str> {
     if !shown {
         return crate::event::blank();
     }

@@ -48,13 +48,7 @@ impl State<'_, '_> {
 
     /// A whole line: the head of a new record, or a continuation of its
     /// pod's open one.
-    fn content(
-        &mut self,
-        pos: SourcePos,
-        w: transport::Wrapped<'_>,
-        judged: Judged,
-        level: Level,
-    ) {
+    fn content(&mut self, pos: SourcePos, w: transport::Wrapped<'_>, judged: Judged, level: Level) {
         if let Some(ts) = w.ts {
             self.acct.see_ts(Some(ts));
             self.last_ts = Some(ts);

@@ -148,6 +148,7 @@ pub struct AttributionSpec {
     pub keywords: Vec<String>,
     pub budget_fields: Vec<String>,
     pub budget_text: Vec<Regex>,
+    pub text_sets: super::attribution::TextSets,
 }
 
 /// The word layer's data (see `classify::words`).
