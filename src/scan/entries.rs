@@ -14,8 +14,9 @@ impl State<'_, '_> {
         &mut self,
         lineno: u64,
         pages: (bool, u64),
-        items: Vec<pre::Item>,
+        items: std::ops::Range<usize>,
         notes: Vec<Note>,
+        entries: &mut pre::Entries,
     ) {
         let (paged, pages) = pages;
         self.acct.export_pages += pages;
@@ -26,27 +27,29 @@ impl State<'_, '_> {
             self.acct.lines += 1;
             return self.skip_marker();
         }
-        for (k, e) in items.into_iter().enumerate() {
+        let pre::Entries { bytes, items: all } = entries;
+        for (k, e) in all[items].iter_mut().enumerate() {
             self.acct.lines += 1;
             if !e.keep {
                 self.skip_other_app();
                 continue;
             }
             self.exported = true;
-            if !e.partial && e.body.iter().all(u8::is_ascii_whitespace) {
+            let body = &bytes[e.body.clone()];
+            if !e.partial && body.iter().all(u8::is_ascii_whitespace) {
                 self.skip_blank();
                 continue;
             }
             let pos = SourcePos::new(self.input, lineno, paged.then_some(k as u32));
             let w = transport::Wrapped {
-                pod: Some(&e.pod),
-                container: e.container.as_deref(),
+                pod: Some(&bytes[e.pod.clone()]),
+                container: e.container.clone().map(|c| &bytes[c]),
                 ts: e.ts,
                 partial_ts: None,
-                body: &e.body,
+                body,
                 partial: e.partial,
             };
-            self.piece(pos, w, e.judged, e.level);
+            self.piece(pos, w, std::mem::take(&mut e.judged), e.level);
         }
     }
 

@@ -190,6 +190,7 @@ impl<'a> Scanner<'a> {
         Feed {
             st: State::new(self, input),
             lineno: 0,
+            entries: pre::Entries::default(),
         }
     }
 }
@@ -218,20 +219,32 @@ pub struct Feed<'s, 'a> {
     st: State<'s, 'a>,
     /// Physical lines so far (a JSON envelope line may hold many entries).
     lineno: u64,
+    /// The entries of the line being fed, reused line after line.
+    entries: pre::Entries,
 }
 
 impl Feed<'_, '_> {
     /// One line, without its newline; `truncated` when it was cut at the
     /// reader's maximum.
     pub fn line(&mut self, line: &[u8], truncated: bool, sink: &mut dyn Sink) {
-        let p = pre::pre(line, self.st.scanner);
-        self.take(line, p, truncated, sink);
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.clear();
+        let p = pre::pre(line, self.st.scanner, &mut entries);
+        self.take(line, p, &mut entries, truncated, sink);
+        self.entries = entries;
     }
 
     /// One line whose pre-pass is done (perhaps on another thread).
-    fn take(&mut self, line: &[u8], p: pre::Pre, truncated: bool, sink: &mut dyn Sink) {
+    fn take(
+        &mut self,
+        line: &[u8],
+        p: pre::Pre,
+        entries: &mut pre::Entries,
+        truncated: bool,
+        sink: &mut dyn Sink,
+    ) {
         self.lineno += 1;
-        self.st.line(self.lineno, line, p);
+        self.st.line(self.lineno, line, p, entries);
         if truncated {
             self.st.acct.truncated_lines += 1;
         }
@@ -337,14 +350,14 @@ impl<'s, 'a> State<'s, 'a> {
         self.out.push((e, key, true));
     }
 
-    fn line(&mut self, lineno: u64, raw: &[u8], pre: pre::Pre) {
+    fn line(&mut self, lineno: u64, raw: &[u8], pre: pre::Pre, entries: &mut pre::Entries) {
         let (stripped, unwrapped, judged) = match pre {
             pre::Pre::Opened {
                 paged,
                 pages,
                 items,
                 notes,
-            } => return self.opened(lineno, (paged, pages), items, notes),
+            } => return self.opened(lineno, (paged, pages), items, notes, entries),
             pre::Pre::Line {
                 stripped,
                 unwrapped,

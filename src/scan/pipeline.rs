@@ -5,7 +5,7 @@
 //! in order, to the one stateful record builder. Same input, same report as
 //! `--threads 1`.
 
-use super::pre::{pre, Pre};
+use super::pre::{pre, Entries, Pre};
 use super::{Feed, Scanner, Sink};
 use crate::source::batch::{Batch, Filled};
 use crate::source::LineReader;
@@ -33,6 +33,7 @@ struct Work {
     seq: u64,
     batch: Batch,
     pre: Vec<Pre>,
+    entries: Entries,
     error: Option<io::Error>,
 }
 
@@ -62,8 +63,14 @@ pub(super) fn threaded(
             while let Some(i) = early.iter().position(|w| w.seq == next) {
                 let mut work = early.swap_remove(i);
                 next += 1;
-                for ((line, cut), p) in work.batch.lines().zip(work.pre.drain(..)) {
-                    feed.take(line, p, cut, sink);
+                let Work {
+                    batch,
+                    pre,
+                    entries,
+                    ..
+                } = &mut work;
+                for ((line, cut), p) in batch.lines().zip(pre.drain(..)) {
+                    feed.take(line, p, entries, cut, sink);
                 }
                 if work.error.is_some() {
                     return work.error;
@@ -129,6 +136,7 @@ fn read_batches(
                     seq: 0,
                     batch: Batch::default(),
                     pre: Vec::new(),
+                    entries: Entries::default(),
                     error: None,
                 }
             });
@@ -144,9 +152,15 @@ fn read_batches(
             };
             let tx = tx.clone();
             s.spawn(move |_| {
-                let b = &work.batch;
-                work.pre
-                    .extend((0..b.len()).map(|i| pre(b.line(i).0, scanner)));
+                let Work {
+                    batch,
+                    pre: done,
+                    entries,
+                    ..
+                } = &mut work;
+                // The items of the batch before are dropped here, on a worker.
+                entries.clear();
+                done.extend((0..batch.len()).map(|i| pre(batch.line(i).0, scanner, entries)));
                 // The receiver stops early only when the scan itself stopped.
                 let _ = tx.send(work);
             });

@@ -31,7 +31,8 @@ pub enum Pre {
         /// Item positions count within the line (`file:line#n`).
         paged: bool,
         pages: u64,
-        items: Vec<Item>,
+        /// Where its items are in the batch's `Entries`.
+        items: Range<usize>,
         notes: Vec<Note>,
     },
 }
@@ -112,22 +113,52 @@ fn offset(line: &[u8], part: &[u8]) -> usize {
     part.as_ptr() as usize - line.as_ptr() as usize
 }
 
-/// One entry of a JSON envelope, owned so it can cross threads.
+/// One entry of a JSON envelope; its text is in its `Entries`.
+#[derive(Clone)]
 pub struct Item {
     /// From the app being read (`--app`); the others are only counted.
     pub keep: bool,
     pub ts: Option<Ts>,
     pub level: Level,
-    pub pod: Vec<u8>,
+    pub pod: Range<usize>,
     /// The container (or app) the envelope names, if any.
-    pub container: Option<Vec<u8>>,
-    pub body: Vec<u8>,
+    pub container: Option<Range<usize>>,
+    pub body: Range<usize>,
     pub judged: Judged,
     pub partial: bool,
 }
 
+/// The entries of a batch's JSON envelope lines: their text in one buffer
+/// and the items pointing into it, both kept and reused batch after batch.
+/// An entry then costs no allocation of its own, and nothing a worker made
+/// is freed by the thread that reads the batch, which glibc's allocator
+/// makes slow.
+#[derive(Clone, Default)]
+pub struct Entries {
+    pub bytes: Vec<u8>,
+    pub items: Vec<Item>,
+}
+
+impl Entries {
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.items.clear();
+    }
+
+    /// Appends `b`; where it is.
+    fn put(&mut self, b: &[u8]) -> Range<usize> {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(b);
+        start..self.bytes.len()
+    }
+
+    pub fn text(&self, r: &Range<usize>) -> &[u8] {
+        &self.bytes[r.clone()]
+    }
+}
+
 /// What a line's body says by itself, judged where it was read.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Judged {
     /// It passes the prefilter.
     pub candidate: bool,
@@ -169,13 +200,15 @@ fn without_ansi(b: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
-pub fn pre(line: &[u8], scanner: &Scanner<'_>) -> Pre {
+/// The pre-pass of `line`; the entries of a JSON envelope go to `entries`.
+pub fn pre(line: &[u8], scanner: &Scanner<'_>, entries: &mut Entries) -> Pre {
     if let Some((_, opened)) = envelope::open(line) {
-        let items: Vec<Item> = opened
-            .entries
-            .into_iter()
-            .map(|e| item(e, scanner))
-            .collect();
+        let first = entries.items.len();
+        for e in opened.entries {
+            let item = item(e, scanner, entries);
+            entries.items.push(item);
+        }
+        let items = first..entries.items.len();
         return Pre::Opened {
             // Entries of a page or an array are told apart by their index.
             paged: opened.pages > 0 || items.len() > 1,
@@ -201,17 +234,21 @@ pub fn pre(line: &[u8], scanner: &Scanner<'_>) -> Pre {
     }
 }
 
-fn item(e: envelope::Entry<'_>, scanner: &Scanner<'_>) -> Item {
+fn item(e: envelope::Entry<'_>, scanner: &Scanner<'_>, entries: &mut Entries) -> Item {
     let keep = scanner.app.is_none_or(|a| e.is_from(a));
-    let pod = e.pod().as_bytes().to_vec();
+    let pod = entries.put(e.pod().as_bytes());
     let container = e
         .container
         .as_deref()
         .or(e.app.as_deref())
-        .map(|c| c.trim().as_bytes().to_vec());
-    let body = if keep { owned_body(e.line) } else { Vec::new() };
+        .map(|c| entries.put(c.trim().as_bytes()));
+    let body = if keep {
+        put_body(entries, &e.line)
+    } else {
+        entries.put(b"")
+    };
     let judged = if keep {
-        Judged::of(scanner, &body, e.level, e.partial)
+        Judged::of(scanner, entries.text(&body), e.level, e.partial)
     } else {
         Judged::default()
     };
@@ -227,13 +264,12 @@ fn item(e: envelope::Entry<'_>, scanner: &Scanner<'_>) -> Item {
     }
 }
 
-/// The entry's line, owned and without ANSI escapes. A line the envelope
-/// had to unescape is owned already, and is kept rather than copied again.
-fn owned_body(line: std::borrow::Cow<'_, str>) -> Vec<u8> {
+/// The entry's line, without ANSI escapes.
+fn put_body(entries: &mut Entries, line: &str) -> Range<usize> {
     if memchr::memchr(0x1b, line.as_bytes()).is_some() {
-        crate::envelope::ansi::strip(line.as_bytes())
+        entries.put(&crate::envelope::ansi::strip(line.as_bytes()))
     } else {
-        line.into_owned().into_bytes()
+        entries.put(line.as_bytes())
     }
 }
 
