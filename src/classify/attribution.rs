@@ -173,8 +173,9 @@ fn crn(spec: &AttributionSpec, text: &str) -> Option<String> {
             return Some(id);
         }
     }
-    let encoded = memchr::memmem::find(text.as_bytes(), b"%3A").is_some()
-        || memchr::memmem::find(text.as_bytes(), b"%3a").is_some();
+    let b = text.as_bytes();
+    let encoded = memchr::memchr_iter(b'%', b)
+        .any(|i| b.get(i + 1) == Some(&b'3') && matches!(b.get(i + 2), Some(b'A' | b'a')));
     if encoded {
         return find(&url_unescape_crn(text));
     }
