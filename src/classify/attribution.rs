@@ -120,6 +120,15 @@ pub(super) fn field_name(k: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Whether `k` normalised (`normalize_field`) is `normal`, compared
+/// without building it.
+pub(super) fn is_field(k: &str, normal: &str) -> bool {
+    k.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .eq(normal.chars())
+}
+
 /// `k`, `k/m` or `k of m`.
 fn fraction(v: &str) -> (Option<u32>, Option<u32>) {
     let v = v.trim();

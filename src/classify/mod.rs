@@ -128,7 +128,7 @@ impl Classifier {
         let outcome = fields
             .iter()
             .filter(|(k, val)| {
-                val.len() <= 64 && v.fields.iter().any(|f| *f == attribution::field_name(k))
+                val.len() <= 64 && v.fields.iter().any(|f| attribution::is_field(k, f))
             })
             .map(|(_, val)| std::borrow::Cow::Borrowed(*val));
         let flags = fields.iter().filter_map(|(k, val)| flag_words(k, val));
