@@ -2,9 +2,8 @@
 //! correlation id, attempt number and retry budget that tie other lines to it.
 
 use super::pack::{normalize_field, AttributionSpec};
-use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
+use regex::bytes::Regex;
 use std::sync::Arc;
-use std::sync::OnceLock;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Who {
@@ -77,35 +76,6 @@ pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) ->
         who.budget = first_capture(&spec.budget_text, text, "max").and_then(|n| number(&n));
     }
     who
-}
-
-/// Each list of text patterns as one set: most texts match none of a list,
-/// and a set says so in one pass where the list takes one per pattern.
-#[derive(Debug, Default)]
-pub struct TextSets {
-    corr: OnceLock<Option<RegexSet>>,
-    attempt: OnceLock<Option<RegexSet>>,
-    budget: OnceLock<Option<RegexSet>>,
-}
-
-impl TextSets {
-    /// Whether any of `res` may match `text` (true when the set cannot say).
-    fn any(&self, set: &OnceLock<Option<RegexSet>>, res: &[Regex], text: &str) -> bool {
-        // With the options the pack compiles each pattern with.
-        let set = set.get_or_init(|| {
-            RegexSetBuilder::new(res.iter().map(Regex::as_str))
-                .case_insensitive(true)
-                .unicode(false)
-                .size_limit(64 << 20)
-                .build()
-                .ok()
-        });
-        match set {
-            // A pack loaded after the set was built adds patterns it lacks.
-            Some(set) if set.len() == res.len() => set.is_match(text.as_bytes()),
-            _ => true,
-        }
-    }
 }
 
 /// `normalize_field`, without an allocation for a name that is normal

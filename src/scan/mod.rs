@@ -44,6 +44,7 @@ mod records;
 mod sink;
 mod text;
 
+pub use order::Settlement;
 use order::{Order, Years};
 use records::Group;
 pub use sink::{Collected, Sink};
@@ -96,31 +97,6 @@ impl Ending {
             notes: self.notes,
             orphans,
             exact,
-        }
-    }
-}
-
-/// What only the end of an input settles about the events already handed
-/// on: the year of times that had none, and which way time ran. A sink that
-/// keeps events applies it to them, counted in the order they came.
-pub struct Settlement {
-    years: Years,
-    pub newest_first: bool,
-}
-
-impl Settlement {
-    /// Some event's year was guessed and waits for `apply`.
-    pub fn guessed(&self) -> bool {
-        self.years.guessed_events()
-    }
-
-    /// Settles `events`, the non-orphan events a sink received, in order.
-    pub fn apply(&self, events: &mut [Event]) {
-        self.years.apply(events);
-        if self.newest_first {
-            for e in events {
-                e.seq = -e.seq;
-            }
         }
     }
 }
@@ -274,10 +250,7 @@ impl Feed<'_, '_> {
         let mut acct = self.st.acct;
         acct.newest_first = self.st.order.newest_first();
         self.st.years.see_span(&mut acct);
-        sink.settle(&Settlement {
-            years: self.st.years,
-            newest_first: acct.newest_first,
-        });
+        sink.settle(&Settlement::new(self.st.years, acct.newest_first));
         Ending {
             acct,
             notes: self.st.notes,

@@ -165,6 +165,38 @@ impl Years {
     }
 }
 
+/// What only the end of an input settles about the events already handed
+/// on: the year of times that had none, and which way time ran. A sink that
+/// keeps events applies it to them, counted in the order they came.
+pub struct Settlement {
+    years: Years,
+    pub newest_first: bool,
+}
+
+impl Settlement {
+    pub(super) fn new(years: Years, newest_first: bool) -> Settlement {
+        Settlement {
+            years,
+            newest_first,
+        }
+    }
+
+    /// Some event's year was guessed and waits for `apply`.
+    pub fn guessed(&self) -> bool {
+        self.years.guessed_events()
+    }
+
+    /// Settles `events`, the non-orphan events a sink received, in order.
+    pub fn apply(&self, events: &mut [Event]) {
+        self.years.apply(events);
+        if self.newest_first {
+            for e in events {
+                e.seq = -e.seq;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

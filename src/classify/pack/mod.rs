@@ -8,6 +8,7 @@ mod compile;
 mod entries;
 mod file;
 mod sections;
+mod sets;
 
 use super::words::{Class, Hint, Vocabulary};
 use crate::error::{Error, Result};
@@ -148,7 +149,7 @@ pub struct AttributionSpec {
     pub keywords: Vec<String>,
     pub budget_fields: Vec<String>,
     pub budget_text: Vec<Regex>,
-    pub text_sets: super::attribution::TextSets,
+    pub text_sets: sets::TextSets,
 }
 
 /// The word layer's data (see `classify::words`).
