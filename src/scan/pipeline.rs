@@ -121,25 +121,10 @@ fn read_batches(
         // long input.
         let mut made = 0;
         for seq in 0.. {
-            let next = if made < IN_FLIGHT + 2 {
-                spent.try_recv().ok()
-            } else {
-                match spent.recv() {
-                    Ok(b) => Some(b),
-                    // The scan stopped early.
-                    Err(_) => return,
-                }
+            // None: the scan stopped early.
+            let Some(mut work) = next_work(&mut made, &spent) else {
+                return;
             };
-            let mut work = next.unwrap_or_else(|| {
-                made += 1;
-                Work {
-                    seq: 0,
-                    batch: Batch::default(),
-                    pre: Vec::new(),
-                    entries: Entries::default(),
-                    error: None,
-                }
-            });
             work.seq = seq;
             work.batch.clear(size.min(BATCH));
             let done = match work.batch.fill(&mut lines, size, false) {
@@ -152,15 +137,7 @@ fn read_batches(
             };
             let tx = tx.clone();
             s.spawn(move |_| {
-                let Work {
-                    batch,
-                    pre: done,
-                    entries,
-                    ..
-                } = &mut work;
-                // The items of the batch before are dropped here, on a worker.
-                entries.clear();
-                done.extend((0..batch.len()).map(|i| pre(batch.line(i).0, scanner, entries)));
+                pre_pass(&mut work, scanner);
                 // The receiver stops early only when the scan itself stopped.
                 let _ = tx.send(work);
             });
@@ -169,6 +146,37 @@ fn read_batches(
             }
         }
     });
+}
+
+/// A spent batch to fill again, or a new one while fewer than the bound
+/// were made; None when the scan has stopped.
+fn next_work(made: &mut usize, spent: &mpsc::Receiver<Work>) -> Option<Work> {
+    if *made >= IN_FLIGHT + 2 {
+        return spent.recv().ok();
+    }
+    Some(spent.try_recv().unwrap_or_else(|_| {
+        *made += 1;
+        Work {
+            seq: 0,
+            batch: Batch::default(),
+            pre: Vec::new(),
+            entries: Entries::default(),
+            error: None,
+        }
+    }))
+}
+
+/// Each line's pre-pass, on a worker.
+fn pre_pass(work: &mut Work, scanner: &Scanner<'_>) {
+    let Work {
+        batch,
+        pre: done,
+        entries,
+        ..
+    } = work;
+    // The items of the batch before are dropped here, on a worker.
+    entries.clear();
+    done.extend((0..batch.len()).map(|i| pre(batch.line(i).0, scanner, entries)));
 }
 
 /// The scan on the calling thread: each line's pre-pass, then its record.
