@@ -17,6 +17,7 @@
 mod fields;
 mod known;
 mod linear;
+mod memo;
 mod pem;
 mod planted;
 mod rules;
@@ -42,6 +43,7 @@ pub struct Redactor {
     known: Option<known::Known>,
     rules: Vec<rules::Rule>,
     fields: fields::Fields,
+    memo: memo::Memo,
 }
 
 impl Default for Redactor {
@@ -66,6 +68,7 @@ impl Redactor {
             known: known::Known::new(known),
             rules: rules::rules(),
             fields: fields::Fields::new(),
+            memo: memo::Memo::default(),
         }
     }
 
@@ -96,6 +99,12 @@ impl Redactor {
         pass(&shapes::api_keys);
         pass(&shapes::base64_material);
         out
+    }
+
+    /// `redact`, shared: a text redacted before (by this redactor) is not
+    /// redacted again.
+    pub fn redact_shared(&self, text: &str) -> std::sync::Arc<str> {
+        self.memo.get(text, |t| self.redact(t).into())
     }
 
     /// A file name or source label: redacted like a line, and a label's

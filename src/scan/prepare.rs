@@ -55,7 +55,7 @@ fn message(
         return crate::event::blank();
     }
     let summary = summary(rec, text);
-    let redacted = scanner.redactor.redact(&summary);
+    let redacted = scanner.redactor.redact_shared(&summary);
     one_line(&redacted, MAX_MESSAGE).into()
 }
 
