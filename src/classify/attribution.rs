@@ -187,6 +187,10 @@ fn url_unescape_crn(text: &str) -> String {
 
 /// The first plausible id any text pattern finds, trying every match.
 fn cluster_in_text(spec: &AttributionSpec, text: &str) -> Option<String> {
+    let sets = &spec.text_sets;
+    if !sets.any(&sets.cluster, &spec.cluster_text, text) {
+        return None;
+    }
     spec.cluster_text.iter().find_map(|re| {
         re.captures_iter(text.as_bytes())
             .filter_map(|c| c.name("id"))

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 /// and a set says so in one pass where the list takes one per pattern.
 #[derive(Debug, Default)]
 pub struct TextSets {
+    pub(crate) cluster: OnceLock<Option<RegexSet>>,
     pub(crate) corr: OnceLock<Option<RegexSet>>,
     pub(crate) attempt: OnceLock<Option<RegexSet>>,
     pub(crate) budget: OnceLock<Option<RegexSet>>,
