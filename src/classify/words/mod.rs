@@ -7,11 +7,12 @@
 //! (`[vocabulary]`); only the precedence between classes lives here.
 
 mod entry;
+mod memo;
 mod tokens;
 
 use entry::{Entry, Word};
 use serde::Serialize;
-use tokens::tokenize;
+use tokens::{tokenize, Tokens};
 
 /// A word class of the vocabulary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,18 +95,7 @@ pub struct Vocabulary {
     by_first: Vec<Vec<u32>>,
     /// The entries that start with a number (`#`), for an empty token.
     number_first: Vec<u32>,
-}
-
-/// Tokens of a message, with the clause each belongs to.
-struct Tokens {
-    words: Vec<String>,
-    clause: Vec<u16>,
-    /// Per gap of an entry (keyed by the address of the word after it), the
-    /// last search: where it started and the token it found, or none up to
-    /// the clause's end. A later search from inside that span has the same
-    /// answer, so a gap reads each token once per entry, not once per start
-    /// (`connect connect connect ...` would otherwise be quadratic).
-    gaps: std::cell::RefCell<std::collections::HashMap<usize, (usize, Option<usize>)>>,
+    memo: memo::Memo,
 }
 
 /// A matched entry in the token stream.
@@ -197,6 +187,12 @@ impl Vocabulary {
         if self.entries.is_empty() {
             return Reading::default();
         }
+        let extra: Vec<&str> = extra.into_iter().collect();
+        self.memo
+            .get(message, &extra, || self.read_once(message, &extra))
+    }
+
+    fn read_once(&self, message: &str, extra: &[&str]) -> Reading {
         let mut toks = Tokens {
             words: Vec::new(),
             clause: Vec::new(),
@@ -204,7 +200,7 @@ impl Vocabulary {
         };
         let mut clause = 0u16;
         tokenize(message, &mut toks, &mut clause);
-        for t in extra {
+        for &t in extra {
             clause = clause.saturating_add(1);
             tokenize(t, &mut toks, &mut clause);
         }

@@ -1,7 +1,5 @@
 //! Cutting a message into lowercase words and clauses.
 
-use super::Tokens;
-
 /// Lowercase word tokens; punctuation that ends a clause starts a new one.
 /// A bracketed aside is a clause of its own, and the clause it interrupts
 /// goes on after it: in "credential (crn:...) regenerated" the verb acts on
@@ -61,4 +59,16 @@ pub(super) fn tokenize(text: &str, toks: &mut Tokens, last: &mut u16) {
         }
     }
     flush(&mut word, toks, clause);
+}
+
+/// Tokens of a message, with the clause each belongs to.
+pub(super) struct Tokens {
+    pub(super) words: Vec<String>,
+    pub(super) clause: Vec<u16>,
+    /// Per gap of an entry (keyed by the address of the word after it), the
+    /// last search: where it started and the token it found, or none up to
+    /// the clause's end. A later search from inside that span has the same
+    /// answer, so a gap reads each token once per entry, not once per start
+    /// (`connect connect connect ...` would otherwise be quadratic).
+    pub(super) gaps: std::cell::RefCell<std::collections::HashMap<usize, (usize, Option<usize>)>>,
 }
