@@ -53,7 +53,7 @@ pub fn has_log_key(b: &[u8]) -> bool {
         b"\"@timestamp\"",
     ];
     FINDERS
-        .get_or_init(|| KEYS.iter().map(|k| Finder::new(k)).collect())
+        .get_or_init(|| KEYS.iter().map(Finder::new).collect())
         .iter()
         .any(|f| f.find(b).is_some())
 }
