@@ -27,9 +27,10 @@ pub fn assemble(
     let window = (windowed.from, windowed.to);
     let alert = alert::lead(cfg, &mut rebuilt.clusters, pack, window);
     let next_step = next_step::of(&verdict, &events, &windowed.orphan_pods, &cfg.kube, app);
-    let (clusters, facts) = reported(cfg, pack, &mut rebuilt.clusters, &events);
+    let clusters = reported(cfg, &mut rebuilt.clusters);
     let cats = &pack.categories;
-    let applicable = facts::applicable(facts.iter(), &rebuilt.unattributed, &events, cats);
+    let actions = clusters.iter().map(|c| facts::actions(c, &events, cats));
+    let applicable = facts::applicable(actions, &rebuilt.unattributed, &events, cats);
     let timeline = timeline::build(&clusters, &rebuilt.unattributed, &events, cats);
     Triage {
         inputs,
@@ -40,7 +41,10 @@ pub fn assemble(
         categories: pack.categories.clone(),
         events,
         clusters,
-        facts,
+        shown: facts::Shown {
+            evidence: cfg.evidence,
+            rotated_evidence: cfg.rotated_evidence,
+        },
         applicable,
         clusters_total,
         unattributed: rebuilt.unattributed,
@@ -146,6 +150,9 @@ fn in_window(
     if !events.is_sorted_by_key(key) {
         events.sort_unstable_by_key(key);
     }
+    // The scan's vector grew by doubling: up to half of it is room no
+    // event takes, held through the analysis and the report otherwise.
+    events.shrink_to_fit();
     let folds_in_place = (0..events.len()).all(|i| {
         events[i]
             .folded()
@@ -162,20 +169,14 @@ fn in_window(
     (events, windowed)
 }
 
-/// The clusters the reports show (`--cluster`, `--crn`), with their facts.
-fn reported(
-    cfg: &Config,
-    pack: &Pack,
-    all: &mut Vec<Cluster>,
-    events: &[Event],
-) -> (Vec<Cluster>, Vec<ClusterFacts>) {
+/// The clusters the reports show (`--cluster`, `--crn`).
+fn reported(cfg: &Config, all: &mut Vec<Cluster>) -> Vec<Cluster> {
     // In place: a second vector of a million clusters is a third of the
     // memory they take.
     let mut clusters = std::mem::take(all);
     clusters.retain(|c| cfg.focus.is_empty() || cfg.focus.iter().any(|f| **f == *c.id));
-    let facts = clusters
-        .iter()
-        .map(|c| facts::of(c, events, &pack.categories, cfg))
-        .collect();
-    (clusters, facts)
+    // Grown by doubling as clusters were met: the room left over would be
+    // held until the report is written.
+    clusters.shrink_to_fit();
+    clusters
 }

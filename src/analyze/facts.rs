@@ -6,7 +6,6 @@
 use crate::attempts::{Cluster, Status};
 use crate::classify::pack::Category;
 use crate::classify::{CatId, Cats};
-use crate::config::Config;
 use crate::event::Event;
 use thin_vec::ThinVec;
 
@@ -22,27 +21,36 @@ pub struct ClusterFacts {
     pub actions: Cats,
 }
 
-pub fn of(c: &Cluster, events: &[Event], cats: &[Category], cfg: &Config) -> ClusterFacts {
+/// What a cluster's facts depend on besides the cluster and the events.
+/// The triage keeps this, not the facts: they are worked out as a report
+/// writes each cluster, so a million clusters never hold a million facts.
+#[derive(Clone, Copy, Debug)]
+pub struct Shown {
+    /// `--evidence`.
+    pub evidence: usize,
+    /// Evidence is shown for rotated clusters too (`--evidence` given).
+    pub rotated_evidence: bool,
+}
+
+pub fn of(c: &Cluster, events: &[Event], cats: &[Category], shown: Shown) -> ClusterFacts {
     let pool = pool(c);
     // A rotated cluster is kept as counts: the failures it got past are
     // shown only when evidence is asked for.
-    let max = if c.status == Status::Rotated && !cfg.rotated_evidence {
+    let max = if c.status == Status::Rotated && !shown.rotated_evidence {
         0
     } else {
-        cfg.evidence
+        shown.evidence
     };
-    let mut shown = evidence(pool, events, cats, max);
+    let mut quoted = evidence(pool, events, cats, max);
     // An unknown status quotes the line that made it so, before the rest.
     let unknown = c.unknown_because(events);
     if let Some(i) = unknown.filter(|_| max > 0) {
-        shown.truncate(max - 1);
-        shown.push(i);
-        shown.sort_unstable();
+        quoted.truncate(max - 1);
+        quoted.push(i);
+        quoted.sort_unstable();
     }
-    // Kept for every cluster until the report is written: no spare room.
-    shown.shrink_to_fit();
     ClusterFacts {
-        evidence: shown,
+        evidence: quoted,
         evidence_total: pool.iter().map(|&i| events[i].count()).sum::<usize>()
             + usize::from(unknown.is_some()),
         actions: actions(c, events, cats),
@@ -96,7 +104,7 @@ fn evidence(idx: &[usize], events: &[Event], cats: &[Category], max: usize) -> T
 }
 
 /// The runbook actions for the categories in a failing streak.
-fn actions(c: &Cluster, events: &[Event], cats: &[Category]) -> Cats {
+pub fn actions(c: &Cluster, events: &[Event], cats: &[Category]) -> Cats {
     if !c.status.is_failing() {
         return Cats::new();
     }
@@ -113,14 +121,14 @@ fn actions(c: &Cluster, events: &[Event], cats: &[Category]) -> Cats {
 }
 
 /// Categories that apply anywhere in the triage, most specific first.
-pub fn applicable<'a>(
-    facts: impl Iterator<Item = &'a ClusterFacts>,
+pub fn applicable(
+    actions: impl Iterator<Item = Cats>,
     unattributed: &[usize],
     events: &[Event],
     cats: &[Category],
 ) -> Vec<CatId> {
     let mut found: Vec<CatId> = Vec::new();
-    let from_clusters = facts.flat_map(|f| f.actions.iter().copied());
+    let from_clusters = actions.flatten();
     let from_unattributed = unattributed
         .iter()
         .flat_map(|&i| events[i].categories.iter().copied());

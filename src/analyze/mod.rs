@@ -12,7 +12,7 @@ pub mod timeline;
 pub use assemble::assemble;
 
 pub use alert::AlertFacts;
-pub use facts::ClusterFacts;
+pub use facts::{ClusterFacts, Shown};
 pub use next_step::{NextStep, PodSeen};
 pub use timeline::Timeline;
 
@@ -55,8 +55,8 @@ pub struct Triage {
     pub events: Vec<Event>,
     /// Clusters reported (after `--cluster`/`--crn`).
     pub clusters: Vec<Cluster>,
-    /// What the reports show of each of `clusters`, in the same order.
-    pub facts: Vec<ClusterFacts>,
+    /// What decides the facts the reports show of each of `clusters`.
+    pub shown: facts::Shown,
     /// The runbook categories that apply to the clusters reported and to
     /// the failures tied to no cluster, most specific first.
     pub applicable: Vec<crate::classify::CatId>,
@@ -124,9 +124,15 @@ impl Triage {
         })
     }
 
-    /// The clusters reported, each with its facts.
-    pub fn clusters_with_facts(&self) -> impl Iterator<Item = (&Cluster, &ClusterFacts)> {
-        self.clusters.iter().zip(&self.facts)
+    /// The clusters reported, each with its facts, worked out as the
+    /// iterator reaches it.
+    pub fn clusters_with_facts(&self) -> impl Iterator<Item = (&Cluster, ClusterFacts)> {
+        self.clusters.iter().map(|c| (c, self.facts(c)))
+    }
+
+    /// What the reports show of cluster `c`.
+    pub fn facts(&self, c: &Cluster) -> ClusterFacts {
+        facts::of(c, &self.events, &self.categories, self.shown)
     }
 
     /// The category of an id the verdict names.

@@ -61,6 +61,10 @@ enum Act {
 /// written into them, so the reports show what was decided.
 pub fn rebuild(events: &mut [Event], pack: &Pack) -> Rebuilt {
     let mut t = Tracker::with(pack, Resolver::primed(events));
+    // Room for the clusters known from the start, not twice as many: the
+    // vector grows by doubling, and a million clusters are most of what
+    // the rebuild holds.
+    t.st.clusters.reserve_exact(t.resolve.known());
     for i in 0..events.len() {
         t.push(i, events);
     }

@@ -20,11 +20,21 @@ pub(super) struct Resolver {
     anywhere: Option<(aho_corasick::AhoCorasick, Vec<Arc<str>>)>,
     /// Ids learned since `anywhere` was built. A live input learns ids one
     /// by one; building the automaton again only when they outnumber those
-    /// in it keeps the cost linear in the ids, not quadratic.
+    /// in it keeps the cost linear in the ids, not quadratic. Empty until
+    /// the first build, which takes every id of `known`: a second list of
+    /// a million ids would be held through the whole rebuild.
     fresh: Vec<Arc<str>>,
+    /// `anywhere` was built (or tried) once.
+    ever_built: bool,
 }
 
 impl Resolver {
+    /// How many ids are certain (named by a field, a CRN or a text id):
+    /// each is a cluster of the events that named it.
+    pub(super) fn known(&self) -> usize {
+        self.known.len()
+    }
+
     /// A resolver that knows every id of the input before the first event.
     pub(super) fn primed(events: &[Event]) -> Resolver {
         let mut r = Resolver::default();
@@ -66,8 +76,10 @@ impl Resolver {
         }
         if certain && !self.known.contains(&**cluster) {
             let id = shared(&self.known);
-            self.known.insert(id.clone());
-            self.fresh.push(id);
+            if self.ever_built {
+                self.fresh.push(id.clone());
+            }
+            self.known.insert(id);
         }
     }
 
@@ -85,7 +97,8 @@ impl Resolver {
             return None;
         }
         let built = self.anywhere.as_ref().map_or(0, |(_, ids)| ids.len());
-        if self.fresh.len() > built.max(16) || (built == 0 && !self.fresh.is_empty()) {
+        let never = !self.ever_built;
+        if never || self.fresh.len() > built.max(16) || (built == 0 && !self.fresh.is_empty()) {
             self.build();
         }
         let message = e.message();
@@ -103,6 +116,7 @@ impl Resolver {
     }
 
     fn build(&mut self) {
+        self.ever_built = true;
         self.fresh.clear();
         let mut ids: Vec<Arc<str>> = self.known.iter().cloned().collect();
         ids.sort_unstable();

@@ -259,7 +259,7 @@ fn doc(t: &Triage) -> Doc<'_> {
             rotated: count(Status::Rotated),
         },
         clusters: Lazy(t, |t| {
-            Box::new(t.clusters_with_facts().map(|(c, f)| cluster(t, c, f)))
+            Box::new(t.clusters_with_facts().map(|(c, f)| cluster(t, c, &f)))
         }),
         unattributed: Lazy(t, |t| {
             Box::new(
@@ -309,7 +309,7 @@ fn input(t: &Triage) -> Input<'_> {
     }
 }
 
-fn cluster<'a>(t: &'a Triage, c: &'a Cluster, f: &'a ClusterFacts) -> ClusterDoc<'a> {
+fn cluster<'a>(t: &'a Triage, c: &'a Cluster, f: &ClusterFacts) -> ClusterDoc<'a> {
     ClusterDoc {
         cluster_id: &c.id,
         status: c.status,

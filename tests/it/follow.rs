@@ -317,7 +317,7 @@ fn failure_texts(t: &analyze::Triage, id: &str) -> (usize, usize) {
 fn cluster<'t>(
     t: &'t analyze::Triage,
     id: &str,
-) -> (&'t kp_triage::attempts::Cluster, &'t analyze::ClusterFacts) {
+) -> (&'t kp_triage::attempts::Cluster, analyze::ClusterFacts) {
     t.clusters_with_facts().find(|(c, _)| *c.id == *id).unwrap()
 }
 

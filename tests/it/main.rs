@@ -37,6 +37,7 @@ mod loghub;
 mod messages;
 mod mutation;
 mod next_step;
+mod noise_clusters;
 mod pictures;
 mod readme;
 mod redaction;

@@ -26,12 +26,13 @@ pub(in crate::report) struct Row {
 /// cluster's evidence, then the failures tied to no cluster.
 pub(in crate::report) fn rows(t: &Triage, clock: &Clock) -> (Vec<Row>, usize) {
     let failing: Vec<_> = t
-        .clusters_with_facts()
-        .filter(|(c, _)| c.status.is_failing())
+        .clusters
+        .iter()
+        .filter(|c| c.status.is_failing())
         .collect();
     let mut rows: Vec<Row> = Vec::new();
-    for (c, f) in failing.iter().take(EVIDENCE_CLUSTERS) {
-        for e in events(t, &f.evidence) {
+    for c in failing.iter().take(EVIDENCE_CLUSTERS) {
+        for e in events(t, &t.facts(c).evidence) {
             rows.push(row(t, clock, e, Some(&c.id)));
         }
     }

@@ -43,15 +43,21 @@ struct Row {
 }
 
 pub(super) fn table(t: &Triage, p: &mut Printer<'_>, cap: usize) -> io::Result<()> {
-    let shown: Vec<(&Cluster, &ClusterFacts)> = t
-        .clusters_with_facts()
-        .filter(|(c, _)| c.status != Status::Rotated)
+    // The clusters, not their facts: only the first `cap` are written.
+    let shown: Vec<&Cluster> = t
+        .clusters
+        .iter()
+        .filter(|c| c.status != Status::Rotated)
         .collect();
     let rotated = t.clusters.len() - shown.len();
     if shown.is_empty() {
         p.line("No failing cluster.")?;
     } else {
-        let mut rows: Vec<Row> = shown.iter().take(cap).map(|(c, f)| row(t, c, f)).collect();
+        let mut rows: Vec<Row> = shown
+            .iter()
+            .take(cap)
+            .map(|c| row(t, c, &t.facts(c)))
+            .collect();
         once_per_category(&mut rows);
         let layout = choose(&rows, p.w);
         print(p, &rows, layout)?;

@@ -14,8 +14,9 @@ const MESSAGE_LINES: usize = 3;
 
 pub(super) fn section(t: &Triage, p: &mut Printer<'_>, cap: usize) -> io::Result<()> {
     let failing: Vec<_> = t
-        .clusters_with_facts()
-        .filter(|(c, _)| c.status.is_failing())
+        .clusters
+        .iter()
+        .filter(|c| c.status.is_failing())
         .collect();
     if failing.is_empty() && t.unattributed.is_empty() {
         return Ok(());
@@ -31,12 +32,13 @@ pub(super) fn section(t: &Triage, p: &mut Printer<'_>, cap: usize) -> io::Result
     let id_w = failing
         .iter()
         .take(cap)
-        .map(|(c, _)| width(&safe(&c.id)))
+        .map(|c| width(&safe(&c.id)))
         .max()
         .unwrap_or(0)
         .max(if t.unattributed.is_empty() { 0 } else { 12 });
     let col = Columns::new(t, id_w);
-    for (c, f) in failing.iter().take(cap) {
+    for c in failing.iter().take(cap) {
+        let f = t.facts(c);
         for &i in &f.evidence {
             col.write(t, p, &t.events[i], &safe(&c.id))?;
         }
