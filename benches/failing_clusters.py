@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # benches/failing_clusters.py N FILE: N distinct clusters, each with a rotation start line and a
-# WDEK failure (kubectl --timestamps + zap JSON), for memory per failing cluster (issue 14).
+# WDEK failure (kubectl --timestamps + zap JSON), for memory per failing cluster.
 # Deterministic (seeded). With --distinct, each failure's text names its cluster, so no two
 # messages are alike (the worst case for memory: nothing is shared). With --rotated, each
 # cluster rotates instead: a start and a success, for memory per rotated cluster.
