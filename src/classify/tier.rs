@@ -1,0 +1,160 @@
+//! The prefilter's first tier: a line can be a candidate only if its body
+//! holds a rule's or an attribution keyword, or the line holds an id-shaped
+//! token (`Classifier::is_candidate` lists the ways). Teddy, a SIMD search
+//! for a few dozen literals, finds the keywords at several times the speed
+//! of the keyword walk, and most lines hold none of them: the walk then runs
+//! only on the lines this tier flags.
+
+use super::attribution;
+use super::prefilter::Envelope;
+use aho_corasick::packed::{Config, MatchKind, Searcher};
+
+/// How many bytes of a line are lowercased and searched at once.
+const CHUNK: usize = 1024;
+/// The shortest id-shaped token (`attribution::id_shaped`).
+const ID_MIN: usize = 20;
+
+pub(super) struct FirstTier {
+    /// `None` when Teddy cannot take the literals (too many, or no SIMD on
+    /// this machine): every line then goes to the walk.
+    literals: Option<Searcher>,
+    /// The longest literal's length less one: how much of a chunk the next
+    /// one repeats, so that no literal is cut in two.
+    overlap: usize,
+    /// A byte no literal holds, put between the parts of a body so that no
+    /// literal is found across a masked span.
+    gap: u8,
+    #[cfg(test)]
+    count: usize,
+}
+
+impl FirstTier {
+    /// `words`: the keywords whose presence can make a line a candidate on
+    /// its own or beside a weaker class (rules' and attribution keywords).
+    pub(super) fn new<'a>(words: impl Iterator<Item = &'a str>) -> FirstTier {
+        let literals = minimal(words.map(|w| w.to_ascii_lowercase()).collect());
+        let longest = literals.iter().map(Vec::len).max().unwrap_or(0);
+        let gap = (0..=u8::MAX)
+            .find(|b| !literals.iter().any(|l| l.contains(b)))
+            .unwrap_or(0);
+        let usable = longest < CHUNK / 2 && literals.iter().all(|l| !l.contains(&gap));
+        let mut builder = Config::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .heuristic_pattern_limits(false)
+            .builder();
+        builder.extend(&literals);
+        FirstTier {
+            literals: if usable { builder.build() } else { None },
+            overlap: longest.saturating_sub(1),
+            gap,
+            #[cfg(test)]
+            count: literals.len(),
+        }
+    }
+
+    /// How many literals Teddy searches for, if it does.
+    #[cfg(test)]
+    pub(super) fn literals(&self) -> Option<usize> {
+        self.literals.as_ref().map(|_| self.count)
+    }
+
+    /// `false` only when the line cannot be a candidate: no literal in its
+    /// body (the line less the envelope's `skip` spans), no id-shaped token
+    /// in the whole line.
+    pub(super) fn flags(&self, raw: &[u8], skip: &Envelope) -> bool {
+        let Some(literals) = &self.literals else {
+            return true;
+        };
+        has_id_token(raw) || self.any_literal(literals, raw, skip)
+    }
+
+    /// Lowercases the body's parts into a buffer on the stack, a gap byte
+    /// between two parts, and searches it each time it fills (the next fill
+    /// starting with the last `overlap` bytes of this one) and at the end.
+    fn any_literal(&self, literals: &Searcher, raw: &[u8], skip: &Envelope) -> bool {
+        let mut buf = [0u8; CHUNK];
+        let mut len = 0;
+        let mut at = 0;
+        for &(from, to) in skip.iter().chain(std::iter::once(&(raw.len(), raw.len()))) {
+            if from > at {
+                if len == CHUNK {
+                    if literals.find(&buf[..]).is_some() {
+                        return true;
+                    }
+                    len = 0;
+                } else if len > 0 {
+                    buf[len] = self.gap;
+                    len += 1;
+                }
+                let mut part = &raw[at..from];
+                while !part.is_empty() {
+                    if len == CHUNK {
+                        if literals.find(&buf[..]).is_some() {
+                            return true;
+                        }
+                        buf.copy_within(CHUNK - self.overlap.., 0);
+                        len = self.overlap;
+                    }
+                    let n = part.len().min(CHUNK - len);
+                    for (d, s) in buf[len..len + n].iter_mut().zip(&part[..n]) {
+                        *d = s.to_ascii_lowercase();
+                    }
+                    len += n;
+                    part = &part[n..];
+                }
+            }
+            at = at.max(to);
+        }
+        literals.find(&buf[..len]).is_some()
+    }
+}
+
+/// The literals less any that holds another (it is found only where that
+/// one is), sorted: which one is found does not matter, only whether any is.
+fn minimal(mut words: Vec<String>) -> Vec<Vec<u8>> {
+    words.retain(|w| !w.is_empty());
+    words.sort_unstable_by_key(String::len);
+    words.dedup();
+    let mut kept: Vec<Vec<u8>> = Vec::new();
+    for w in words {
+        let w = w.into_bytes();
+        if !kept.iter().any(|k| w.windows(k.len()).any(|s| s == &k[..])) {
+            kept.push(w);
+        }
+    }
+    kept.sort_unstable();
+    kept
+}
+
+/// An error line that holds a cluster-id-shaped token may be about a cluster
+/// named elsewhere in the input (inside a secret name, a storage path).
+///
+/// Whether any maximal run of `[a-z0-9]` in `raw` is id-shaped: what
+/// splitting at every other byte and testing each piece says, reading about
+/// one byte in twenty of a line with no long run. Every id-shaped token is
+/// at least `ID_MIN` long, so it holds one of the bytes looked at: the
+/// twentieth of the line, and the twentieth after each run or byte that
+/// did not start one.
+pub(super) fn has_id_token(raw: &[u8]) -> bool {
+    let id_byte = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    let mut i = ID_MIN - 1;
+    while i < raw.len() {
+        if !id_byte(raw[i]) {
+            i += ID_MIN;
+            continue;
+        }
+        let start = raw[..i]
+            .iter()
+            .rposition(|&b| !id_byte(b))
+            .map_or(0, |p| p + 1);
+        let end = raw[i..]
+            .iter()
+            .position(|&b| !id_byte(b))
+            .map_or(raw.len(), |p| i + p);
+        if attribution::id_shaped(&raw[start..end]) {
+            return true;
+        }
+        i = end + ID_MIN;
+    }
+    false
+}
