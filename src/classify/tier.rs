@@ -7,7 +7,6 @@
 
 use super::attribution;
 use super::prefilter::Envelope;
-use aho_corasick::packed::{Config, MatchKind, Searcher};
 
 /// How many bytes of a line are lowercased and searched at once.
 const CHUNK: usize = 1024;
@@ -15,9 +14,9 @@ const CHUNK: usize = 1024;
 const ID_MIN: usize = 20;
 
 pub(super) struct FirstTier {
-    /// `None` when Teddy cannot take the literals (too many, or no SIMD on
-    /// this machine): every line then goes to the walk.
-    literals: Option<Searcher>,
+    /// `None` when a literal is shorter than three bytes or longer than
+    /// half the buffer: every line then goes to the walk.
+    literals: Option<Grams>,
     /// The longest literal's length less one: how much of a chunk the next
     /// one repeats, so that no literal is cut in two.
     overlap: usize,
@@ -37,14 +36,10 @@ impl FirstTier {
         let gap = (0..=u8::MAX)
             .find(|b| !literals.iter().any(|l| l.contains(b)))
             .unwrap_or(0);
-        let usable = longest < CHUNK / 2 && literals.iter().all(|l| !l.contains(&gap));
-        let mut builder = Config::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .heuristic_pattern_limits(false)
-            .builder();
-        builder.extend(&literals);
+        let usable =
+            longest < CHUNK / 2 && literals.iter().all(|l| l.len() >= 3 && !l.contains(&gap));
         FirstTier {
-            literals: if usable { builder.build() } else { None },
+            literals: usable.then(|| Grams::new(&literals)),
             overlap: longest.saturating_sub(1),
             gap,
             #[cfg(test)]
@@ -71,14 +66,14 @@ impl FirstTier {
     /// Lowercases the body's parts into a buffer on the stack, a gap byte
     /// between two parts, and searches it each time it fills (the next fill
     /// starting with the last `overlap` bytes of this one) and at the end.
-    fn any_literal(&self, literals: &Searcher, raw: &[u8], skip: &Envelope) -> bool {
-        let mut buf = [0u8; CHUNK];
+    fn any_literal(&self, literals: &Grams, raw: &[u8], skip: &Envelope) -> bool {
+        let mut buf = [0u8; CHUNK + 1];
         let mut len = 0;
         let mut at = 0;
         for &(from, to) in skip.iter().chain(std::iter::once(&(raw.len(), raw.len()))) {
             if from > at {
                 if len == CHUNK {
-                    if literals.find(&buf[..]).is_some() {
+                    if literals.any_in(&mut buf, CHUNK) {
                         return true;
                     }
                     len = 0;
@@ -89,10 +84,10 @@ impl FirstTier {
                 let mut part = &raw[at..from];
                 while !part.is_empty() {
                     if len == CHUNK {
-                        if literals.find(&buf[..]).is_some() {
+                        if literals.any_in(&mut buf, CHUNK) {
                             return true;
                         }
-                        buf.copy_within(CHUNK - self.overlap.., 0);
+                        buf.copy_within(CHUNK - self.overlap..CHUNK, 0);
                         len = self.overlap;
                     }
                     let n = part.len().min(CHUNK - len);
@@ -105,8 +100,70 @@ impl FirstTier {
             }
             at = at.max(to);
         }
-        literals.find(&buf[..len]).is_some()
+        literals.any_in(&mut buf, len)
     }
+}
+
+/// A search for many short literals at once: a bit for each literal's
+/// first four bytes (a three-byte literal's, with every byte after it) in
+/// a table small enough for the L1 cache, tested at each byte of the
+/// haystack, and a literal compared only where its bit is set. With a
+/// hundred literals this runs at several times the keyword walk's speed,
+/// where Teddy, made for a few dozen, ran slower than the walk.
+struct Grams {
+    bits: Vec<u64>,
+    /// The literals by their first byte, each after its first four bytes
+    /// (three, and a mask that leaves out the fourth) as a number.
+    by_first: Vec<Vec<(u32, u32, Vec<u8>)>>,
+}
+
+/// The table's size, in bits: 2^18 (32 KiB).
+const GRAM_BITS: u32 = 18;
+
+impl Grams {
+    fn new(literals: &[Vec<u8>]) -> Grams {
+        let mut grams = Grams {
+            bits: vec![0; 1 << (GRAM_BITS - 6)],
+            by_first: vec![Vec::new(); 256],
+        };
+        for l in literals {
+            let mask = if l.len() > 3 { u32::MAX } else { 0x00FF_FFFF };
+            let head = u32::from_le_bytes([l[0], l[1], l[2], l.get(3).copied().unwrap_or(0)]);
+            grams.by_first[usize::from(l[0])].push((head, mask, l.clone()));
+            match l.get(3) {
+                Some(_) => grams.set(gram([l[0], l[1], l[2], l[3]])),
+                None => (0..=u8::MAX).for_each(|b| grams.set(gram([l[0], l[1], l[2], b]))),
+            }
+        }
+        grams
+    }
+
+    fn set(&mut self, h: usize) {
+        self.bits[h >> 6] |= 1 << (h & 63);
+    }
+
+    /// Whether a literal occurs in `buf[..len]`; `buf[len]` is overwritten
+    /// (a three-byte literal at the end is tested with the byte after it).
+    fn any_in(&self, buf: &mut [u8; CHUNK + 1], len: usize) -> bool {
+        buf[len] = 0;
+        let hay = &buf[..len];
+        buf[..=len].windows(4).enumerate().any(|(i, w)| {
+            let w = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+            let h = hash(w);
+            self.bits[h >> 6] & (1 << (h & 63)) != 0
+                && self.by_first[(w & 0xFF) as usize]
+                    .iter()
+                    .any(|(head, mask, l)| w & mask == *head && hay[i..].starts_with(l))
+        })
+    }
+}
+
+fn gram(b: [u8; 4]) -> usize {
+    hash(u32::from_le_bytes(b))
+}
+
+fn hash(w: u32) -> usize {
+    (w.wrapping_mul(0x9E37_79B1) >> (32 - GRAM_BITS)) as usize
 }
 
 /// The literals less any that holds another (it is found only where that
