@@ -4,15 +4,13 @@
 mod attribution;
 pub mod pack;
 mod prefilter;
-mod tier;
 pub mod words;
 
 pub use attribution::{id_tokens, IdSource, Who};
 pub use pack::{CatId, Cats, Kind, Marker, Pack, Strength, Target};
 pub use words::{Hint, Reading};
 
-use prefilter::{envelope, is_klog_error_header, Envelope, Walker};
-use tier::{has_id_token, FirstTier};
+use prefilter::{envelope, has_id_token, is_klog_error_header, Walker};
 
 /// The compiled pack: one prefilter automaton plus rules.
 pub struct Classifier {
@@ -22,9 +20,6 @@ pub struct Classifier {
     /// byte, and every keyword that ends at a byte read off its state, so one
     /// pass gives the keywords' classes. `classify` searches the same DFA.
     walker: Walker,
-    /// The literals the walk needs to see before a line can be a candidate,
-    /// searched first: most lines hold none, and skip the walk.
-    first: FirstTier,
     /// For each keyword, its classes (`RULE`, `ERROR`, `ATTRIBUTION`).
     class: Vec<u8>,
     /// For each keyword, the rules that listed it.
@@ -90,16 +85,8 @@ impl Classifier {
                     | bit(pack.attribution.keywords.contains(k), ATTRIBUTION)
             })
             .collect();
-        let first = FirstTier::new(
-            keywords
-                .iter()
-                .zip(&class)
-                .filter(|&(_, &c)| c & (RULE | ATTRIBUTION) != 0)
-                .map(|(k, _)| k.as_str()),
-        );
         Classifier {
             walker: Walker::new(&keywords),
-            first,
             class,
             rules_of_keyword,
             pack,
@@ -117,17 +104,8 @@ impl Classifier {
     /// classification text leaves them out), and a service whose package is
     /// `keyrotation` names it on every line, so reading them would make every
     /// line a candidate.
-    ///
-    /// Every candidate holds a rule's or an attribution keyword outside the
-    /// envelope, or an id-shaped token: the first tier looks for those, and
-    /// the walk decides only on the lines it flags.
     pub fn is_candidate(&self, raw: &[u8]) -> bool {
         let skip = envelope(raw);
-        self.first.flags(raw, &skip) && self.walk_decides(raw, &skip)
-    }
-
-    /// `is_candidate` by the keyword walk alone.
-    fn walk_decides(&self, raw: &[u8], skip: &Envelope) -> bool {
         let mut seen = 0u8;
         let mut at = 0;
         for &(from, to) in skip.iter().chain(std::iter::once(&(raw.len(), raw.len()))) {

@@ -2,7 +2,7 @@
 //! bytes before anything is decoded, skipping the spans of the envelope
 //! that say nothing about what happened.
 
-use super::{ATTRIBUTION, ERROR, RULE};
+use super::{attribution, ATTRIBUTION, ERROR, RULE};
 use aho_corasick::automaton::{Automaton, OverlappingState, StateID};
 use aho_corasick::{dfa, Anchored, Input, MatchKind};
 use memchr::memmem::Finder;
@@ -295,6 +295,13 @@ fn klog_logger(raw: &[u8]) -> Option<(usize, usize)> {
     let k = KEY.get_or_init(|| Finder::new(b" logger=\"")).find(raw)?;
     let v = k + b" logger=".len();
     Some((k, v + string_end(&raw[v..])?))
+}
+
+/// An error line that holds a cluster-id-shaped token may be about a cluster
+/// named elsewhere in the input (inside a secret name, a storage path).
+pub(super) fn has_id_token(raw: &[u8]) -> bool {
+    raw.split(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit()))
+        .any(attribution::id_shaped)
 }
 
 /// klog's `E1120 ` / `F1120 ` header marks an error even without error words.

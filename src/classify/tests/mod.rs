@@ -233,7 +233,6 @@ fn error_lines_need_a_cluster_or_correlation_literal() {
 }
 
 mod attribution;
-mod tier;
 
 /// The prefilter's walk of a long part as two halves sees exactly the
 /// keywords one walk from the start sees: each keyword of the pack, alone
