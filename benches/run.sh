@@ -93,6 +93,19 @@ for fmt in "${FORMATS[@]}"; do
         gen "$DATA/$fmt-$size.log.gz" --format "$fmt" --size "$size" --gzip
     done
 done
+# The independent noise mix: kp_gen's rotation lines in noise written by independent_mix.py,
+# a seventh of it errors of other subsystems, none naming the package (kubectl-zap, plain).
+for size in "${SIZES[@]}"; do
+    mix="$DATA/zap-independent-$size.log"
+    if [ ! -s "$mix" ] || [ ! -s "$mix.gen.txt" ]; then
+        bytes="$(python3 "$ROOT/benches/independent_mix.py" --bytes "$size")"
+        gen "$DATA/rotation-only-$size.log" --format kubectl-zap --size "$((bytes * 3 / 100))" \
+            --rotation-percent 100
+        log "generating $(basename "$mix")"
+        python3 "$ROOT/benches/independent_mix.py" "$DATA/rotation-only-$size.log" "$size" "$mix" 42 \
+            2>"$mix.gen.txt"
+    fi
+done
 SCALE_CLUSTERS=(10 1000 100000)
 for n in "${SCALE_CLUSTERS[@]}"; do
     gen "$DATA/pool-c$n.log" --format kubectl-zap --size 100MB --clusters "$n"
@@ -187,6 +200,9 @@ for fmt in "${FORMATS[@]}"; do
         bench_file "$fmt" "$size" no "$DATA/$fmt-$size.log"
         bench_file "$fmt" "$size" yes "$DATA/$fmt-$size.log.gz"
     done
+done
+for size in "${SIZES[@]}"; do
+    bench_file "kubectl-zap, independent noise" "$size" no "$DATA/zap-independent-$size.log"
 done
 
 # --- threads (only once kp-triage has the option) ------------------------------------------------
@@ -283,6 +299,7 @@ mem="$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
     echo "- Machine: $(nproc) CPUs ($cpu), $mem RAM, $(uname -sr)"
     echo "- $("$KP" --version), $(rg --version | sed -n 1p), $(hyperfine --version), $(gzip --version | sed -n 1p)"
     echo "- Inputs: \`kp_gen --seed 42 --clusters 2000\` (about 1% rotation lines); sizes are uncompressed (MB = 10^6 bytes)."
+    echo "  \"independent noise\": kp_gen's rotation lines (\`--rotation-percent 100\`) each after 99 noise lines of \`benches/independent_mix.py\` (seed 42), a seventh of them errors of other subsystems, none naming the package."
     echo "- Times: hyperfine median of ${KP_BENCH_RUNS:-3} runs after 1 warm-up, page cache warm, every command under \`$NICE\`. kp-triage: \`kp-triage analyze --format json FILE > /dev/null\`;"
     echo "  rg (fixed baseline): \`$RG_TEXT FILE\` (\`rg -z\` for gzip); cat/gzip: \`cat FILE\` or \`gzip -dc FILE\` to /dev/null. The load column is the 1-minute load average as the row started."
     echo "  MB/s and lines/s are of the uncompressed input; peak RSS is GNU time's maximum resident set size; ratios are kp-triage time / other time;"
