@@ -5,7 +5,7 @@
 #   benches/run.sh --quick   # 100 MB only
 #   KP_BENCH_FORMATS="kubectl-zap logdna" KP_BENCH_SIZES=1GiB benches/run.sh   # a subset
 #
-# The baseline is fixed (issue 14): rg -c -i -e rotat -e etcd -e wdek -e kube FILE, plus cat
+# The baseline is fixed: rg -c -i -e rotat -e etcd -e wdek -e kube FILE, plus cat
 # (the page-cache limit) and gzip -dc, timed in the same hyperfine run (median of 3, under nice).
 # Builds into $CARGO_TARGET_DIR (default: target/bench, to stay off the main target dir's
 # lock), generates inputs into $KP_BENCH_DATA (default /tmp/kp-bench-data) when missing (kept
@@ -58,7 +58,7 @@ log "building kp-triage and kp_gen (release, CARGO_TARGET_DIR=$CARGO_TARGET_DIR)
 cargo build --release --quiet --bin kp-triage --example kp_gen
 KP="$CARGO_TARGET_DIR/release/kp-triage"
 GEN="$CARGO_TARGET_DIR/release/examples/kp_gen"
-# The baseline an engineer types; it does not depend on the pack (issue 14).
+# The baseline an engineer types; it does not depend on the pack.
 RG_BASE=(-c -i -e rotat -e etcd -e wdek -e kube)
 RG_TEXT="rg -c -i -e rotat -e etcd -e wdek -e kube"
 # Heavy runs share the machine: nice keeps them from starving other work; all commands of a
