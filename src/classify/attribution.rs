@@ -42,17 +42,17 @@ pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) ->
                 who.source = Some(source);
             }
         }
-        let corr = has(&spec.corr_fields) || spec.corr_names.iter().any(|n| *n == name);
+        let corr = has(&spec.corr_fields) || spec.corr_names.iter().any(|n| *n == *name);
         if who.corr.is_none() && corr && !v.trim().is_empty() {
             who.corr = Some(v.trim().into());
         }
-        if who.attempt.is_none() && spec.attempt_fields.iter().any(|n| *n == name) {
+        if who.attempt.is_none() && spec.attempt_fields.iter().any(|n| *n == *name) {
             // "3", or "3/5" and "3 of 5", which also give the budget.
             let (k, m) = fraction(v);
             who.attempt = k;
             who.budget = who.budget.or(m);
         }
-        if who.budget.is_none() && spec.budget_fields.iter().any(|n| *n == name) {
+        if who.budget.is_none() && spec.budget_fields.iter().any(|n| *n == *name) {
             who.budget = number(v);
         }
     }
@@ -78,25 +78,34 @@ pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) ->
     who
 }
 
-/// `normalize_field`, without an allocation for a name that is normal
-/// already (lowercase ASCII letters and digits), as most are.
-pub(super) fn field_name(k: &str) -> std::borrow::Cow<'_, str> {
-    if k.bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    {
-        std::borrow::Cow::Borrowed(k)
-    } else {
-        std::borrow::Cow::Owned(normalize_field(k))
+/// A field name normalised (`normalize_field`): on the stack for a short
+/// ASCII name, as nearly every field name is.
+pub(super) enum Normal {
+    Short([u8; 64], usize),
+    Long(String),
+}
+
+impl std::ops::Deref for Normal {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Normal::Short(buf, n) => std::str::from_utf8(&buf[..*n]).expect("ASCII is UTF-8"),
+            Normal::Long(s) => s,
+        }
     }
 }
 
-/// Whether `k` normalised (`normalize_field`) is `normal`, compared
-/// without building it.
-pub(super) fn is_field(k: &str, normal: &str) -> bool {
-    k.chars()
-        .filter(|c| !matches!(c, '_' | '-' | '.'))
-        .flat_map(char::to_lowercase)
-        .eq(normal.chars())
+pub(super) fn field_name(k: &str) -> Normal {
+    let mut buf = [0u8; 64];
+    if k.len() > buf.len() || !k.is_ascii() {
+        return Normal::Long(normalize_field(k));
+    }
+    let mut n = 0;
+    for b in k.bytes().filter(|b| !matches!(b, b'_' | b'-' | b'.')) {
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    Normal::Short(buf, n)
 }
 
 /// `k`, `k/m` or `k of m`.
@@ -272,5 +281,28 @@ mod set_tests {
         assert_eq!(who("gave up after 4 attempts").budget, Some(4));
         let none = who("IAM token refresh failed: context deadline exceeded");
         assert!(none.corr.is_none() && none.attempt.is_none() && none.budget.is_none());
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::{field_name, normalize_field};
+
+    #[test]
+    fn a_name_normalised_on_the_stack_is_normalize_field() {
+        let long = "Cluster_ID.".repeat(10);
+        for k in [
+            "clusterID",
+            "request_id",
+            "X-Request-Id",
+            "a.b_c-d",
+            "_",
+            "",
+            "ÄttemPt",
+            "İd",
+            long.as_str(),
+        ] {
+            assert_eq!(&*field_name(k), normalize_field(k), "{k}");
+        }
     }
 }

@@ -128,7 +128,10 @@ impl Classifier {
         let outcome = fields
             .iter()
             .filter(|(k, val)| {
-                val.len() <= 64 && v.fields.iter().any(|f| attribution::is_field(k, f))
+                val.len() <= 64 && {
+                    let n = attribution::field_name(k);
+                    v.fields.iter().any(|f| *f == *n)
+                }
             })
             .map(|(_, val)| std::borrow::Cow::Borrowed(*val));
         let flags = fields.iter().filter_map(|(k, val)| flag_words(k, val));
