@@ -204,9 +204,10 @@ impl Feed<'_, '_> {
     /// reader's maximum.
     pub fn line(&mut self, line: &[u8], truncated: bool, sink: &mut dyn Sink) {
         let mut entries = std::mem::take(&mut self.entries);
-        entries.clear();
         let p = pre::pre(line, self.st.scanner, &mut entries);
         self.take(line, p, &mut entries, truncated, sink);
+        // Emptied (its room kept): a snapshot's copy of the feed copies none.
+        entries.clear();
         self.entries = entries;
     }
 

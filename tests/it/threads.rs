@@ -65,3 +65,35 @@ fn every_fixture_streamed_through_follow_reports_as_the_batch_does() {
         assert_eq!(doc["report"], batch, "{case:?}");
     }
 }
+
+/// A worker prepares a candidate line as a record of one line; a record
+/// that turns out to have continuation lines is read again with them, at
+/// any thread count and wherever a batch ends.
+#[test]
+fn a_prepared_line_that_gains_continuation_lines_is_read_with_them() {
+    let head = r#"{"level":"info","ts":1795132800.0,"logger":"kp-events.rotation","msg":"Starting rotation of service iam-api-key","clusterID":"c23h5icd0sr2mu96rcig","attempt":1}
+{"level":"error","ts":1795132801.0,"logger":"kp-events.rotation","msg":"Rotation attempt failed","clusterID":"c23h5icd0sr2mu96rcig","attempt":1}
+"#;
+    let cause = |input: String, threads: &str, batch: &str| {
+        let out = kp()
+            .env("KP_TRIAGE_BATCH_BYTES", batch)
+            .args(["analyze", "-o", "json", "--threads", threads])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["clusters"][0]["root_cause"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let stacked = format!("{head}\tetcdserver: request timed out\n");
+    for (threads, batch) in [("1", "1000000"), ("2", "1"), ("2", "300"), ("3", "4096")] {
+        assert_eq!(cause(head.to_string(), threads, batch), "attempt_failed");
+        assert_eq!(
+            cause(stacked.clone(), threads, batch),
+            "etcd",
+            "{threads} {batch}"
+        );
+    }
+}
