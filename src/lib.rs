@@ -23,6 +23,8 @@ pub mod fetch;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod live;
+#[doc(hidden)]
+pub mod memo;
 pub mod orphans;
 pub mod redact;
 pub mod report;

@@ -66,13 +66,13 @@ pub fn attribute(spec: &AttributionSpec, fields: &[(&str, &str)], text: &str) ->
         }
     }
     let sets = &spec.text_sets;
-    if who.corr.is_none() && sets.any(&sets.corr, &spec.corr_text, text) {
+    if who.corr.is_none() && sets.corr.may_match(&spec.corr_text, text) {
         who.corr = first_capture(&spec.corr_text, text, "id").map(String::into_boxed_str);
     }
-    if who.attempt.is_none() && sets.any(&sets.attempt, &spec.attempt_text, text) {
+    if who.attempt.is_none() && sets.attempt.may_match(&spec.attempt_text, text) {
         who.attempt = first_capture(&spec.attempt_text, text, "n").and_then(|n| number(&n));
     }
-    if who.budget.is_none() && sets.any(&sets.budget, &spec.budget_text, text) {
+    if who.budget.is_none() && sets.budget.may_match(&spec.budget_text, text) {
         who.budget = first_capture(&spec.budget_text, text, "max").and_then(|n| number(&n));
     }
     who
@@ -197,7 +197,7 @@ fn url_unescape_crn(text: &str) -> String {
 /// The first plausible id any text pattern finds, trying every match.
 fn cluster_in_text(spec: &AttributionSpec, text: &str) -> Option<String> {
     let sets = &spec.text_sets;
-    if !sets.any(&sets.cluster, &spec.cluster_text, text) {
+    if !sets.cluster.may_match(&spec.cluster_text, text) {
         return None;
     }
     spec.cluster_text.iter().find_map(|re| {

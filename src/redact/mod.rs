@@ -17,7 +17,8 @@
 mod fields;
 mod known;
 mod linear;
-mod memo;
+#[cfg(test)]
+mod memo_tests;
 mod pem;
 mod planted;
 mod rules;
@@ -43,7 +44,8 @@ pub struct Redactor {
     known: Option<known::Known>,
     rules: Vec<rules::Rule>,
     fields: fields::Fields,
-    memo: memo::Memo,
+    /// Messages redacted before.
+    memo: crate::memo::Memo<std::sync::Arc<str>>,
 }
 
 impl Default for Redactor {
@@ -68,7 +70,7 @@ impl Redactor {
             known: known::Known::new(known),
             rules: rules::rules(),
             fields: fields::Fields::new(),
-            memo: memo::Memo::default(),
+            memo: crate::memo::Memo::default(),
         }
     }
 
@@ -104,7 +106,7 @@ impl Redactor {
     /// `redact`, shared: a text redacted before (by this redactor) is not
     /// redacted again.
     pub fn redact_shared(&self, text: &str) -> std::sync::Arc<str> {
-        self.memo.get(text, |t| self.redact(t).into())
+        self.memo.get(text, || self.redact(text).into())
     }
 
     /// A file name or source label: redacted like a line, and a label's

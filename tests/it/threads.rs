@@ -3,13 +3,22 @@
 
 use crate::util::*;
 
-fn report(args: &[&str], threads: &str, batch: &str) -> Vec<u8> {
-    let out = kp()
-        .env("KP_TRIAGE_BATCH_BYTES", batch)
-        .args(["analyze", "--format", "json", "--threads", threads])
-        .args(args)
-        .output()
-        .unwrap();
+/// `analyze -o json` at `threads`, with batches of `batch` bytes.
+fn analyze(threads: &str, batch: &str) -> assert_cmd::Command {
+    let mut cmd = kp();
+    cmd.env("KP_TRIAGE_BATCH_BYTES", batch).args([
+        "analyze",
+        "--format",
+        "json",
+        "--threads",
+        threads,
+    ]);
+    cmd
+}
+
+/// The report `cmd` prints, with the status of a verdict.
+fn report_of(cmd: &mut assert_cmd::Command, what: &str) -> Vec<u8> {
+    let out = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     // 2 only where the input itself says it is partial (a Cloud Logs error event).
     let partial = stderr.contains("PARTIAL RESULT");
@@ -17,9 +26,13 @@ fn report(args: &[&str], threads: &str, batch: &str) -> Vec<u8> {
         out.status
             .code()
             .is_some_and(|c| [0, 1, 3].contains(&c) || (c == 2 && partial)),
-        "{args:?}: {stderr}"
+        "{what}: {stderr}"
     );
     out.stdout
+}
+
+fn report(args: &[&str], threads: &str, batch: &str) -> Vec<u8> {
+    report_of(analyze(threads, batch).args(args), &format!("{args:?}"))
 }
 
 #[test]
@@ -75,13 +88,8 @@ fn a_prepared_line_that_gains_continuation_lines_is_read_with_them() {
 {"level":"error","ts":1795132801.0,"logger":"kp-events.rotation","msg":"Rotation attempt failed","clusterID":"c23h5icd0sr2mu96rcig","attempt":1}
 "#;
     let cause = |input: String, threads: &str, batch: &str| {
-        let out = kp()
-            .env("KP_TRIAGE_BATCH_BYTES", batch)
-            .args(["analyze", "-o", "json", "--threads", threads])
-            .write_stdin(input)
-            .output()
-            .unwrap();
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let out = report_of(analyze(threads, batch).write_stdin(input), "stdin");
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
         doc["clusters"][0]["root_cause"]
             .as_str()
             .unwrap()

@@ -7,17 +7,21 @@ use std::sync::OnceLock;
 /// and a set says so in one pass where the list takes one per pattern.
 #[derive(Debug, Default)]
 pub struct TextSets {
-    pub(crate) cluster: OnceLock<Option<RegexSet>>,
-    pub(crate) corr: OnceLock<Option<RegexSet>>,
-    pub(crate) attempt: OnceLock<Option<RegexSet>>,
-    pub(crate) budget: OnceLock<Option<RegexSet>>,
+    pub(crate) cluster: LazySet,
+    pub(crate) corr: LazySet,
+    pub(crate) attempt: LazySet,
+    pub(crate) budget: LazySet,
 }
 
-impl TextSets {
+/// One list's set, built at first use, when the pack is whole.
+#[derive(Debug, Default)]
+pub(crate) struct LazySet(OnceLock<Option<RegexSet>>);
+
+impl LazySet {
     /// Whether any of `res` may match `text` (true when the set cannot say).
-    pub(crate) fn any(&self, set: &OnceLock<Option<RegexSet>>, res: &[Regex], text: &str) -> bool {
+    pub(crate) fn may_match(&self, res: &[Regex], text: &str) -> bool {
         // With the options the pack compiles each pattern with.
-        let set = set.get_or_init(|| {
+        let set = self.0.get_or_init(|| {
             RegexSetBuilder::new(res.iter().map(Regex::as_str))
                 .case_insensitive(true)
                 .unicode(false)

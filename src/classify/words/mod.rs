@@ -7,7 +7,6 @@
 //! (`[vocabulary]`); only the precedence between classes lives here.
 
 mod entry;
-mod memo;
 mod tokens;
 
 use entry::{Entry, Word};
@@ -95,7 +94,8 @@ pub struct Vocabulary {
     by_first: Vec<Vec<u32>>,
     /// The entries that start with a number (`#`), for an empty token.
     number_first: Vec<u32>,
-    memo: memo::Memo,
+    /// Readings made before, keyed by the message and its outcome fields.
+    memo: crate::memo::Memo<Reading>,
 }
 
 /// A matched entry in the token stream.
@@ -188,8 +188,13 @@ impl Vocabulary {
             return Reading::default();
         }
         let extra: Vec<&str> = extra.into_iter().collect();
-        self.memo
-            .get(message, &extra, || self.read_once(message, &extra))
+        // The parts apart by a byte no text of a line holds.
+        let mut key = message.to_string();
+        for e in &extra {
+            key.push('\0');
+            key.push_str(e);
+        }
+        self.memo.get(&key, || self.read_once(message, &extra))
     }
 
     fn read_once(&self, message: &str, extra: &[&str]) -> Reading {
@@ -386,5 +391,7 @@ fn decide(found: &[Found]) -> Option<Hint> {
     }
 }
 
+#[cfg(test)]
+mod memo_tests;
 #[cfg(test)]
 mod tests;
